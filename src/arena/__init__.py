@@ -1,0 +1,3 @@
+"""Arena: rank AI models by what real people prefer."""
+
+__version__ = "0.1.0"

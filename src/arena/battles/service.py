@@ -1,0 +1,422 @@
+"""The battle life cycle over a stateless store: any worker can serve any step.
+
+Everything a battle needs (its pair, its history, its lock) lives in the
+database, so several app workers can sit behind one load balancer. What a
+client receives before the vote is built from ``TurnEvent`` values that carry
+only a side letter and text: the model behind a side never enters them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Engine
+
+from arena.battles.roster import Contestant, Roster
+from arena.battles.sampling import SamplingPolicy, WeightedRandomPolicy
+from arena.errors import Conflict, InvalidInput, NotFound, ProviderError
+from arena.providers.base import ChatMessage, GenerationParams
+from arena.store import repository as repo
+from arena.store.tables import utcnow
+from arena.store.writer import Writer
+
+log = logging.getLogger(__name__)
+
+SIDE_FAILED = "This model could not answer. Please start a new battle."
+
+
+class Mode(StrEnum):
+    anonymous = "anonymous"
+    side_by_side = "side_by_side"
+    direct = "direct"
+
+
+class Winner(StrEnum):
+    """The one vote vocabulary, from the HTTP body to the export file."""
+
+    model_a = "model_a"
+    model_b = "model_b"
+    tie = "tie"
+    both_bad = "both_bad"
+
+    @classmethod
+    def parse(cls, value: str) -> Winner:
+        legacy = {"tie (bothbad)": cls.both_bad, "tie(bothbad)": cls.both_bad}
+        if value in legacy:
+            return legacy[value]
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidInput("winner must be one of model_a, model_b, tie, both_bad") from None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnEvent:
+    side: str
+    delta: str | None = None
+    done: bool = False
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        if self.error is not None:
+            return {"side": self.side, "error": self.error}
+        if self.done:
+            return {"side": self.side, "done": True}
+        return {"side": self.side, "delta": self.delta}
+
+
+@dataclass(frozen=True, slots=True)
+class PublicModel:
+    name: str
+    organization: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedBattle:
+    battle_id: str
+    models: list[PublicModel] | None  # None in anonymous mode, by construction
+
+
+@dataclass(slots=True)
+class _SideResult:
+    text: list[str] = field(default_factory=list)
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    first_token_ms: float | None = None
+    duration_ms: float | None = None
+    finish_reason: str | None = None
+    failed: bool = False
+
+
+class BattleService:
+    def __init__(
+        self,
+        engine: Engine,
+        writer: Writer,
+        roster: Roster,
+        policy: SamplingPolicy | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._engine = engine
+        self._writer = writer
+        self.roster = roster
+        self.policy = policy or WeightedRandomPolicy()
+        self._rng = rng or random.SystemRandom()
+        self._model_ids: dict[str, int] = {}
+        self._models: dict[str, repo.StoredModel] = {}
+
+    # ------------------------------------------------------------ set-up
+
+    async def sync_registry(self) -> None:
+        specs = [
+            {
+                "name": c.spec.name,
+                "codename": c.spec.codename,
+                "organization": c.spec.organization,
+                "license": c.spec.license,
+                "provider": c.spec.provider,
+                "visibility": c.spec.visibility.value,
+            }
+            for c in self.roster
+        ]
+        self._model_ids = await self._writer.write(lambda conn: repo.upsert_models(conn, specs))
+        await self._refresh_models()
+
+    async def _refresh_models(self) -> None:
+        models = await asyncio.to_thread(self._read, repo.list_models)
+        self._models = {m.name: m for m in models}
+        self._model_ids.update({m.name: m.id for m in models})
+
+    def _read(self, fn: Any, *args: Any) -> Any:
+        with self._engine.connect() as conn:
+            return fn(conn, *args)
+
+    # ------------------------------------------------------------ create
+
+    async def create(
+        self,
+        mode: Mode,
+        models: list[str] | None,
+        client_hash: str | None,
+        user_id: str | None,
+    ) -> CreatedBattle:
+        if mode is Mode.anonymous:
+            if models:
+                raise InvalidInput("anonymous battles draw their own models; omit 'models'")
+            pairing = self.policy.draw(self.roster.battle_candidates(), self._rng)
+            pair = [pairing.model_a, pairing.model_b]
+            self._rng.shuffle(pair)
+            a, b = pair
+            policy, probability = pairing.policy, pairing.probability
+        else:
+            wanted = 2 if mode is Mode.side_by_side else 1
+            if not models or len(models) != wanted:
+                raise InvalidInput(f"{mode.value} needs exactly {wanted} model name(s) in 'models'")
+            if len(set(models)) != len(models):
+                raise InvalidInput("pick two different models")
+            chosen = [self._public_contestant(name) for name in models]
+            a = chosen[0]
+            b = chosen[1] if wanted == 2 else None
+            policy, probability = f"user_choice/{mode.value}", None
+
+        battle_id = str(uuid.uuid4())
+        values = {
+            "id": battle_id,
+            "mode": mode.value,
+            "model_a_id": self._model_ids[a.name],
+            "model_b_id": self._model_ids[b.name] if b else None,
+            "sampling_policy": policy,
+            "pair_probability": probability,
+            "client_hash": client_hash,
+            "user_id": user_id,
+        }
+        await self._writer.write(lambda conn: repo.insert_battle(conn, **values))
+        if mode is Mode.anonymous:
+            return CreatedBattle(battle_id, None)
+        shown = [self._public(c.name) for c in (a, b) if c is not None]
+        return CreatedBattle(battle_id, shown)
+
+    def _public_contestant(self, name: str) -> Contestant:
+        contestant = self.roster.by_public_name(name)
+        if contestant is None or contestant.spec.visibility.value == "preview":
+            raise InvalidInput(f"unknown model {name!r}; see GET /api/v1/models")
+        if not contestant.battles_allowed:
+            raise InvalidInput(f"model {name!r} is deprecated and takes no new battles")
+        return contestant
+
+    def _public(self, name: str) -> PublicModel:
+        """How a model may be named to a voter: preview models by codename only."""
+        stored = self._models.get(name)
+        if stored is None:
+            return PublicModel(name, None)
+        if stored.visibility == "preview":
+            return PublicModel(stored.codename or "anonymous", None)
+        return PublicModel(stored.name, stored.organization)
+
+    # ------------------------------------------------------------ turns
+
+    async def turn(self, battle_id: str, prompt: str) -> AsyncIterator[TurnEvent]:
+        """Validate, claim the battle, and return the stream of events for one turn.
+
+        Checks run before the first byte, so a bad request gets a plain 4xx.
+        """
+        battle, history = await asyncio.to_thread(self._load_for_turn, battle_id)
+        sides = (
+            {"a": battle.model_a}
+            if battle.model_b is None
+            else {
+                "a": battle.model_a,
+                "b": battle.model_b,
+            }
+        )
+        contestants: dict[str, Contestant] = {}
+        for side, name in sides.items():
+            contestant = self.roster.get(name)
+            if contestant is None:
+                raise Conflict("this battle's models are no longer available; start a new battle")
+            contestants[side] = contestant
+        turn = battle.turns + 1
+        longest = max(c.spec.timeout_total for c in contestants.values())
+        lock_until = utcnow() + timedelta(seconds=longest + 30)
+        locked = await self._writer.write(
+            lambda conn: repo.lock_turn(conn, battle_id, battle.turns, lock_until)
+        )
+        if not locked:
+            raise Conflict("another turn of this battle is running; wait for it to finish")
+        return self._run_turn(battle_id, turn, prompt, contestants, history)
+
+    def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
+        with self._engine.connect() as conn:
+            battle = repo.get_battle(conn, battle_id)
+            if battle is None:
+                raise NotFound("no such battle")
+            if battle.winner is not None:
+                raise Conflict("this battle has been voted on; start a new battle")
+            if battle.status == "failed":
+                raise Conflict("a side of this battle failed; start a new battle")
+            if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
+                raise Conflict("another turn of this battle is running; wait for it to finish")
+            return battle, repo.list_messages(conn, battle_id)
+
+    async def _run_turn(
+        self,
+        battle_id: str,
+        turn: int,
+        prompt: str,
+        contestants: dict[str, Contestant],
+        history: list[dict[str, Any]],
+    ) -> AsyncIterator[TurnEvent]:
+        queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
+        results = {side: _SideResult() for side in contestants}
+        tasks = [
+            asyncio.create_task(
+                self._stream_side(
+                    side, c, _conversation(history, side, prompt), results[side], queue
+                )
+            )
+            for side, c in contestants.items()
+        ]
+        saved = False
+        try:
+            finished = 0
+            while finished < len(tasks):
+                event = await queue.get()
+                if event.done or event.error is not None:
+                    finished += 1
+                    if finished == len(tasks):
+                        # Store the turn before the client sees it end, so a vote
+                        # sent straight after the last event always finds it.
+                        await self._save_turn(battle_id, turn, prompt, results)
+                        saved = True
+                yield event
+        finally:
+            for task in tasks:
+                task.cancel()
+            if not saved:
+                # The client left mid-turn: nothing of this turn is kept.
+                await asyncio.shield(
+                    self._writer.write(lambda conn: repo.release_turn(conn, battle_id))
+                )
+
+    async def _stream_side(
+        self,
+        side: str,
+        contestant: Contestant,
+        messages: list[ChatMessage],
+        result: _SideResult,
+        queue: asyncio.Queue[TurnEvent],
+    ) -> None:
+        """Forward one side's deltas; always end with exactly one done or error event."""
+        spec = contestant.spec
+        params = GenerationParams(
+            temperature=spec.temperature,
+            max_tokens=spec.max_tokens,
+            top_p=spec.top_p,
+            extra=dict(spec.extra_params),
+        )
+        started = time.perf_counter()
+        final = TurnEvent(side, error=SIDE_FAILED)
+        try:
+            # Providers guard themselves with their registry time-outs.
+            async for delta in contestant.provider.stream(messages, params):
+                if delta.text:
+                    if result.first_token_ms is None:
+                        result.first_token_ms = (time.perf_counter() - started) * 1000
+                    result.text.append(delta.text)
+                    queue.put_nowait(TurnEvent(side, delta=delta.text))
+                if delta.usage is not None:
+                    result.prompt_tokens = delta.usage.prompt_tokens
+                    result.completion_tokens = delta.usage.completion_tokens
+                if delta.finish_reason is not None:
+                    result.finish_reason = delta.finish_reason
+            final = TurnEvent(side, done=True)
+        except ProviderError as exc:
+            log.warning("model %s failed in a battle: %s", spec.name, exc)
+        except Exception:
+            log.exception("model %s failed unexpectedly in a battle", spec.name)
+        finally:
+            result.failed = final.error is not None
+            result.duration_ms = (time.perf_counter() - started) * 1000
+            queue.put_nowait(final)
+
+    async def _save_turn(
+        self, battle_id: str, turn: int, prompt: str, results: dict[str, _SideResult]
+    ) -> None:
+        rows: list[dict[str, Any]] = []
+        for side, result in results.items():
+            rows.append({"side": side, "role": "user", "content": prompt})
+            rows.append(
+                {
+                    "side": side,
+                    "role": "assistant",
+                    "content": "".join(result.text),
+                    "prompt_tokens": result.prompt_tokens,
+                    "completion_tokens": result.completion_tokens,
+                    "first_token_ms": result.first_token_ms,
+                    "duration_ms": result.duration_ms,
+                    "finish_reason": "error" if result.failed else result.finish_reason,
+                }
+            )
+        failed = [side for side, r in results.items() if r.failed]
+        reason = f"side {', '.join(failed)} failed" if failed else None
+        await asyncio.shield(
+            self._writer.write(lambda conn: repo.save_turn(conn, battle_id, turn, rows, reason))
+        )
+
+    # ------------------------------------------------------------ vote
+
+    async def vote(
+        self, battle_id: str, winner: Winner, client_hash: str | None, user_id: str | None
+    ) -> tuple[PublicModel, PublicModel]:
+        battle = await asyncio.to_thread(self._read, repo.get_battle, battle_id)
+        if battle is None:
+            raise NotFound("no such battle")
+        if battle.winner is not None:
+            raise Conflict("this battle already has a vote")
+        if battle.mode == Mode.direct.value or battle.model_b is None:
+            raise Conflict("direct chats are not voted on")
+        if battle.status == "failed":
+            raise Conflict(
+                "a side of this battle failed, so it cannot be voted; start a new battle"
+            )
+        if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
+            raise Conflict("wait until both sides have finished answering")
+        if battle.turns == 0:
+            raise Conflict("send a prompt and read both answers before voting")
+        counted = await self._writer.write(
+            lambda conn: repo.record_vote(conn, battle_id, winner.value, client_hash, user_id, {})
+        )
+        if not counted:
+            raise Conflict("this battle already has a vote")
+        if battle.model_a not in self._models or battle.model_b not in self._models:
+            await self._refresh_models()
+        return self._public(battle.model_a), self._public(battle.model_b)
+
+    # ------------------------------------------------------------ read
+
+    async def view(self, battle_id: str) -> dict[str, Any]:
+        def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
+            return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
+
+        battle, messages = await asyncio.to_thread(self._read, load)
+        if battle is None:
+            raise NotFound("no such battle")
+        revealed = battle.winner is not None or battle.mode != Mode.anonymous.value
+        sides: dict[str, Any] = {}
+        for side, name in (("a", battle.model_a), ("b", battle.model_b)):
+            if name is None:
+                continue
+            entry: dict[str, Any] = {
+                "messages": [
+                    {"role": m["role"], "content": m["content"]}
+                    for m in messages
+                    if m["side"] == side
+                ]
+            }
+            if revealed:
+                public = self._public(name)
+                entry["model"] = {"name": public.name, "organization": public.organization}
+            sides[side] = entry
+        return {
+            "battle_id": battle.id,
+            "mode": battle.mode,
+            "status": battle.status,
+            "turns": battle.turns,
+            "winner": battle.winner,
+            "sides": sides,
+        }
+
+
+def _conversation(history: list[dict[str, Any]], side: str, prompt: str) -> list[ChatMessage]:
+    messages = [ChatMessage(m["role"], m["content"]) for m in history if m["side"] == side]
+    messages.append(ChatMessage("user", prompt))
+    return messages

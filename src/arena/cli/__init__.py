@@ -1,0 +1,46 @@
+"""The ``arena`` command. Each sub-command lives in its own module of this package;
+domain errors become a one-line message and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from arena.errors import ArenaError
+
+app = typer.Typer(
+    name="arena",
+    help="Arena: anonymous model battles, human votes, an honest leaderboard.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+models_app = typer.Typer(help="The model roster.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(models_app, name="models")
+
+
+def _register() -> None:
+    from arena.cli import db, models, serve
+
+    app.command("serve")(serve.serve)
+    db_app.command("upgrade")(db.upgrade)
+    models_app.command("list")(models.list_models)
+    try:
+        from arena.cli.leaderboard import leaderboard
+    except ImportError:  # pragma: no cover - during partial installs only
+        return
+    app.command("leaderboard")(leaderboard)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app()
+    except ArenaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,236 @@
+"""``arena leaderboard``: the leaderboard of a votes file, as a table, JSON or CSV.
+
+The JSON rows are produced by the same :meth:`Leaderboard.to_dicts` as the web
+API, so ``arena leaderboard --format json`` and ``/api/v1/leaderboard`` agree.
+Everything except ``computed_at`` is deterministic for a given ``--seed``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from arena.errors import ArenaError
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class IntervalKind(StrEnum):
+    bootstrap = "bootstrap"
+    sandwich = "sandwich"
+
+
+def _parse_anchor(value: str | None) -> tuple[str, float] | None:
+    if value is None:
+        return None
+    name, sep, score = value.rpartition("=")
+    try:
+        if not sep or not name:
+            raise ValueError
+        return name, float(score)
+    except ValueError:
+        raise typer.BadParameter(
+            "use MODEL=SCORE, e.g. gpt-4o-mini=1000", param_hint="--anchor"
+        ) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def leaderboard(
+    votes: Annotated[
+        Path,
+        typer.Option("--votes", help="Votes file (Parquet, JSONL, CSV) or a directory of them."),
+    ],
+    style_control: Annotated[
+        bool, typer.Option("--style-control", help="Control for length and markdown style.")
+    ] = False,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Only votes tagged with this category.")
+    ] = None,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=1, help="Bootstrap rounds for the intervals.")
+    ] = 100,
+    interval: Annotated[
+        IntervalKind, typer.Option("--interval", help="Interval method.")
+    ] = IntervalKind.bootstrap,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.table,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Also draw scores with intervals and the win-rate heatmap."),
+    ] = None,
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="Pin a model's score: MODEL=SCORE.")
+    ] = None,
+    min_votes: Annotated[
+        int, typer.Option("--min-votes", min=0, help="Leave out models with fewer votes.")
+    ] = 0,
+    anonymous_only: Annotated[
+        bool, typer.Option("--anonymous-only", help="Only votes cast in anonymous battles.")
+    ] = False,
+    exclude_flagged: Annotated[
+        bool, typer.Option("--exclude-flagged", help="Drop votes marked flagged/is_flagged.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only votes at or after this date/time.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only votes before this date/time.")
+    ] = None,
+) -> None:
+    """Rank the models in a votes file with Bradley–Terry and 95% intervals.
+
+    Example: arena leaderboard --votes votes.parquet --format json --style-control --seed 1
+    """
+    from arena.data import VoteFilters, parse_time, read_votes
+    from arena.ratings import build_leaderboard, build_style_leaderboard
+
+    anchor_pair = _parse_anchor(anchor)
+    try:
+        filters = VoteFilters(
+            category=category,
+            anonymous_only=anonymous_only,
+            exclude_flagged=exclude_flagged,
+            since=parse_time(since),
+            until=parse_time(until),
+        )
+        table = read_votes(votes, filters=filters, style=style_control)
+        if style_control:
+            board = build_style_leaderboard(
+                None,
+                None,
+                None,
+                None,
+                None,
+                data=table.style_data(),
+                interval=interval.value,
+                rounds=bootstrap,
+                seed=seed,
+                anchor=anchor_pair,
+                min_votes=min_votes,
+            )
+        else:
+            board = build_leaderboard(
+                table.pair_counts(),
+                interval=interval.value,
+                rounds=bootstrap,
+                seed=seed,
+                anchor=anchor_pair,
+                min_votes=min_votes,
+            )
+    except (ArenaError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+
+    computed_at = datetime.now(UTC).isoformat(timespec="seconds")
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(board.to_json_obj(computed_at), indent=2))
+    elif output_format is OutputFormat.csv:
+        rows = board.to_dicts()
+        keys = list(dict.fromkeys(k for r in rows for k in r)) or [
+            "rank", "rank_ub", "model", "score", "ci_lower", "ci_upper", "votes"
+        ]  # fmt: skip
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_table(board, votes)
+    if plot is not None:
+        try:
+            _plot(board, table.pair_counts(), plot)
+        except OSError as exc:
+            raise _fail(f"cannot write {plot}: {exc}") from None
+
+
+def _print_table(board, source: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    title = f"{'Style-controlled ' if board.style_control else ''}leaderboard of {source}"
+    ci = f"95% CI ({board.interval}{f', {board.rounds} rounds' if board.rounds else ''})"
+    table = Table(title=title, caption=f"{board.total_votes} votes")
+    for col in ("rank", "model", "score", ci, "votes"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    if board.style_control:
+        table.add_column("raw score", justify="right")
+    if board.n_components > 1:
+        table.add_column("group", justify="right")
+    for r in board.to_dicts():
+        cells = [
+            str(r["rank"]),
+            r["model"] + (" *" if r.get("note") else ""),
+            f"{r['score']:.1f}",
+            f"{r['ci_lower']:.1f} – {r['ci_upper']:.1f}",
+            str(r["votes"]),
+        ]
+        if board.style_control:
+            cells.append(f"{r['raw_score']:.1f}")
+        if board.n_components > 1:
+            cells.append(str(r["component"]))
+        table.add_row(*cells)
+    console = Console()
+    console.print(table)
+    for r in board.rows:
+        if r.note:
+            console.print(f"* {r.model}: {r.note}")
+    if board.n_components > 1:
+        console.print(
+            f"The comparison graph has {board.n_components} disconnected groups; "
+            "scores and ranks compare only within a group."
+        )
+    if board.excluded:
+        console.print(f"Left out (too few votes): {', '.join(board.excluded)}")
+
+
+def _plot(board, counts, out: Path) -> None:
+    """Scores with 95% intervals (left) and the observed win-rate heatmap (right)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from arena.ratings import win_rate_matrix
+
+    rows = board.rows
+    k = len(rows)
+    fig, (ax1, ax2) = plt.subplots(
+        1, 2, figsize=(14, max(4.0, 0.3 * k + 1.5)), gridspec_kw={"width_ratios": [1, 1.3]}
+    )
+    y = np.arange(k)[::-1]
+    scores = np.array([r.score for r in rows])
+    lo = np.array([r.ci_lower for r in rows])
+    hi = np.array([r.ci_upper for r in rows])
+    ax1.errorbar(scores, y, xerr=[scores - lo, hi - scores], fmt="o", capsize=3)
+    ax1.set_yticks(y, [r.model for r in rows], fontsize=8)
+    ax1.set_xlabel("score (95% interval)")
+    ax1.set_title(("Style-controlled s" if board.style_control else "S") + "cores")
+    ax1.grid(axis="x", alpha=0.3)
+    names = [r.model for r in rows]
+    pos = {m: i for i, m in enumerate(counts.models)}
+    order = [pos[m] for m in names if m in pos]
+    rate = win_rate_matrix(counts)[np.ix_(order, order)] if order else np.zeros((0, 0))
+    im = ax2.imshow(rate, cmap="RdBu", vmin=0, vmax=1)
+    labels = [counts.models[i] for i in order]
+    ax2.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    ax2.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax2.set_title("Win rate of row model against column model")
+    fig.colorbar(im, ax=ax2, fraction=0.046)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,68 @@
+"""``arena serve``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from arena.cli.options import DbOption, ModelsOption
+from arena.registry import load_registry
+from arena.settings import Settings
+from arena.store import migrate
+from arena.store.engine import create_store_engine, default_db_url
+
+
+def serve(
+    models: ModelsOption = None,
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(envvar="ARENA_HOST", help="Interface to listen on.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(envvar="ARENA_PORT", help="TCP port.", min=0, max=65535)] = (
+        8000
+    ),
+    workers: Annotated[
+        int, typer.Option(envvar="ARENA_WORKERS", help="Worker processes.", min=1, max=64)
+    ] = 1,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Start the arena: the web UI and the JSON API.
+
+    Example: arena serve --models models.yaml --db sqlite:///arena.db --port 8000
+    """
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env(
+        models_file=models, db_url=db or default_db_url(), host=host, port=port, workers=workers
+    )
+    load_registry(settings.models_file)  # a bad registry stops here, with its message
+    engine = create_store_engine(settings.db_url)
+    migrate.upgrade(engine)  # once, before any worker starts
+    engine.dispose()
+    settings = Settings.from_env(**{**_as_dict(settings), "migrate_on_start": False})
+    os.environ.update(settings.to_env())
+    typer.echo(f"Arena listening on http://{host}:{port}  (database: {_safe(settings.db_url)})")
+    uvicorn.run(
+        "arena.web.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        server_header=False,
+        date_header=False,
+    )
+
+
+def _as_dict(settings: Settings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in settings.__slots__}  # type: ignore[attr-defined]
+
+
+def _safe(url: str | None) -> str:
+    """Never print a password that came in a URL."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True) if url else "default"

@@ -1,0 +1,414 @@
+"""Read public-schema votes files (Parquet, JSON Lines, CSV, or a directory) with pyarrow.
+
+Invariant: files are streamed record batch by record batch, reading only the
+columns needed; model names are dictionary-encoded per batch and mapped to
+integer ids, so memory is a few bytes per vote (plus 8 floats when style
+features are requested). Every winner spelling (``model_a``, ``model_b``,
+``tie``, ``both_bad``, ``tie (bothbad)``) and the 55k Kaggle one-hot columns
+(``winner_model_a``, ``winner_model_b``, ``winner_tie``) are accepted.
+Problems with the input raise :class:`arena.errors.InvalidInput` with a
+message fit for the person who gave the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from arena.errors import InvalidInput
+from arena.ratings.counts import PairCounts, parse_winner
+from arena.ratings.style import STYLE_FEATURES, StyleData
+
+__all__ = ["VoteFilters", "VotesTable", "iter_batches", "read_votes"]
+
+SUFFIXES = (".parquet", ".pq", ".jsonl", ".json", ".ndjson", ".csv")
+ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
+# Style counts inside conv_metadata: feature -> field stem (suffixed _a / _b).
+STYLE_FIELDS = {
+    "tokens": "sum_assistant_{}_tokens",
+    "headers": "header_count_{}",
+    "lists": "list_count_{}",
+    "bold": "bold_count_{}",
+}
+
+
+@dataclass(frozen=True)
+class VoteFilters:
+    """Which votes count.
+
+    Attributes
+    ----------
+    category : str or None
+        ``None``/``"overall"`` keeps all. Otherwise matched against
+        ``category_tag`` (a string, a list of strings, or the releases'
+        nested struct of boolean tags such as ``math`` or ``creative_writing``;
+        ``hard_prompt`` means at least 6 of the ``criteria`` tags), ``is_code``
+        for ``code``, or the ``language`` column (case-insensitive).
+    anonymous_only : bool
+        Keep votes with ``anony`` true.
+    exclude_flagged : bool
+        Drop votes whose ``flagged``/``is_flagged`` is true (no-op without such a column).
+    since, until : float or None
+        Unix-time window on ``timestamp``/``tstamp`` (inclusive, exclusive).
+    """
+
+    category: str | None = None
+    anonymous_only: bool = False
+    exclude_flagged: bool = False
+    since: float | None = None
+    until: float | None = None
+
+
+@dataclass(frozen=True)
+class VotesTable:
+    """Encoded votes.
+
+    Attributes
+    ----------
+    models : list of str, length K (sorted)
+    ia, ib : np.ndarray of int64, shape (N,)
+    outcome : np.ndarray of float64, shape (N,)
+        1.0 A won, 0.0 B won, 0.5 tie or both bad.
+    style_a, style_b : np.ndarray, shape (N, 4), or None
+        Raw style counts (tokens, headers, lists, bold) when requested.
+    rows_read : int
+        Rows seen before filters.
+    """
+
+    models: list[str]
+    ia: np.ndarray
+    ib: np.ndarray
+    outcome: np.ndarray
+    style_a: np.ndarray | None = None
+    style_b: np.ndarray | None = None
+    rows_read: int = 0
+
+    def pair_counts(self) -> PairCounts:
+        return PairCounts.from_indices(self.models, self.ia, self.ib, self.outcome)
+
+    def style_data(self) -> StyleData:
+        if self.style_a is None or self.style_b is None:
+            raise InvalidInput("style control needs conv_metadata style counts in the votes file")
+        return StyleData.from_indices(
+            self.models, self.ia, self.ib, self.outcome, self.style_a, self.style_b
+        )
+
+    def model_names(self) -> tuple[np.ndarray, np.ndarray]:
+        names = np.asarray(self.models, dtype=object)
+        return names[self.ia], names[self.ib]
+
+
+def _files(path: str | Path) -> list[Path]:
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        if not files:
+            raise InvalidInput(f"no votes files ({', '.join(SUFFIXES)}) in {p}")
+        return files
+    if not p.exists():
+        raise InvalidInput(f"votes file not found: {p}")
+    if p.suffix.lower() not in SUFFIXES:
+        raise InvalidInput(f"unsupported votes file type {p.suffix!r}; use Parquet, JSONL or CSV")
+    return [p]
+
+
+def iter_batches(path: str | Path, batch_size: int = 1 << 20) -> Iterator[pa.RecordBatch]:
+    """Stream record batches from a file or every votes file under a directory."""
+    for f in _files(path):
+        suffix = f.suffix.lower()
+        try:
+            if suffix in (".parquet", ".pq"):
+                import pyarrow.parquet as pq
+
+                pf = pq.ParquetFile(f, read_dictionary=["model_a", "model_b", "winner"])
+                names = set(pf.schema_arrow.names)
+                cols = [c for c in _wanted_columns() if c in names]
+                yield from pf.iter_batches(batch_size=batch_size, columns=cols)
+            elif suffix == ".csv":
+                import pyarrow.csv as pcsv
+
+                reader = pcsv.open_csv(
+                    f,
+                    read_options=pcsv.ReadOptions(block_size=64 << 20),
+                    parse_options=pcsv.ParseOptions(newlines_in_values=True),
+                )
+                yield from reader
+            else:
+                import pyarrow.json as pj
+
+                opts = pj.ReadOptions(block_size=64 << 20)
+                if hasattr(pj, "open_json"):
+                    yield from pj.open_json(f, read_options=opts)
+                else:  # older pyarrow: whole file, then batches
+                    yield from pj.read_json(f, read_options=opts).to_batches(batch_size)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InvalidInput(f"cannot read {f}: {exc}") from None
+
+
+def _wanted_columns() -> list[str]:
+    return [
+        "model_a",
+        "model_b",
+        "winner",
+        *ONE_HOT,
+        "anony",
+        "flagged",
+        "is_flagged",
+        "timestamp",
+        "tstamp",
+        "category_tag",
+        "is_code",
+        "language",
+        "conv_metadata",
+    ]
+
+
+def _as_bool(arr: pa.Array) -> np.ndarray:
+    if pa.types.is_boolean(arr.type):
+        return np.asarray(arr.fill_null(False))
+    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        return np.asarray(arr.fill_null(0)).astype(bool)
+    s = pc.utf8_lower(pc.cast(arr, pa.string())).fill_null("")
+    return np.isin(np.asarray(s, dtype=object), ["true", "1", "yes", "t"])
+
+
+def _codes_to_ids(arr: pa.Array, lookup: dict[str, int]) -> np.ndarray:
+    """Map a string column to global model ids via its (small) dictionary."""
+    if not pa.types.is_dictionary(arr.type):
+        arr = pc.dictionary_encode(arr)
+    if arr.null_count:
+        raise InvalidInput("model_a/model_b must not be empty")
+    lut = np.array(
+        [lookup.setdefault(str(v), len(lookup)) for v in arr.dictionary.to_pylist()],
+        dtype=np.int64,
+    )
+    return lut[np.asarray(arr.indices)] if lut.size else np.zeros(len(arr), np.int64)
+
+
+def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
+    names = batch.schema.names
+    if "winner" in names:
+        arr = batch.column("winner")
+        if not pa.types.is_dictionary(arr.type):
+            arr = pc.dictionary_encode(pc.cast(arr, pa.string()))
+        if arr.null_count:
+            raise InvalidInput("every vote needs a winner; found an empty one")
+        try:
+            lut = np.array([parse_winner(v) for v in arr.dictionary.to_pylist()], dtype=np.float64)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        return lut[np.asarray(arr.indices)]
+    if all(c in names for c in ONE_HOT):
+        oa, ob, ot = (_as_bool(batch.column(c)) for c in ONE_HOT)
+        if not np.all(oa.astype(int) + ob + ot == 1):
+            raise InvalidInput("winner_model_a/winner_model_b/winner_tie must be one-hot")
+        return np.where(oa, 1.0, np.where(ob, 0.0, 0.5))
+    raise InvalidInput(
+        "votes need a 'winner' column or the one-hot winner_model_a/winner_model_b/winner_tie"
+    )
+
+
+def _leaves(arr: pa.Array, prefix: str = "") -> Iterator[tuple[str, pa.Array]]:
+    if pa.types.is_struct(arr.type):
+        for i in range(arr.type.num_fields):
+            name = arr.type.field(i).name
+            yield from _leaves(pc.struct_field(arr, [i]), f"{prefix}{name}.")
+    else:
+        yield prefix.rstrip("."), arr
+
+
+def _category_mask(batch: pa.RecordBatch, category: str) -> np.ndarray:
+    cat = category.strip().lower()
+    names = batch.schema.names
+    n = batch.num_rows
+    if cat == "code" and "is_code" in names:
+        return _as_bool(batch.column("is_code"))
+    if "category_tag" in names:
+        col = batch.column("category_tag")
+        t = col.type
+        if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+            vals = pc.utf8_lower(pc.cast(col, pa.string())).fill_null("")
+            return np.asarray(vals, dtype=object) == cat
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            flat = pc.utf8_lower(pc.cast(pc.list_flatten(col), pa.string()))
+            parents = np.asarray(pc.list_parent_indices(col))
+            hit = np.asarray(flat.fill_null(""), dtype=object) == cat
+            return np.bincount(parents[hit], minlength=n) > 0
+        if pa.types.is_struct(t):
+            leaves = dict(_leaves(col))
+            if cat in ("hard_prompt", "hard_prompts", "hard"):
+                crit = [
+                    a
+                    for k, a in leaves.items()
+                    if k.startswith("criteria") and pa.types.is_boolean(a.type)
+                ]
+                if crit:
+                    return sum(_as_bool(a).astype(int) for a in crit) >= 6
+            for key, arr in leaves.items():
+                if key.split(".")[-1].lower() == cat and pa.types.is_boolean(arr.type):
+                    return _as_bool(arr)
+    if "language" in names:
+        vals = pc.utf8_lower(pc.cast(batch.column("language"), pa.string())).fill_null("")
+        mask = np.asarray(vals, dtype=object) == cat
+        return mask
+    raise InvalidInput(
+        f"unknown category {category!r}: no matching tag, is_code or language column"
+    )
+
+
+def _time_seconds(batch: pa.RecordBatch) -> np.ndarray | None:
+    for name in ("timestamp", "tstamp"):
+        if name in batch.schema.names:
+            col = batch.column(name)
+            if pa.types.is_timestamp(col.type):
+                unit = col.type.unit
+                div = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
+                ints = pc.cast(pc.cast(col, pa.timestamp(unit, tz=None)), pa.int64())
+                return np.asarray(ints.fill_null(0)).astype(np.float64) / div
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+                ts = pc.strptime(col, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+                return np.asarray(pc.cast(ts, pa.int64()).fill_null(0)).astype(np.float64)
+            return np.asarray(pc.cast(col, pa.float64()).fill_null(0.0))
+    return None
+
+
+def _sum_struct(arr: pa.Array) -> np.ndarray:
+    if pa.types.is_struct(arr.type):
+        total = np.zeros(len(arr))
+        for _, leaf in _leaves(arr):
+            total += np.asarray(pc.cast(leaf, pa.float64()).fill_null(0.0))
+        return total
+    return np.asarray(pc.cast(arr, pa.float64()).fill_null(0.0))
+
+
+def _style(batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
+    if "conv_metadata" not in batch.schema.names:
+        raise InvalidInput("--style-control needs the conv_metadata column (style counts)")
+    meta = batch.column("conv_metadata")
+    if not pa.types.is_struct(meta.type):
+        raise InvalidInput("conv_metadata must be a struct of style counts")
+    fields = {meta.type.field(i).name: i for i in range(meta.type.num_fields)}
+    sides = []
+    for side in ("a", "b"):
+        cols = []
+        for feat in STYLE_FEATURES:
+            name = STYLE_FIELDS[feat].format(side)
+            if name not in fields:
+                raise InvalidInput(f"conv_metadata lacks {name!r}, needed for style control")
+            cols.append(_sum_struct(pc.struct_field(meta, [fields[name]])))
+        sides.append(np.stack(cols, axis=1).astype(np.float32))
+    return sides[0], sides[1]
+
+
+def read_votes(
+    path: str | Path,
+    *,
+    filters: VoteFilters | None = None,
+    style: bool = False,
+    batch_size: int = 1 << 20,
+) -> VotesTable:
+    """Read and filter a votes file or directory.
+
+    Parameters
+    ----------
+    path : str or Path
+        Parquet, JSONL or CSV file, or a directory of them.
+    filters : VoteFilters, optional
+    style : bool
+        Also read the style counts from ``conv_metadata``.
+
+    Returns
+    -------
+    VotesTable
+        N votes after filters.
+    """
+    flt = filters or VoteFilters()
+    lookup: dict[str, int] = {}
+    ias, ibs, outs, sas, sbs = [], [], [], [], []
+    rows = 0
+    for batch in iter_batches(path, batch_size):
+        rows += batch.num_rows
+        names = batch.schema.names
+        if "model_a" not in names or "model_b" not in names:
+            raise InvalidInput("votes need 'model_a' and 'model_b' columns")
+        keep = np.ones(batch.num_rows, dtype=bool)
+        if flt.anonymous_only:
+            if "anony" not in names:
+                raise InvalidInput("--anonymous-only needs an 'anony' column")
+            keep &= _as_bool(batch.column("anony"))
+        if flt.exclude_flagged:
+            for col in ("flagged", "is_flagged"):
+                if col in names:
+                    keep &= ~_as_bool(batch.column(col))
+        if flt.category and flt.category.strip().lower() not in ("overall", "all", ""):
+            keep &= _category_mask(batch, flt.category)
+        if flt.since is not None or flt.until is not None:
+            ts = _time_seconds(batch)
+            if ts is None:
+                raise InvalidInput("a time window needs a 'timestamp' or 'tstamp' column")
+            if flt.since is not None:
+                keep &= ts >= flt.since
+            if flt.until is not None:
+                keep &= ts < flt.until
+        ia = _codes_to_ids(batch.column("model_a"), lookup)
+        ib = _codes_to_ids(batch.column("model_b"), lookup)
+        out = _outcomes(batch)
+        if style:
+            sa, sb = _style(batch)
+        if not keep.all():
+            ia, ib, out = ia[keep], ib[keep], out[keep]
+            if style:
+                sa, sb = sa[keep], sb[keep]
+        ias.append(ia)
+        ibs.append(ib)
+        outs.append(out)
+        if style:
+            sas.append(sa)
+            sbs.append(sb)
+    # Renumber ids so models are sorted by name (the PairCounts convention).
+    names_by_id = sorted(lookup, key=lookup.__getitem__)
+    order = sorted(range(len(names_by_id)), key=names_by_id.__getitem__)
+    remap = np.empty(len(order), dtype=np.int64)
+    remap[order] = np.arange(len(order))
+
+    def cat(xs: list[np.ndarray], dt: type) -> np.ndarray:
+        return np.concatenate(xs) if xs else np.zeros(0, dt)
+
+    ia_all = cat(ias, np.int64)
+    ib_all = cat(ibs, np.int64)
+    if remap.size:
+        ia_all, ib_all = remap[ia_all], remap[ib_all]
+    return VotesTable(
+        models=[names_by_id[i] for i in order],
+        ia=ia_all,
+        ib=ib_all,
+        outcome=cat(outs, np.float64),
+        style_a=np.concatenate(sas) if style and sas else (np.zeros((0, 4)) if style else None),
+        style_b=np.concatenate(sbs) if style and sbs else (np.zeros((0, 4)) if style else None),
+        rows_read=rows,
+    )
+
+
+def parse_time(value: str | None) -> float | None:
+    """ISO date/time or Unix seconds -> Unix seconds (UTC when no zone is given)."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"not a date/time: {value!r} (use e.g. 2024-05-01)") from None
+    if dt.tzinfo is None:
+        from datetime import UTC
+
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()

@@ -1,0 +1,74 @@
+"""The one interface every model backend implements.
+
+A provider turns a conversation into a stream of text deltas, ending with one
+final delta that carries usage and the finish reason. Everything above this
+layer (battles, web) depends only on this module, so adding a backend means
+adding a class, never editing a switch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """A piece of a reply. The last delta of a stream has ``finish_reason`` set."""
+
+    text: str = ""
+    usage: Usage | None = None
+    finish_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds. ``first_token`` bounds the wait for the first delta, ``total`` the whole reply."""
+
+    connect: float = 10.0
+    first_token: float = 60.0
+    total: float = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationParams:
+    """Sampling parameters; ``extra`` is passed to the backend untouched."""
+
+    temperature: float | None = None
+    max_tokens: int | None = None
+    top_p: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """A configured model endpoint that can stream chat replies."""
+
+    kind: ClassVar[str]
+
+    def stream(
+        self, messages: Sequence[ChatMessage], params: GenerationParams
+    ) -> AsyncIterator[Delta]:
+        """Yield deltas; raise ``arena.errors.ProviderError`` on failure."""
+        ...
+
+    async def check(self) -> str | None:
+        """Return ``None`` if usable for new battles, else a reason for the log."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,129 @@
+"""One in-process llama.cpp server per GGUF file, shared by every registry entry using it.
+
+Two sampling variants of one model must not load the weights twice, so servers
+are keyed by the resolved file and created lazily under a lock (loading takes
+seconds and happens on a worker thread, never on the event loop). Each server
+has several slots with continuous batching, so concurrent replies share one
+forward pass instead of queueing.
+
+``xllamacpp`` is imported only here and only when a model is first used, so
+Arena runs (with remote models only) even where the native wheel is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from arena.errors import ProviderUnavailable
+
+if TYPE_CHECKING:
+    import xllamacpp
+
+SLOTS = 4
+THREADS_ENV = "ARENA_LOCAL_THREADS"
+
+_servers: dict[Path, xllamacpp.Server] = {}
+_loading: dict[Path, threading.Lock] = {}
+_registry_lock = threading.Lock()
+
+
+def default_threads() -> int:
+    """Threads per server: all cores (capped), overridable for crowded hosts.
+
+    Spin-waiting is disabled in ``server_params``, so two servers sharing cores
+    yield to each other instead of burning them.
+    """
+    configured = os.environ.get(THREADS_ENV, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def server_params(model: Path, n_ctx_per_slot: int, slots: int = SLOTS) -> Any:
+    import xllamacpp
+
+    params = xllamacpp.CommonParams()
+    params.model.path = str(model)
+    params.n_parallel = slots
+    params.cont_batching = True
+    params.n_ctx = n_ctx_per_slot * slots  # the KV cache is split evenly between slots
+    threads = default_threads()
+    for cpu in (params.cpuparams, params.cpuparams_batch):
+        cpu.n_threads = threads
+        cpu.poll = 0
+    params.verbosity = -1  # llama.cpp logs model paths and internals to stderr otherwise
+    return params
+
+
+def shared_server(model: Path, n_ctx_per_slot: int) -> xllamacpp.Server:
+    """The server for ``model``, loading it on first call. Blocking: call from a thread.
+
+    The first caller's context size wins; later entries share the loaded server.
+    """
+    key = model.resolve()
+    with _registry_lock:
+        server = _servers.get(key)
+        if server is not None:
+            return server
+        lock = _loading.setdefault(key, threading.Lock())
+    with lock:
+        server = _servers.get(key)
+        if server is None:
+            server = _load(key, n_ctx_per_slot)
+            with _registry_lock:
+                _servers[key] = server
+    return server
+
+
+def _load(model: Path, n_ctx_per_slot: int) -> xllamacpp.Server:
+    try:
+        import xllamacpp
+    except ImportError as exc:
+        raise ProviderUnavailable("local models need the 'xllamacpp' package") from exc
+    try:
+        return xllamacpp.Server(server_params(model, n_ctx_per_slot))
+    except Exception as exc:
+        raise ProviderUnavailable(f"llama.cpp could not load {model.name}: {exc}") from exc
+
+
+def loaded_models() -> list[Path]:
+    with _registry_lock:
+        return list(_servers)
+
+
+def direct_tokens_per_second(path: str | Path, prompt: str, max_tokens: int = 128) -> float:
+    """Generation speed of xllamacpp alone, as the baseline for Arena's overhead.
+
+    Loads a private server (one slot, same thread settings as Arena) and streams
+    exactly ``max_tokens`` tokens (EOS ignored) with no Arena code in between.
+    Returns generated tokens per wall-clock second, prompt processing included.
+    ``path`` accepts the registry spellings (``pkg:...``).
+    """
+    import xllamacpp
+
+    from arena.providers.gguf_paths import resolve_gguf
+
+    model = resolve_gguf(str(path))
+    server = xllamacpp.Server(server_params(model, n_ctx_per_slot=2048, slots=1))
+    request = {"prompt": prompt, "max_tokens": max_tokens, "stream": True, "ignore_eos": True}
+    tokens = 0
+
+    def count(chunk: dict[str, Any]) -> bool:
+        # Chunks can merge tokens (held-back UTF-8), so the final usage figure wins.
+        nonlocal tokens
+        choices = chunk.get("choices") or []
+        if choices and choices[0].get("text"):
+            tokens += 1
+        if "usage" in chunk:
+            tokens = chunk["usage"].get("completion_tokens", tokens)
+        return False
+
+    server.handle_completions({**request, "max_tokens": 4}, lambda chunk: False)  # warm up
+    started = time.perf_counter()
+    server.handle_completions(request, count)
+    elapsed = time.perf_counter() - started
+    return tokens / elapsed if elapsed > 0 else 0.0

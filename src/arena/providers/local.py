@@ -1,0 +1,174 @@
+"""GGUF models run in-process by llama.cpp (``xllamacpp``), streamed without blocking the loop.
+
+Generation is a blocking native call, so each reply runs on its own thread and
+hands chunks to the event loop with ``call_soon_threadsafe``. When the consumer
+stops listening (generator closed, task cancelled), the next chunk callback
+returns ``True``, which tells llama.cpp to cancel the request and free the slot.
+
+Only text, usage and the finish reason leave this module: llama.cpp's chunks
+also carry the model's file path and build fingerprint, which would identify
+the model and must never reach a voter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+from arena.errors import ProviderError
+from arena.providers.base import ChatMessage, Delta, GenerationParams, Usage
+from arena.providers.common import ProviderBase
+from arena.providers.gguf_paths import check_gguf, resolve_gguf
+from arena.providers.llama_server import direct_tokens_per_second, shared_server
+from arena.providers.timeouts import describe
+from arena.registry import ModelSpec
+
+__all__ = ["LocalProvider", "direct_tokens_per_second", "gemma_prompt"]
+
+# Without a limit a small model can ramble until its context is full.
+DEFAULT_MAX_TOKENS = 512
+GEMMA_STOPS = ["<end_of_turn>", "<start_of_turn>"]
+
+_END = object()
+
+
+class LocalProvider(ProviderBase):
+    kind = "local"
+
+    def __init__(self, spec: ModelSpec) -> None:
+        super().__init__(spec)
+        self._server: Any = None
+
+    async def _ready_server(self) -> Any:
+        if self._server is None:
+            self._server = await asyncio.to_thread(self._load)
+        return self._server
+
+    def _load(self) -> Any:
+        assert self.spec.path is not None  # guaranteed by the registry for provider: local
+        return shared_server(resolve_gguf(self.spec.path), self.spec.n_ctx)
+
+    async def _generate(
+        self, messages: Sequence[ChatMessage], params: GenerationParams
+    ) -> AsyncIterator[Delta]:
+        server = await self._ready_server()
+        if self.spec.chat_format == "gemma":
+            handler = server.handle_completions
+            request: dict[str, Any] = {"prompt": gemma_prompt(messages), "stop": GEMMA_STOPS}
+        else:
+            handler = server.handle_chat_completions
+            request = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
+        request.update(params.extra)
+        request.update(stream=True, stream_options={"include_usage": True})
+        request["max_tokens"] = params.max_tokens or DEFAULT_MAX_TOKENS
+        if params.temperature is not None:
+            request["temperature"] = params.temperature
+        if params.top_p is not None:
+            request["top_p"] = params.top_p
+
+        chunks: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+        _start_worker(handler, request, chunks, stop, self.spec.name)
+        finish: str | None = None
+        usage: Usage | None = None
+        try:
+            while (chunk := await chunks.get()) is not _END:
+                if isinstance(chunk, BaseException):
+                    raise ProviderError(f"local model failed: {describe(chunk)}")
+                if "error" in chunk:
+                    raise ProviderError(f"local model error: {_error_message(chunk['error'])}")
+                if chunk.get("usage"):
+                    usage = Usage(
+                        chunk["usage"].get("prompt_tokens", 0),
+                        chunk["usage"].get("completion_tokens", 0),
+                    )
+                for choice in (chunk.get("choices") or [])[:1]:
+                    text = choice.get("text") or (choice.get("delta") or {}).get("content")
+                    if text:
+                        yield Delta(text=text)
+                    finish = choice.get("finish_reason") or finish
+        finally:
+            stop.set()
+        if finish is None:
+            raise ProviderError("local model stopped without a finish reason")
+        yield Delta(usage=usage, finish_reason=finish)
+
+    async def warm(self) -> None:
+        """Load the model now; the first reply would otherwise wait for it."""
+        await self._ready_server()
+
+    async def check(self) -> str | None:
+        if importlib.util.find_spec("xllamacpp") is None:
+            return "local models need the 'xllamacpp' package"
+        return check_gguf(self.spec.path or "")
+
+
+def _start_worker(
+    handler: Callable[[dict[str, Any], Callable[[dict[str, Any]], bool]], Any],
+    request: dict[str, Any],
+    chunks: asyncio.Queue[Any],
+    stop: threading.Event,
+    name: str,
+) -> None:
+    """Run one blocking generation on a dedicated thread, feeding ``chunks`` on the loop.
+
+    A dedicated thread rather than the default executor: a long reply holds its
+    thread for its whole duration and must not starve other ``to_thread`` users.
+    """
+    loop = asyncio.get_running_loop()
+
+    def deliver(item: object) -> bool:
+        try:
+            loop.call_soon_threadsafe(chunks.put_nowait, item)
+        except RuntimeError:  # the loop is closed: nobody is listening any more
+            return False
+        return True
+
+    def on_chunk(chunk: dict[str, Any]) -> bool:
+        # Returning True asks llama.cpp to stop generating and release the slot.
+        return stop.is_set() or not deliver(chunk)
+
+    def work() -> None:
+        try:
+            handler(request, on_chunk)
+        except Exception as exc:
+            deliver(exc)
+        finally:
+            deliver(_END)
+
+    threading.Thread(target=work, name=f"arena-local:{name}", daemon=True).start()
+
+
+def _error_message(error: object) -> str:
+    if isinstance(error, dict):
+        return str(error.get("message", "unknown error"))
+    return str(error)
+
+
+def gemma_prompt(messages: Sequence[ChatMessage]) -> str:
+    """Gemma's turn format, for base checkpoints that ship no chat template.
+
+    Gemma has no system role, so system text leads the first user turn. Turn
+    markers typed by a user are removed so they cannot forge a model turn.
+    """
+    system = "\n\n".join(m.content for m in messages if m.role == "system")
+    parts: list[str] = []
+    for message in messages:
+        if message.role == "system":
+            continue
+        text = _strip_markers(message.content)
+        if message.role == "user" and system:
+            text, system = f"{_strip_markers(system)}\n\n{text}", ""
+        role = "model" if message.role == "assistant" else "user"
+        parts.append(f"<start_of_turn>{role}\n{text}<end_of_turn>\n")
+    parts.append("<start_of_turn>model\n")
+    return "".join(parts)
+
+
+def _strip_markers(text: str) -> str:
+    for marker in GEMMA_STOPS:
+        text = text.replace(marker, "")
+    return text

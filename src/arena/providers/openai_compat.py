@@ -1,0 +1,115 @@
+"""Any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp server, gateways).
+
+One class, configured per registry entry; vendors differ only in ``base_url``,
+model id and key. One ``AsyncOpenAI`` client per provider keeps a connection
+pool warm. Retries are off: a retry after part of a reply was streamed would
+splice two different answers together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import openai
+
+from arena.errors import ProviderError
+from arena.providers.base import ChatMessage, Delta, GenerationParams, Usage
+from arena.providers.common import ProviderBase, api_key_from_env
+from arena.providers.timeouts import describe
+from arena.registry import ModelSpec
+
+log = logging.getLogger(__name__)
+
+# Local servers (Ollama, vLLM) ignore the key but the SDK insists on one.
+UNUSED_KEY = "unused"
+
+
+class OpenAICompatProvider(ProviderBase):
+    kind = "openai"
+
+    def __init__(self, spec: ModelSpec) -> None:
+        super().__init__(spec)
+        self._client = openai.AsyncOpenAI(
+            base_url=spec.base_url,
+            api_key=api_key_from_env(spec) or UNUSED_KEY,
+            max_retries=0,
+            timeout=openai.Timeout(
+                spec.timeout_total, connect=spec.timeout_connect, pool=spec.timeout_connect
+            ),
+        )
+        # Some compatible servers reject ``stream_options``; learnt on first refusal.
+        self._ask_usage = True
+
+    async def _generate(
+        self, messages: Sequence[ChatMessage], params: GenerationParams
+    ) -> AsyncIterator[Delta]:
+        stream = await self._open(messages, params)
+        text_seen = False
+        finish: str | None = None
+        usage: Usage | None = None
+        try:
+            async for chunk in stream:
+                if chunk.usage is not None:
+                    usage = Usage(
+                        chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0
+                    )
+                for choice in (chunk.choices or [])[:1]:
+                    if choice.delta is not None and choice.delta.content:
+                        text_seen = True
+                        yield Delta(text=choice.delta.content)
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+        finally:
+            await stream.close()
+        if finish is None:
+            # The SDK ends quietly when the connection closes between events.
+            kind = "after partial text" if text_seen else "before any text"
+            raise ProviderError(f"stream closed {kind} without a finish_reason")
+        yield Delta(usage=usage, finish_reason=finish)
+
+    async def _open(
+        self, messages: Sequence[ChatMessage], params: GenerationParams
+    ) -> openai.AsyncStream[Any]:
+        request: dict[str, Any] = {
+            "model": self.spec.upstream_model,
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "stream": True,
+        }
+        if params.temperature is not None:
+            request["temperature"] = params.temperature
+        if params.top_p is not None:
+            request["top_p"] = params.top_p
+        if params.max_tokens is not None:
+            request["max_tokens"] = params.max_tokens
+        if params.extra:
+            request["extra_body"] = dict(params.extra)
+        if self._ask_usage:
+            try:
+                return await self._client.chat.completions.create(
+                    **request, stream_options={"include_usage": True}
+                )
+            except openai.BadRequestError as exc:
+                if "stream_options" not in str(exc):
+                    raise
+                log.info(
+                    "%s: endpoint rejects stream_options; continuing without usage", self.spec.name
+                )
+                self._ask_usage = False
+        return await self._client.chat.completions.create(**request)
+
+    async def check(self) -> str | None:
+        """Reachability and key validity; endpoints without ``/models`` count as reachable."""
+        try:
+            await self._client.models.list(timeout=self.spec.timeout_connect)
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            return f"key rejected by {self.spec.base_url}: {describe(exc)}"
+        except openai.APIStatusError:
+            return None
+        except openai.APIError as exc:
+            return f"endpoint {self.spec.base_url} unreachable: {describe(exc)}"
+        return None
+
+    async def aclose(self) -> None:
+        await self._client.close()

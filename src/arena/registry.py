@@ -1,0 +1,138 @@
+"""The model registry: which contestants exist, how to reach them, how they may appear.
+
+Read once at start-up from YAML (``--models FILE``) or the built-in default.
+Secrets are never in the file: an entry names the environment variable that
+holds its key (``api_key_env``), and the key is read when the provider is built.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from arena.errors import RegistryError
+
+DEFAULT_REGISTRY = "default_models.yaml"
+
+
+class Visibility(StrEnum):
+    public = "public"
+    preview = "preview"
+    deprecated = "deprecated"
+
+
+class ModelSpec(BaseModel):
+    """One contestant as written in the registry file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$")
+    provider: Literal["local", "openai", "anthropic"]
+    organization: str = "unknown"
+    license: str = "unknown"
+    visibility: Visibility = Visibility.public
+    codename: str | None = Field(default=None, max_length=128)
+    sampling_weight: float = Field(default=1.0, ge=0.0)
+    # openai / anthropic
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str | None = None
+    # local
+    path: str | None = None
+    chat_format: Literal["template", "gemma"] = "template"
+    n_ctx: int = Field(default=2048, ge=128)
+    # sampling and limits
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
+    max_tokens: int | None = Field(default=None, ge=1, le=32768)
+    system_prompt: str | None = None
+    extra_params: dict[str, Any] = Field(default_factory=dict)
+    timeout_connect: float = Field(default=10.0, gt=0)
+    timeout_first_token: float = Field(default=60.0, gt=0)
+    timeout_total: float = Field(default=300.0, gt=0)
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.replace("_", "").isalnum():
+            raise ValueError("api_key_env must be the NAME of an environment variable, not a key")
+        return value
+
+    @model_validator(mode="after")
+    def _provider_fields(self) -> ModelSpec:
+        if self.provider == "local" and not self.path:
+            raise ValueError(f"model {self.name!r}: provider 'local' needs 'path'")
+        if self.provider == "openai" and not self.base_url:
+            raise ValueError(f"model {self.name!r}: provider 'openai' needs 'base_url'")
+        if self.visibility is Visibility.preview and not self.codename:
+            # A stable, meaningless default: the name itself must never be shown.
+            object.__setattr__(self, "codename", _default_codename(self.name))
+        return self
+
+    @property
+    def display_name(self) -> str:
+        """What voters may ever see: a preview model only shows its codename."""
+        if self.visibility is Visibility.preview:
+            return self.codename or _default_codename(self.name)
+        return self.name
+
+    @property
+    def upstream_model(self) -> str:
+        return self.model or self.name
+
+
+class Registry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    models: list[ModelSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Registry:
+        seen: set[str] = set()
+        for spec in self.models:
+            for label in {spec.name, spec.display_name}:
+                if label in seen:
+                    raise ValueError(f"model name {label!r} appears twice")
+                seen.add(label)
+        return self
+
+    def get(self, name: str) -> ModelSpec | None:
+        return next((m for m in self.models if m.name == name), None)
+
+
+def _default_codename(name: str) -> str:
+    import hashlib
+
+    return "anonymous-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Read and validate a registry file; ``None`` means the built-in local roster."""
+    if path is None:
+        text = resources.files("arena").joinpath(DEFAULT_REGISTRY).read_text(encoding="utf-8")
+        source = "built-in registry"
+    else:
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RegistryError(f"cannot read model registry {file}: {exc.strerror}") from exc
+        source = str(file)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{source} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RegistryError(f"{source}: expected a mapping with a 'models' list")
+    try:
+        return Registry.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise RegistryError(f"{source}: {problems}") from exc

@@ -1,0 +1,71 @@
+"""Server settings, declared once. Every field can come from an ``ARENA_*`` variable.
+
+Secrets (API keys, the client-hash salt) are read from the environment only,
+never written into files. ``arena serve`` passes its options through the same
+variables so that every worker process builds the identical app.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from arena.errors import InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_url: str | None = None
+    """``None`` means the SQLite file under the user's data directory."""
+    models_file: str | None = None
+    """``None`` means the built-in roster of local models."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    client_salt: str = "arena-development-salt"
+    max_prompt_chars: int = 16_000
+    leaderboard_bootstrap_rounds: int = 100
+    leaderboard_refresh_seconds: float = 2.0
+    static_dir: str | None = None
+    migrate_on_start: bool = True
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"ARENA_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _coerce(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        env: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None:
+                env[f"ARENA_{f.name.upper()}"] = str(value)
+        return env
+
+    @property
+    def static_path(self) -> Path:
+        if self.static_dir:
+            return Path(self.static_dir)
+        return Path(__file__).parent / "web" / "static"
+
+
+def _coerce(name: str, kind: object, raw: str) -> object:
+    text = str(kind)
+    try:
+        if "bool" in text:
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if text.startswith("int"):
+            return int(raw)
+        if text.startswith("float"):
+            return float(raw)
+    except ValueError:
+        raise InvalidInput(f"ARENA_{name.upper()}={raw!r} is not a valid {text}") from None
+    return raw

@@ -1,0 +1,264 @@
+"""Reads and writes, as plain functions over a SQLAlchemy connection.
+
+Writes take the connection the ``Writer`` opened (inside its transaction);
+reads take any connection. Nothing here knows about HTTP or statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from arena.store.tables import BattleRow, EventRow, MessageRow, ModelRow, VoteRow, utcnow
+
+# ---------------------------------------------------------------- models
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    id: int
+    name: str
+    codename: str | None
+    organization: str
+    license: str
+    provider: str
+    visibility: str
+    status_changed_at: datetime
+
+
+def upsert_models(conn: Connection, specs: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Insert new models and refresh descriptive fields; return name -> id for all of them."""
+    existing = {row.name: row for row in conn.execute(select(ModelRow))}
+    ids: dict[str, int] = {}
+    for spec in specs:
+        row = existing.get(spec["name"])
+        if row is None:
+            result = conn.execute(insert(ModelRow).values(**spec).returning(ModelRow.id))
+            ids[spec["name"]] = result.scalar_one()
+            _event(conn, "model_registered", spec["name"], "registry", spec)
+            continue
+        ids[row.name] = row.id
+        changes = {k: v for k, v in spec.items() if getattr(row, k) != v}
+        if changes:
+            if "visibility" in changes:
+                changes["status_changed_at"] = utcnow()
+            conn.execute(update(ModelRow).where(ModelRow.id == row.id).values(**changes))
+            _event(conn, "model_updated", row.name, "registry", _jsonable(changes))
+    return ids
+
+
+def list_models(conn: Connection) -> list[StoredModel]:
+    rows = conn.execute(select(ModelRow).order_by(ModelRow.name))
+    return [_stored_model(r) for r in rows]
+
+
+def _stored_model(r: Any) -> StoredModel:
+    return StoredModel(
+        id=r.id,
+        name=r.name,
+        codename=r.codename,
+        organization=r.organization,
+        license=r.license,
+        provider=r.provider,
+        visibility=r.visibility,
+        status_changed_at=r.status_changed_at,
+    )
+
+
+# ---------------------------------------------------------------- battles
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBattle:
+    id: str
+    mode: str
+    model_a: str
+    model_b: str | None
+    status: str
+    failure_reason: str | None
+    turns: int
+    turn_lock_until: datetime | None
+    created_at: datetime
+    winner: str | None
+
+
+def insert_battle(conn: Connection, **values: Any) -> None:
+    conn.execute(insert(BattleRow).values(**values))
+    _event(conn, "battle_created", values["id"], None, {"mode": values["mode"]})
+
+
+def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
+    model_a = aliased(ModelRow)
+    model_b = aliased(ModelRow)
+    stmt = (
+        select(
+            BattleRow.__table__,
+            model_a.name.label("a_name"),
+            model_b.name.label("b_name"),
+            VoteRow.winner,
+        )
+        .join(model_a, model_a.id == BattleRow.model_a_id)
+        .outerjoin(model_b, model_b.id == BattleRow.model_b_id)
+        .outerjoin(VoteRow, VoteRow.battle_id == BattleRow.id)
+        .where(BattleRow.id == battle_id)
+    )
+    row = conn.execute(stmt).first()
+    if row is None:
+        return None
+    battle = row
+    return StoredBattle(
+        id=battle.id,
+        mode=battle.mode,
+        model_a=row.a_name,
+        model_b=row.b_name,
+        status=battle.status,
+        failure_reason=battle.failure_reason,
+        turns=battle.turns,
+        turn_lock_until=_aware(battle.turn_lock_until),
+        created_at=_aware(battle.created_at),
+        winner=row.winner,
+    )
+
+
+def lock_turn(conn: Connection, battle_id: str, expected_turns: int, until: datetime) -> bool:
+    """Claim the battle for one turn; fails if another turn runs or the battle moved on."""
+    now = utcnow()
+    result = conn.execute(
+        update(BattleRow)
+        .where(
+            BattleRow.id == battle_id,
+            BattleRow.status == "open",
+            BattleRow.turns == expected_turns,
+            or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < now),
+        )
+        .values(turn_lock_until=until)
+    )
+    return result.rowcount == 1
+
+
+def release_turn(conn: Connection, battle_id: str) -> None:
+    conn.execute(update(BattleRow).where(BattleRow.id == battle_id).values(turn_lock_until=None))
+
+
+def save_turn(
+    conn: Connection,
+    battle_id: str,
+    turn: int,
+    messages: Sequence[dict[str, Any]],
+    failure_reason: str | None,
+) -> None:
+    """Store a finished turn (prompt and replies per side) and unlock the battle."""
+    if messages:
+        conn.execute(
+            insert(MessageRow), [{"battle_id": battle_id, "turn": turn, **m} for m in messages]
+        )
+    values: dict[str, Any] = {"turns": turn, "turn_lock_until": None}
+    if failure_reason:
+        values["status"] = "failed"
+        values["failure_reason"] = failure_reason
+    conn.execute(update(BattleRow).where(BattleRow.id == battle_id).values(**values))
+
+
+def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
+    stmt = (
+        select(MessageRow.side, MessageRow.turn, MessageRow.role, MessageRow.content)
+        .where(MessageRow.battle_id == battle_id)
+        .order_by(MessageRow.turn, MessageRow.id)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+# ---------------------------------------------------------------- votes
+
+
+def record_vote(
+    conn: Connection,
+    battle_id: str,
+    winner: str,
+    client_hash: str | None,
+    user_id: str | None,
+    flags: dict[str, Any],
+) -> bool:
+    """Insert the vote unless the battle already has one; True if this call counted it."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    values = {
+        "battle_id": battle_id,
+        "winner": winner,
+        "client_hash": client_hash,
+        "user_id": user_id,
+        "flags": flags,
+    }
+    stmt = (
+        dialect.insert(VoteRow)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["battle_id"])
+        .returning(VoteRow.id)
+    )
+    counted = conn.execute(stmt).first() is not None
+    if counted:
+        conn.execute(update(BattleRow).where(BattleRow.id == battle_id).values(status="voted"))
+        _event(conn, "vote_cast", battle_id, user_id, {"winner": winner, "flags": flags})
+    return counted
+
+
+def grouped_votes(
+    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+) -> tuple[list[tuple[str, str, str, int]], int]:
+    """(model_a, model_b, winner, count) for votes after ``after_vote_id``, and the last id seen."""
+    model_a = aliased(ModelRow)
+    model_b = aliased(ModelRow)
+    last_id = conn.execute(select(func.coalesce(func.max(VoteRow.id), 0))).scalar_one()
+    stmt = (
+        select(model_a.name, model_b.name, VoteRow.winner, func.count())
+        .select_from(VoteRow)
+        .join(BattleRow, BattleRow.id == VoteRow.battle_id)
+        .join(model_a, model_a.id == BattleRow.model_a_id)
+        .join(model_b, model_b.id == BattleRow.model_b_id)
+        .where(
+            and_(
+                VoteRow.id > after_vote_id,
+                VoteRow.id <= last_id,
+                BattleRow.mode.in_(modes),
+            )
+        )
+        .group_by(model_a.name, model_b.name, VoteRow.winner)
+    )
+    return [(a, b, w, int(n)) for a, b, w, n in conn.execute(stmt)], int(last_id)
+
+
+def count_votes(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(VoteRow)).scalar_one())
+
+
+# ---------------------------------------------------------------- events
+
+
+def _event(
+    conn: Connection, kind: str, subject: str | None, actor: str | None, payload: dict[str, Any]
+) -> None:
+    conn.execute(insert(EventRow).values(kind=kind, subject=subject, actor=actor, payload=payload))
+
+
+def append_event(
+    conn: Connection, kind: str, subject: str | None, actor: str | None, payload: dict[str, Any]
+) -> None:
+    _event(conn, kind, subject, actor, payload)
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every time we store is UTC."""
+    if value is not None and value.tzinfo is None:
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC)
+    return value

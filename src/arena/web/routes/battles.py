@@ -1,0 +1,87 @@
+"""Battles: create, stream a turn, vote, read back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from arena.battles.service import TurnEvent
+from arena.errors import InvalidInput
+from arena.web.deps import BattlesDep, ClientHash, LeaderboardDep, SettingsDep
+from arena.web.schemas import (
+    BattleCreate,
+    BattleCreated,
+    ErrorOut,
+    PublicModelOut,
+    Reveal,
+    TurnCreate,
+    VoteCreate,
+)
+
+router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
+ERRORS = {code: {"model": ErrorOut} for code in (404, 409, 422, 429)}
+
+# Headers that keep proxies from buffering the stream; nothing here varies by model.
+STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=BattleCreated,
+    response_model_exclude_none=True,
+    responses=ERRORS,
+)
+async def create_battle(
+    body: BattleCreate, battles: BattlesDep, client: ClientHash
+) -> BattleCreated:
+    created = await battles.create(body.mode, body.models, client, None)
+    if created.models is None:
+        return BattleCreated(battle_id=created.battle_id)
+    return BattleCreated(
+        battle_id=created.battle_id,
+        models=[PublicModelOut(name=m.name, organization=m.organization) for m in created.models],
+    )
+
+
+@router.post(
+    "/{battle_id}/turns",
+    responses={200: {"content": {"text/event-stream": {}}}, **ERRORS},
+    response_class=StreamingResponse,
+)
+async def add_turn(
+    battle_id: str, body: TurnCreate, battles: BattlesDep, settings: SettingsDep
+) -> StreamingResponse:
+    if len(body.prompt) > settings.max_prompt_chars:
+        raise InvalidInput(f"prompt is longer than {settings.max_prompt_chars} characters")
+    events = await battles.turn(battle_id, body.prompt)
+    return StreamingResponse(_sse(events), media_type="text/event-stream", headers=STREAM_HEADERS)
+
+
+async def _sse(events: AsyncIterator[TurnEvent]) -> AsyncIterator[bytes]:
+    async for event in events:
+        yield b"data: " + json.dumps(event.as_json(), ensure_ascii=False).encode() + b"\n\n"
+
+
+@router.post("/{battle_id}/vote", response_model=Reveal, responses=ERRORS)
+async def vote(
+    battle_id: str,
+    body: VoteCreate,
+    battles: BattlesDep,
+    leaderboard: LeaderboardDep,
+    client: ClientHash,
+) -> Reveal:
+    model_a, model_b = await battles.vote(battle_id, body.parsed(), client, None)
+    leaderboard.invalidate()
+    return Reveal(
+        model_a=PublicModelOut(name=model_a.name, organization=model_a.organization),
+        model_b=PublicModelOut(name=model_b.name, organization=model_b.organization),
+    )
+
+
+@router.get("/{battle_id}", responses=ERRORS)
+async def get_battle(battle_id: str, battles: BattlesDep) -> dict[str, object]:
+    return await battles.view(battle_id)

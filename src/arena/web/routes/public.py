@@ -1,0 +1,38 @@
+"""The public roster and the leaderboard."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from arena.errors import InvalidInput
+from arena.web.deps import BattlesDep, LeaderboardDep
+from arena.web.schemas import LeaderboardOut, ModelOut, ModelsOut
+
+router = APIRouter(prefix="/api/v1", tags=["public"])
+
+
+@router.get("/models", response_model=ModelsOut)
+async def list_models(battles: BattlesDep) -> ModelsOut:
+    models = [
+        ModelOut(
+            name=c.spec.name,
+            organization=c.spec.organization,
+            license=c.spec.license,
+            deprecated=c.spec.visibility.value == "deprecated",
+        )
+        for c in battles.roster
+        if c.spec.visibility.value != "preview"
+    ]
+    return ModelsOut(models=sorted(models, key=lambda m: m.name))
+
+
+@router.get("/leaderboard", response_model=LeaderboardOut)
+async def leaderboard(
+    board: LeaderboardDep,
+    category: str = Query("overall", max_length=64),
+    style_control: bool = Query(False),
+) -> LeaderboardOut:
+    if category != "overall":
+        raise InvalidInput(f"unknown category {category!r}; available: overall")
+    data = await board.get()
+    return LeaderboardOut.model_validate(data)

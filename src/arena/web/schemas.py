@@ -1,0 +1,92 @@
+"""Request and response bodies. Separate shapes per direction, so what must not
+leave the server (model names before the vote) is absent by construction."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from arena.battles.service import Mode, Winner
+
+
+class BattleCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Mode = Mode.anonymous
+    models: list[str] | None = Field(default=None, max_length=2)
+
+
+class PublicModelOut(BaseModel):
+    name: str
+    organization: str | None
+
+
+class BattleCreated(BaseModel):
+    battle_id: str
+    models: list[PublicModelOut] | None = None
+
+
+class TurnCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(min_length=1)
+
+    @field_validator("prompt")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("prompt is empty")
+        return value
+
+
+class VoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    winner: str
+
+    def parsed(self) -> Winner:
+        return Winner.parse(self.winner)
+
+
+class Reveal(BaseModel):
+    model_a: PublicModelOut
+    model_b: PublicModelOut
+
+
+class ModelOut(BaseModel):
+    name: str
+    organization: str
+    license: str
+    deprecated: bool = False
+
+
+class ModelsOut(BaseModel):
+    models: list[ModelOut]
+
+
+class LeaderboardRow(BaseModel):
+    rank: int
+    rank_ub: int
+    model: str
+    score: float
+    ci_lower: float
+    ci_upper: float
+    votes: int
+    organization: str
+    license: str
+    provisional: bool = False
+    deprecated: bool = False
+
+
+class LeaderboardOut(BaseModel):
+    total_votes: int
+    computed_at: str
+    category: str = "overall"
+    style_control: bool = False
+    method: Literal["bradley_terry"] = "bradley_terry"
+    models: list[LeaderboardRow]
+
+
+class ErrorOut(BaseModel):
+    error: str
