@@ -183,11 +183,14 @@ def test_two_hundred_concurrent_votes_are_all_stored_once(start_app) -> None:
         limits = {"max_connections": 50}
         async with app.async_client(limits=__import__("httpx").Limits(**limits)) as client:
 
+            gate = asyncio.Semaphore(20)  # the votes are what must be concurrent
+
             async def battle() -> str:
-                battle_id = (await client.post("/api/v1/battles", json={})).json()["battle_id"]
-                response = await client.post(
-                    f"/api/v1/battles/{battle_id}/turns", json={"prompt": "go"}
-                )
+                async with gate:
+                    battle_id = (await client.post("/api/v1/battles", json={})).json()["battle_id"]
+                    response = await client.post(
+                        f"/api/v1/battles/{battle_id}/turns", json={"prompt": "go"}
+                    )
                 assert len([e for e in parse_sse(response.text) if e.get("done")]) == 2
                 return battle_id
 

@@ -12,6 +12,7 @@ import typing
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from typing import Any, ClassVar, TypeVar
 
+import httpx
 import pytest
 
 from arena.errors import ProviderError, ProviderUnavailable, RegistryError
@@ -354,6 +355,35 @@ def test_guard_rejects_a_stream_that_ends_without_finishing() -> None:
 def test_guard_turns_backend_exceptions_into_provider_errors() -> None:
     with pytest.raises(ProviderError, match="ConnectionResetError"):
         guarded([Delta("a"), ConnectionResetError("reset by peer")])
+
+
+def test_guard_does_not_mistake_a_backend_timeout_for_its_own() -> None:
+    with pytest.raises(ProviderError, match="TimeoutError: backend gave up"):
+        guarded([TimeoutError("backend gave up")])
+
+
+# --- The fake upstream's own contract (other suites rely on it) ----------------------------
+
+
+def test_fake_upstream_answers_non_streaming_and_lists_models(fake_upstream: FakeUpstream) -> None:
+    with httpx.Client(base_url=fake_upstream.base_url, timeout=5) as client:
+        listed = {m["id"] for m in client.get("/models").json()["data"]}
+        chat = client.post(
+            "/chat/completions",
+            json={"model": "xss", "messages": [{"role": "user", "content": "hi"}]},
+        ).json()
+        message = client.post(
+            "/messages",
+            json={
+                "model": "leaky",
+                "max_tokens": 50,
+                "messages": [{"role": "user", "content": "x"}],
+            },
+        ).json()
+
+    assert {"echo-a", "echo-b", "markdown", "xss", "leaky", "hang", "drop", "slow"} <= listed
+    assert "<script>alert(1)</script>" in chat["choices"][0]["message"]["content"]
+    assert message["content"][0]["text"] == "I am Claude, an AI assistant made by Anthropic."
 
 
 # --- Registry contract -------------------------------------------------------------------

@@ -65,9 +65,14 @@ def test_gradient_and_hessian_finite_differences() -> None:
     for i in range(5):
         e = np.zeros(5)
         e[i] = eps
-        num_g = (bt_loglik(theta + e, c.a, c.b, wa, wb, l2) - bt_loglik(theta - e, c.a, c.b, wa, wb, l2)) / (2 * eps)
+        num_g = (
+            bt_loglik(theta + e, c.a, c.b, wa, wb, l2) - bt_loglik(theta - e, c.a, c.b, wa, wb, l2)
+        ) / (2 * eps)
         assert num_g == pytest.approx(g[i], rel=1e-5, abs=1e-5)
-        num_h = (bt_gradient(theta + e, c.a, c.b, wa, wb, l2) - bt_gradient(theta - e, c.a, c.b, wa, wb, l2)) / (2 * eps)
+        num_h = (
+            bt_gradient(theta + e, c.a, c.b, wa, wb, l2)
+            - bt_gradient(theta - e, c.a, c.b, wa, wb, l2)
+        ) / (2 * eps)
         np.testing.assert_allclose(-num_h, h[:, i], rtol=1e-5, atol=1e-5)
 
 
@@ -76,7 +81,10 @@ def test_recovers_planted_strengths() -> None:
     s = fit_bradley_terry(_counts(sv))
     err = np.abs(s - sv.true_scores())
     assert err.mean() < 5.0
-    assert np.corrcoef(np.argsort(np.argsort(s)), np.argsort(np.argsort(sv.true_scores())))[0, 1] > 0.99
+    assert (
+        np.corrcoef(np.argsort(np.argsort(s)), np.argsort(np.argsort(sv.true_scores())))[0, 1]
+        > 0.99
+    )
 
 
 def test_anchor() -> None:
@@ -118,7 +126,9 @@ def test_swap_and_shift_invariance(seed: int, k: int, shift: float) -> None:
     # Adding a constant to every true strength gives the same data, hence the same board.
     y_shift = draw(theta + shift)
     np.testing.assert_array_equal(y_shift, y)
-    np.testing.assert_allclose(fit_bradley_terry(PairCounts.from_indices(models, ia, ib, y_shift)), s)
+    np.testing.assert_allclose(
+        fit_bradley_terry(PairCounts.from_indices(models, ia, ib, y_shift)), s
+    )
 
 
 def test_never_lost_is_finite_and_noted() -> None:
@@ -131,6 +141,10 @@ def test_never_lost_is_finite_and_noted() -> None:
     assert rows["champ"].rank == 1
     assert "never lost" in (rows["champ"].note or "")
     assert rows["x"].note is None
+    boot = build_leaderboard(PairCounts.from_votes(a * 5, b * 5, w * 5), rounds=200, seed=1)
+    for r in boot.rows:
+        assert np.isfinite([r.score, r.ci_lower, r.ci_upper]).all()
+        assert r.ci_lower <= r.score + 1e-6 or r.note
 
 
 def test_never_won_noted() -> None:

@@ -56,9 +56,7 @@ def test_from_grouped_matches_from_votes() -> None:
         np.stack([sv.ia, sv.ib, (sv.outcome * 2).astype(int)], axis=1), axis=0, return_counts=True
     )
     names = np.asarray(sv.models)
-    grouped = PairCounts.from_grouped(
-        names[keys[:, 0]], names[keys[:, 1]], keys[:, 2] / 2.0, cnt
-    )
+    grouped = PairCounts.from_grouped(names[keys[:, 0]], names[keys[:, 1]], keys[:, 2] / 2.0, cnt)
     for f in ("a", "b", "wins_a", "wins_b", "ties"):
         np.testing.assert_array_equal(getattr(direct, f), getattr(grouped, f))
 

@@ -63,7 +63,9 @@ def test_matches_logistic_regression() -> None:
 
 def test_style_control_recovers_truth_raw_does_not() -> None:
     sv = simulate_votes(10, 150_000, seed=5, spread=0.5, style_effect=2.0)
-    board = build_style_leaderboard(*sv.names(), sv.outcome, sv.style_a, sv.style_b, interval="sandwich")
+    board = build_style_leaderboard(
+        *sv.names(), sv.outcome, sv.style_a, sv.style_b, interval="sandwich"
+    )
     truth = dict(zip(sv.models, sv.true_scores(), strict=True))
     style_err = np.mean([abs(r.score - truth[r.model]) for r in board.rows])
     raw_err = np.mean([abs(r.raw_score - truth[r.model]) for r in board.rows])
@@ -78,8 +80,8 @@ def test_style_control_recovers_truth_raw_does_not() -> None:
 def test_style_bootstrap_reproducible_and_close_to_sandwich() -> None:
     sv = simulate_votes(6, 20_000, seed=8, style_effect=1.0, tie_rate=0.1)
     args = (*sv.names(), sv.outcome, sv.style_a, sv.style_b)
-    b1 = build_style_leaderboard(*args, rounds=60, seed=1)
-    b2 = build_style_leaderboard(*args, rounds=60, seed=1)
+    b1 = build_style_leaderboard(*args, rounds=40, seed=1)
+    b2 = build_style_leaderboard(*args, rounds=40, seed=1)
     assert b1.to_dicts(digits=15) == b2.to_dicts(digits=15)
     sand = {r.model: r for r in build_style_leaderboard(*args, interval="sandwich").rows}
     for r in b1.rows:

@@ -24,6 +24,8 @@ class Settings:
     port: int = 8000
     workers: int = 1
     client_salt: str = "arena-development-salt"
+    admin_tokens: str = ""
+    """Comma-separated admin bearer tokens (or create them with ``arena tokens create``)."""
     max_prompt_chars: int = 16_000
     leaderboard_bootstrap_rounds: int = 100
     leaderboard_refresh_seconds: float = 2.0

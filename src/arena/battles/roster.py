@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from arena.errors import ArenaError
 from arena.providers import build_provider
 from arena.providers.base import Provider
-from arena.registry import ModelSpec, Registry, Visibility
+from arena.registry import ModelSpec, Registry
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,6 @@ class Contestant:
     @property
     def name(self) -> str:
         return self.spec.name
-
-    @property
-    def battles_allowed(self) -> bool:
-        return self.spec.visibility is not Visibility.deprecated and self.spec.sampling_weight > 0
 
 
 class Roster:
@@ -58,13 +54,6 @@ class Roster:
 
     def get(self, name: str) -> Contestant | None:
         return self._contestants.get(name)
-
-    def by_public_name(self, name: str) -> Contestant | None:
-        """Look a model up by the name a voter may know (a preview model only by codename)."""
-        return next((c for c in self._contestants.values() if c.spec.display_name == name), None)
-
-    def battle_candidates(self) -> list[Contestant]:
-        return [c for c in self._contestants.values() if c.battles_allowed]
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._contestants.values())

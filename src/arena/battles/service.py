@@ -31,6 +31,8 @@ from arena.store.writer import Writer
 
 log = logging.getLogger(__name__)
 
+MODEL_STATUS_TTL = 2.0
+
 SIDE_FAILED = "This model could not answer. Please start a new battle."
 
 
@@ -108,11 +110,13 @@ class BattleService:
     ) -> None:
         self._engine = engine
         self._writer = writer
+        self.writer = writer
         self.roster = roster
         self.policy = policy or WeightedRandomPolicy()
         self._rng = rng or random.SystemRandom()
         self._model_ids: dict[str, int] = {}
         self._models: dict[str, repo.StoredModel] = {}
+        self._models_read_at = 0.0
 
     # ------------------------------------------------------------ set-up
 
@@ -129,12 +133,39 @@ class BattleService:
             for c in self.roster
         ]
         self._model_ids = await self._writer.write(lambda conn: repo.upsert_models(conn, specs))
-        await self._refresh_models()
+        await self.refresh_models()
 
-    async def _refresh_models(self) -> None:
+    async def refresh_models(self) -> None:
         models = await asyncio.to_thread(self._read, repo.list_models)
         self._models = {m.name: m for m in models}
         self._model_ids.update({m.name: m.id for m in models})
+        self._models_read_at = time.monotonic()
+
+    async def models(self) -> dict[str, repo.StoredModel]:
+        """Model status as the store has it; other workers' changes show within seconds."""
+        if time.monotonic() - self._models_read_at > MODEL_STATUS_TTL:
+            await self.refresh_models()
+        return self._models
+
+    def status(self, name: str) -> str:
+        stored = self._models.get(name)
+        if stored is not None:
+            return stored.visibility
+        contestant = self.roster.get(name)
+        return contestant.spec.visibility.value if contestant else "deprecated"
+
+    def public_roster(self) -> list[tuple[Contestant, repo.StoredModel | None]]:
+        """Models a voter may pick by name: not in preview."""
+        return [
+            (c, self._models.get(c.name)) for c in self.roster if self.status(c.name) != "preview"
+        ]
+
+    def battle_candidates(self) -> list[Contestant]:
+        return [
+            c
+            for c in self.roster
+            if c.spec.sampling_weight > 0 and self.status(c.name) != "deprecated"
+        ]
 
     def _read(self, fn: Any, *args: Any) -> Any:
         with self._engine.connect() as conn:
@@ -152,7 +183,8 @@ class BattleService:
         if mode is Mode.anonymous:
             if models:
                 raise InvalidInput("anonymous battles draw their own models; omit 'models'")
-            pairing = self.policy.draw(self.roster.battle_candidates(), self._rng)
+            await self.models()
+            pairing = self.policy.draw(self.battle_candidates(), self._rng)
             pair = [pairing.model_a, pairing.model_b]
             self._rng.shuffle(pair)
             a, b = pair
@@ -163,6 +195,7 @@ class BattleService:
                 raise InvalidInput(f"{mode.value} needs exactly {wanted} model name(s) in 'models'")
             if len(set(models)) != len(models):
                 raise InvalidInput("pick two different models")
+            await self.models()
             chosen = [self._public_contestant(name) for name in models]
             a = chosen[0]
             b = chosen[1] if wanted == 2 else None
@@ -186,10 +219,11 @@ class BattleService:
         return CreatedBattle(battle_id, shown)
 
     def _public_contestant(self, name: str) -> Contestant:
-        contestant = self.roster.by_public_name(name)
-        if contestant is None or contestant.spec.visibility.value == "preview":
+        contestant = self.roster.get(name)
+        status = self.status(name)
+        if contestant is None or status == "preview":
             raise InvalidInput(f"unknown model {name!r}; see GET /api/v1/models")
-        if not contestant.battles_allowed:
+        if status == "deprecated":
             raise InvalidInput(f"model {name!r} is deprecated and takes no new battles")
         return contestant
 
@@ -227,12 +261,30 @@ class BattleService:
         turn = battle.turns + 1
         longest = max(c.spec.timeout_total for c in contestants.values())
         lock_until = utcnow() + timedelta(seconds=longest + 30)
-        locked = await self._writer.write(
-            lambda conn: repo.lock_turn(conn, battle_id, battle.turns, lock_until)
-        )
+        # Start both models while the claim on the battle is being committed: the
+        # first token and the commit overlap, and nothing reaches the client
+        # unless the claim holds.
+        queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
+        results = {side: _SideResult() for side in contestants}
+        tasks = [
+            asyncio.create_task(
+                self._stream_side(
+                    side, c, _conversation(history, side, prompt), results[side], queue
+                )
+            )
+            for side, c in contestants.items()
+        ]
+        try:
+            locked = await self._writer.write(
+                lambda conn: repo.lock_turn(conn, battle_id, battle.turns, lock_until)
+            )
+        except BaseException:
+            _cancel(tasks)
+            raise
         if not locked:
+            _cancel(tasks)
             raise Conflict("another turn of this battle is running; wait for it to finish")
-        return self._run_turn(battle_id, turn, prompt, contestants, history)
+        return self._run_turn(battle_id, turn, prompt, results, tasks, queue)
 
     def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
         with self._engine.connect() as conn:
@@ -252,19 +304,10 @@ class BattleService:
         battle_id: str,
         turn: int,
         prompt: str,
-        contestants: dict[str, Contestant],
-        history: list[dict[str, Any]],
+        results: dict[str, _SideResult],
+        tasks: list[asyncio.Task[None]],
+        queue: asyncio.Queue[TurnEvent],
     ) -> AsyncIterator[TurnEvent]:
-        queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
-        results = {side: _SideResult() for side in contestants}
-        tasks = [
-            asyncio.create_task(
-                self._stream_side(
-                    side, c, _conversation(history, side, prompt), results[side], queue
-                )
-            )
-            for side, c in contestants.items()
-        ]
         saved = False
         try:
             finished = 0
@@ -279,8 +322,7 @@ class BattleService:
                         saved = True
                 yield event
         finally:
-            for task in tasks:
-                task.cancel()
+            _cancel(tasks)
             if not saved:
                 # The client left mid-turn: nothing of this turn is kept.
                 await asyncio.shield(
@@ -378,7 +420,7 @@ class BattleService:
         if not counted:
             raise Conflict("this battle already has a vote")
         if battle.model_a not in self._models or battle.model_b not in self._models:
-            await self._refresh_models()
+            await self.refresh_models()
         return self._public(battle.model_a), self._public(battle.model_b)
 
     # ------------------------------------------------------------ read
@@ -420,3 +462,8 @@ def _conversation(history: list[dict[str, Any]], side: str, prompt: str) -> list
     messages = [ChatMessage(m["role"], m["content"]) for m in history if m["side"] == side]
     messages.append(ChatMessage("user", prompt))
     return messages
+
+
+def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()

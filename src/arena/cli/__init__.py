@@ -19,20 +19,39 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 models_app = typer.Typer(help="The model roster.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+tokens_app = typer.Typer(help="API tokens for the admin API.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(tokens_app, name="tokens")
 
 
 def _register() -> None:
     from arena.cli import db, models, serve
 
     app.command("serve")(serve.serve)
+    _register_data()
     db_app.command("upgrade")(db.upgrade)
     models_app.command("list")(models.list_models)
+    from arena.cli import admin
+
+    models_app.command("set-status")(admin.set_status)
+    tokens_app.command("create")(admin.create_token)
+    from arena.cli.simulate import simulate
+
+    app.command("simulate")(simulate)
     try:
         from arena.cli.leaderboard import leaderboard
     except ImportError:  # pragma: no cover - during partial installs only
         return
     app.command("leaderboard")(leaderboard)
+
+
+def _register_data() -> None:
+    """Open data: ``arena export``, ``arena import``, ``arena release``."""
+    from arena.cli import export, importer, release
+
+    app.command("export")(export.export)
+    app.command("import")(importer.import_)
+    app.command("release")(release.release)
 
 
 _register()

@@ -118,8 +118,15 @@ def _files(path: str | Path) -> list[Path]:
     return [p]
 
 
-def iter_batches(path: str | Path, batch_size: int = 1 << 20) -> Iterator[pa.RecordBatch]:
-    """Stream record batches from a file or every votes file under a directory."""
+def iter_batches(
+    path: str | Path, batch_size: int = 1 << 20, columns: list[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """Stream record batches from a file or every votes file under a directory.
+
+    ``columns`` limits what Parquet files read (missing ones are skipped);
+    JSONL and CSV are parsed whole and yield every column.
+    """
+    wanted = _wanted_columns() if columns is None else columns
     for f in _files(path):
         suffix = f.suffix.lower()
         try:
@@ -128,7 +135,7 @@ def iter_batches(path: str | Path, batch_size: int = 1 << 20) -> Iterator[pa.Rec
 
                 pf = pq.ParquetFile(f, read_dictionary=["model_a", "model_b", "winner"])
                 names = set(pf.schema_arrow.names)
-                cols = [c for c in _wanted_columns() if c in names]
+                cols = [c for c in wanted if c in names]
                 yield from pf.iter_batches(batch_size=batch_size, columns=cols)
             elif suffix == ".csv":
                 import pyarrow.csv as pcsv
@@ -315,6 +322,8 @@ def read_votes(
 ) -> VotesTable:
     """Read and filter a votes file or directory.
 
+    A category that matches no vote at all is an error (most likely a typo).
+
     Parameters
     ----------
     path : str or Path
@@ -332,7 +341,20 @@ def read_votes(
     lookup: dict[str, int] = {}
     ias, ibs, outs, sas, sbs = [], [], [], [], []
     rows = 0
-    for batch in iter_batches(path, batch_size):
+    category_hits = 0
+    use_category = bool(flt.category) and flt.category.strip().lower() not in ("overall", "all")
+    columns = ["model_a", "model_b", "winner", *ONE_HOT]
+    if flt.anonymous_only:
+        columns.append("anony")
+    if flt.exclude_flagged:
+        columns += ["flagged", "is_flagged"]
+    if use_category:
+        columns += ["category_tag", "is_code", "language"]
+    if flt.since is not None or flt.until is not None:
+        columns += ["timestamp", "tstamp"]
+    if style:
+        columns.append("conv_metadata")
+    for batch in iter_batches(path, batch_size, columns):
         rows += batch.num_rows
         names = batch.schema.names
         if "model_a" not in names or "model_b" not in names:
@@ -346,8 +368,10 @@ def read_votes(
             for col in ("flagged", "is_flagged"):
                 if col in names:
                     keep &= ~_as_bool(batch.column(col))
-        if flt.category and flt.category.strip().lower() not in ("overall", "all", ""):
-            keep &= _category_mask(batch, flt.category)
+        if use_category:
+            in_category = _category_mask(batch, flt.category)  # type: ignore[arg-type]
+            category_hits += int(in_category.sum())
+            keep &= in_category
         if flt.since is not None or flt.until is not None:
             ts = _time_seconds(batch)
             if ts is None:
@@ -371,6 +395,8 @@ def read_votes(
         if style:
             sas.append(sa)
             sbs.append(sb)
+    if use_category and rows and not category_hits:
+        raise InvalidInput(f"no votes in category {flt.category!r}")
     # Renumber ids so models are sorted by name (the PairCounts convention).
     names_by_id = sorted(lookup, key=lookup.__getitem__)
     order = sorted(range(len(names_by_id)), key=names_by_id.__getitem__)

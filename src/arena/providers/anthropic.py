@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import anthropic
-
 from arena.errors import ProviderError
 from arena.providers.base import ChatMessage, Delta, GenerationParams, Usage
 from arena.providers.common import ProviderBase, api_key_from_env
@@ -27,6 +25,8 @@ class AnthropicProvider(ProviderBase):
     kind = "anthropic"
 
     def __init__(self, spec: ModelSpec) -> None:
+        import anthropic  # imported on first use: the SDK costs seconds at start-up
+
         super().__init__(spec)
         base_url = spec.base_url
         if base_url is not None:
@@ -85,6 +85,8 @@ class AnthropicProvider(ProviderBase):
         return request
 
     async def check(self) -> str | None:
+        import anthropic
+
         try:
             await self._client.models.list(timeout=self.spec.timeout_connect)
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:

@@ -13,8 +13,10 @@ the model and must never reach a voter.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.util
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
@@ -129,7 +131,7 @@ def _start_worker(
 
     def on_chunk(chunk: dict[str, Any]) -> bool:
         # Returning True asks llama.cpp to stop generating and release the slot.
-        return stop.is_set() or not deliver(chunk)
+        return stop.is_set() or _exiting.is_set() or not deliver(chunk)
 
     def work() -> None:
         try:
@@ -138,8 +140,26 @@ def _start_worker(
             deliver(exc)
         finally:
             deliver(_END)
+            _running.discard(thread)
 
-    threading.Thread(target=work, name=f"arena-local:{name}", daemon=True).start()
+    thread = threading.Thread(target=work, name=f"arena-local:{name}", daemon=True)
+    _running.add(thread)
+    thread.start()
+
+
+# A daemon thread still inside llama.cpp when the interpreter finalizes aborts
+# the process ("exception not rethrown"), so at exit every generation is told
+# to stop and given a moment to return.
+_running: set[threading.Thread] = set()
+_exiting = threading.Event()
+
+
+@atexit.register
+def _stop_generations_at_exit() -> None:
+    _exiting.set()
+    deadline = time.monotonic() + 5
+    for thread in list(_running):
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def _error_message(error: object) -> str:

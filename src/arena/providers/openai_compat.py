@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from arena.errors import ProviderError
 from arena.providers.base import ChatMessage, Delta, GenerationParams, Usage
 from arena.providers.common import ProviderBase, api_key_from_env
 from arena.providers.timeouts import describe
 from arena.registry import ModelSpec
+
+if TYPE_CHECKING:
+    import openai
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class OpenAICompatProvider(ProviderBase):
     kind = "openai"
 
     def __init__(self, spec: ModelSpec) -> None:
+        import openai  # imported on first use: the SDK costs seconds at start-up
+
         super().__init__(spec)
         self._client = openai.AsyncOpenAI(
             base_url=spec.base_url,
@@ -72,6 +75,8 @@ class OpenAICompatProvider(ProviderBase):
     async def _open(
         self, messages: Sequence[ChatMessage], params: GenerationParams
     ) -> openai.AsyncStream[Any]:
+        import openai
+
         request: dict[str, Any] = {
             "model": self.spec.upstream_model,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
@@ -100,6 +105,8 @@ class OpenAICompatProvider(ProviderBase):
         return await self._client.chat.completions.create(**request)
 
     async def check(self) -> str | None:
+        import openai
+
         """Reachability and key validity; endpoints without ``/models`` count as reachable."""
         try:
             await self._client.models.list(timeout=self.spec.timeout_connect)

@@ -52,14 +52,17 @@ async def guard(deltas: AsyncIterator[Delta], timeouts: Timeouts) -> AsyncGenera
         while True:
             deadline = total_deadline if seen_any else min(first_deadline, total_deadline)
             waiting_for_first = not seen_any and first_deadline <= total_deadline
+            limit_scope = asyncio.timeout(deadline - time.monotonic())
             try:
-                async with asyncio.timeout(deadline - time.monotonic()):
+                async with limit_scope:
                     delta = await anext(deltas)
             except StopAsyncIteration:
                 raise ProviderError(
                     "stream ended without a finish reason (truncated reply)"
                 ) from None
             except TimeoutError:
+                if not limit_scope.expired():
+                    raise  # the backend's own timeout, described below like any failure
                 if waiting_for_first:
                     limit, what = timeouts.first_token, "the first token"
                 else:

@@ -94,7 +94,7 @@ def bootstrap_theta(
         theta = np.tile(theta_hat, (r, 1))
         step_size = np.full(r, np.inf)
         for _ in range(max_chord):
-            live = step_size >= tol
+            live = ~(step_size < tol)  # NaN (a diverging chord) counts as live
             if not live.any():
                 break
             th = theta[live]
@@ -102,9 +102,12 @@ def bootstrap_theta(
             g = wa[live] - n[live] * p  # (r_live, M)
             grad = (inc_t @ g.T).T - l2 * th
             step = grad @ h_inv
-            theta[live] = th + step
-            step_size[live] = np.abs(step).max(axis=1)
-        for i in np.flatnonzero(step_size >= tol):  # rare: exact Newton fallback
+            with np.errstate(over="ignore", invalid="ignore"):
+                theta[live] = th + step
+                step_size[live] = np.abs(step).max(axis=1)
+        # Rare (e.g. an unbeaten model's curvature changes a lot): exact Newton.
+        bad = ~(step_size < tol) | ~np.isfinite(theta).all(axis=1)
+        for i in np.flatnonzero(bad):
             theta[i] = fit_theta(a, b, wa[i], wb[i], k, l2=l2, theta0=theta_hat)
         out[start : start + r] = theta
     return out

@@ -30,6 +30,8 @@ class StoredModel:
     provider: str
     visibility: str
     status_changed_at: datetime
+    released_at: datetime | None = None
+    provisional: bool = False
 
 
 def upsert_models(conn: Connection, specs: Iterable[dict[str, Any]]) -> dict[str, int]:
@@ -44,10 +46,10 @@ def upsert_models(conn: Connection, specs: Iterable[dict[str, Any]]) -> dict[str
             _event(conn, "model_registered", spec["name"], "registry", spec)
             continue
         ids[row.name] = row.id
-        changes = {k: v for k, v in spec.items() if getattr(row, k) != v}
+        # After registration the status is owned by `arena models set-status` and the
+        # admin API (each change audited), so the registry no longer sets it.
+        changes = {k: v for k, v in spec.items() if k != "visibility" and getattr(row, k) != v}
         if changes:
-            if "visibility" in changes:
-                changes["status_changed_at"] = utcnow()
             conn.execute(update(ModelRow).where(ModelRow.id == row.id).values(**changes))
             _event(conn, "model_updated", row.name, "registry", _jsonable(changes))
     return ids
@@ -67,7 +69,9 @@ def _stored_model(r: Any) -> StoredModel:
         license=r.license,
         provider=r.provider,
         visibility=r.visibility,
-        status_changed_at=r.status_changed_at,
+        status_changed_at=_aware(r.status_changed_at),
+        released_at=_aware(r.released_at),
+        provisional=bool(r.provisional),
     )
 
 
@@ -224,6 +228,7 @@ def grouped_votes(
             and_(
                 VoteRow.id > after_vote_id,
                 VoteRow.id <= last_id,
+                VoteRow.valid.is_(True),
                 BattleRow.mode.in_(modes),
             )
         )
@@ -262,3 +267,48 @@ def _aware(value: datetime | None) -> datetime | None:
 
         return value.replace(tzinfo=UTC)
     return value
+
+
+# ---------------------------------------------------------------- model status
+
+
+def get_model(conn: Connection, name: str) -> StoredModel | None:
+    row = conn.execute(select(ModelRow).where(ModelRow.name == name)).first()
+    return _stored_model(row) if row is not None else None
+
+
+def count_preview_variants(conn: Connection, organization: str) -> int:
+    """Models of this organization that are, or were, in preview."""
+    stmt = (
+        select(func.count())
+        .select_from(ModelRow)
+        .where(
+            ModelRow.organization == organization,
+            or_(ModelRow.visibility == "preview", ModelRow.released_at.is_not(None)),
+        )
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def update_model_status(
+    conn: Connection, name: str, values: dict[str, Any], actor: str, payload: dict[str, Any]
+) -> None:
+    conn.execute(update(ModelRow).where(ModelRow.name == name).values(**values))
+    _event(conn, "model_status_changed", name, actor, payload)
+
+
+def votes_since(conn: Connection, name: str, since: datetime) -> int:
+    """Valid anonymous votes involving ``name`` cast at or after ``since``."""
+    model = select(ModelRow.id).where(ModelRow.name == name).scalar_subquery()
+    stmt = (
+        select(func.count())
+        .select_from(VoteRow)
+        .join(BattleRow, BattleRow.id == VoteRow.battle_id)
+        .where(
+            VoteRow.created_at >= since,
+            VoteRow.valid.is_(True),
+            BattleRow.mode == "anonymous",
+            or_(BattleRow.model_a_id == model, BattleRow.model_b_id == model),
+        )
+    )
+    return int(conn.execute(stmt).scalar_one())

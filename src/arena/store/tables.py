@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -23,6 +24,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -62,6 +65,10 @@ class ModelRow(Base):
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Integrity (revision 0003): when a preview model went public, and whether its score
+    # is provisional because its organization tested many private variants first.
+    released_at: Mapped[datetime | None] = mapped_column()
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class BattleRow(Base):
@@ -80,6 +87,15 @@ class BattleRow(Base):
     client_hash: Mapped[str | None] = mapped_column(String(64))
     user_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Open data (revision 0002): what a public votes file carries beyond our own columns.
+    # external_id is the file's id/question_id, unique so that imports are idempotent.
+    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    source: Mapped[str | None] = mapped_column(String(64))
+    session_id: Mapped[str | None] = mapped_column(String(128))
+    evaluation_order: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(64))
+    category_tag: Mapped[str | None] = mapped_column(String(64))
+    is_code: Mapped[bool | None] = mapped_column(Boolean)
 
     __table_args__ = (Index("ix_battles_created_at", "created_at"),)
 
@@ -115,6 +131,43 @@ class VoteRow(Base):
     user_id: Mapped[str | None] = mapped_column(String(128))
     flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # False when any flag excludes the vote from the board (kept in the data regardless).
+    valid: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class UserProfileRow(Base):
+    """What a user told us about themselves; a release scrubs these names from the text."""
+
+    __tablename__ = "user_profiles"
+
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    display_name: Mapped[str | None] = mapped_column(String(256))
+    full_name: Mapped[str | None] = mapped_column(String(256))
+    email: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiTokenRow(Base):
+    """Bearer tokens kept in the database; only a hash of each token is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FlaggedClientRow(Base):
+    """Clients whose votes look anomalous: their votes stay in the data, off the board."""
+
+    __tablename__ = "flagged_clients"
+
+    client_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    flagged_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class EventRow(Base):
@@ -132,4 +185,14 @@ class EventRow(Base):
     __table_args__ = (Index("ix_events_kind_created", "kind", "created_at"),)
 
 
-__all__ = ["Base", "BattleRow", "EventRow", "MessageRow", "ModelRow", "VoteRow"]
+__all__ = [
+    "ApiTokenRow",
+    "Base",
+    "BattleRow",
+    "EventRow",
+    "FlaggedClientRow",
+    "MessageRow",
+    "ModelRow",
+    "UserProfileRow",
+    "VoteRow",
+]

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from arena import __version__
+from arena.battles.lifecycle import PROVISIONAL_VOTES
 from arena.battles.roster import Roster
 from arena.battles.service import BattleService
 from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
+from arena.store import repository as repo
 from arena.store.engine import create_store_engine
 from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import LeaderboardCache
-from arena.web.routes import battles, public
+from arena.web.routes import admin, battles, public
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -43,11 +47,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine,
             settings.leaderboard_bootstrap_rounds,
             settings.leaderboard_refresh_seconds,
-            _describer(service),
+            _describer(service, engine),
         )
+        # Load local weights in the background so the first battle does not wait for them.
+        warming = [
+            asyncio.create_task(_warm(c.provider)) for c in roster if hasattr(c.provider, "warm")
+        ]
         try:
             yield
         finally:
+            for task in warming:
+                task.cancel()
             await roster.aclose()
             writer.close()
             engine.dispose()
@@ -62,8 +72,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(battles.router)
     app.include_router(public.router)
+    app.include_router(admin.router)
     mount_ui(app, settings.static_path)
     return app
+
+
+async def _warm(provider: Any) -> None:
+    try:
+        await provider.warm()
+    except Exception as exc:  # the first battle will report it properly
+        log.warning("could not preload a model: %s", exc)
 
 
 def create_app_from_env() -> FastAPI:
@@ -71,27 +89,33 @@ def create_app_from_env() -> FastAPI:
     return create_app(Settings.from_env())
 
 
-def _describer(service: BattleService) -> Any:
+def _describer(service: BattleService, engine: Engine) -> Any:
+    """Public facts for a board row; ``None`` hides the model (preview or unknown)."""
+
     def describe(name: str) -> dict[str, Any] | None:
-        contestant = service.roster.get(name)
         stored = service._models.get(name)
-        if contestant is not None:
-            spec = contestant.spec
-            if spec.visibility.value == "preview":
-                return None
-            return {
-                "organization": spec.organization,
-                "license": spec.license,
-                "provisional": False,
-                "deprecated": spec.visibility.value == "deprecated",
-            }
-        if stored is not None and stored.visibility != "preview":
-            return {
-                "organization": stored.organization,
-                "license": stored.license,
-                "provisional": False,
-                "deprecated": stored.visibility == "deprecated",
-            }
-        return None
+        contestant = service.roster.get(name)
+        if stored is None and contestant is None:
+            return None
+        status = service.status(name)
+        if status == "preview":
+            return None
+        provisional = False
+        if stored is not None and stored.provisional and stored.released_at is not None:
+            with engine.connect() as conn:
+                since = repo.votes_since(conn, name, stored.released_at)
+            provisional = since < PROVISIONAL_VOTES
+        spec = contestant.spec if contestant else None
+        return {
+            "organization": stored.organization if stored else spec.organization,  # type: ignore[union-attr]
+            "license": stored.license if stored else spec.license,  # type: ignore[union-attr]
+            "provisional": provisional,
+            "deprecated": status == "deprecated",
+            "deprecated_at": (
+                stored.status_changed_at.isoformat(timespec="seconds")
+                if stored is not None and status == "deprecated"
+                else None
+            ),
+        }
 
     return describe

@@ -20,6 +20,10 @@ from arena.ratings import PairCounts, build_leaderboard
 from arena.store import repository as repo
 
 
+# Model status (preview, deprecated) can change on another worker: redraw at least this often.
+BOARD_MAX_AGE = 15.0
+
+
 class LeaderboardCache:
     def __init__(
         self,
@@ -37,6 +41,7 @@ class LeaderboardCache:
         self._checked_at = 0.0
         self._board: dict[str, Any] | None = None
         self._lock = asyncio.Lock()
+        self._computed_at = 0.0
 
     async def get(self) -> dict[str, Any]:
         async with self._lock:
@@ -45,18 +50,23 @@ class LeaderboardCache:
                 self._checked_at = time.monotonic()
             return self._board
 
-    def invalidate(self) -> None:
+    def invalidate(self, full: bool = False) -> None:
+        """Recheck on the next read; ``full`` also forgets the counts (a status changed)."""
         self._checked_at = 0.0
+        if full:
+            self._board = None
 
     def _refresh(self) -> dict[str, Any]:
         with self._engine.connect() as conn:
             grouped, last_id = repo.grouped_votes(conn, self._last_vote_id)
-        if grouped or self._board is None:
+        stale = time.monotonic() - self._computed_at > BOARD_MAX_AGE
+        if grouped or self._board is None or stale:
             if grouped:
                 a, b, w, n = (list(col) for col in zip(*grouped, strict=True))
                 fresh = PairCounts.from_grouped(a, b, w, n)
                 self._counts = fresh if self._counts is None else self._counts + fresh
             self._last_vote_id = last_id
+            self._computed_at = time.monotonic()
             return self._compute()
         return self._board
 

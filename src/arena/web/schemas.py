@@ -77,6 +77,7 @@ class LeaderboardRow(BaseModel):
     license: str
     provisional: bool = False
     deprecated: bool = False
+    deprecated_at: str | None = None
 
 
 class LeaderboardOut(BaseModel):

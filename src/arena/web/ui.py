@@ -12,7 +12,8 @@ from fastapi.staticfiles import StaticFiles
 MISSING_UI = """<!doctype html><meta charset="utf-8"><title>Arena</title>
 <h1>Arena is running, but its web UI has not been built.</h1>
 <p>Build it with <code>bash scripts/install.sh</code>
-(or <code>cd ui && npm ci && npm run build</code>), then reload. The JSON API is at <a href="/docs">/docs</a>.</p>"""
+(or <code>cd ui && npm ci && npm run build</code>), then reload.
+The JSON API is at <a href="/docs">/docs</a>.</p>"""
 
 
 def mount_ui(app: FastAPI, static: Path) -> None:

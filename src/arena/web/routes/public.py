@@ -13,15 +13,15 @@ router = APIRouter(prefix="/api/v1", tags=["public"])
 
 @router.get("/models", response_model=ModelsOut)
 async def list_models(battles: BattlesDep) -> ModelsOut:
+    await battles.models()
     models = [
         ModelOut(
-            name=c.spec.name,
-            organization=c.spec.organization,
-            license=c.spec.license,
-            deprecated=c.spec.visibility.value == "deprecated",
+            name=contestant.name,
+            organization=stored.organization if stored else contestant.spec.organization,
+            license=stored.license if stored else contestant.spec.license,
+            deprecated=battles.status(contestant.name) == "deprecated",
         )
-        for c in battles.roster
-        if c.spec.visibility.value != "preview"
+        for contestant, stored in battles.public_roster()
     ]
     return ModelsOut(models=sorted(models, key=lambda m: m.name))
 

@@ -1,0 +1,144 @@
+"""Benchmark: import N synthetic battles into a fresh SQLite store, then export them.
+
+Each phase runs in its own process so its peak RSS (``resource.getrusage``) is
+its own. The issue's target: 1M battles imported in under 2 minutes and under
+1 GB of memory.
+
+Usage: .venv/bin/python bench/import_export.py [--battles 1000000] [--dir /tmp/arena-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import shutil
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from arena.data.public_schema import MESSAGE
+
+CHUNK = 100_000
+MODELS = [f"model-{i:02d}" for i in range(40)]
+WINNERS = ["model_a", "model_b", "tie", "both_bad"]
+SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("model_a", pa.string()),
+        ("model_b", pa.string()),
+        ("winner", pa.string()),
+        ("conversation_a", pa.list_(MESSAGE)),
+        ("conversation_b", pa.list_(MESSAGE)),
+        ("turn", pa.int32()),
+        ("anony", pa.bool_()),
+        ("language", pa.string()),
+        ("timestamp", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def generate(path: Path, n: int, seed: int = 0) -> None:
+    """One short turn per battle, random pairs and outcomes, increasing timestamps."""
+    rng = np.random.default_rng(seed)
+    start = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+    with pq.ParquetWriter(path, SCHEMA, compression="zstd") as writer:
+        for lo in range(0, n, CHUNK):
+            k = min(CHUNK, n - lo)
+            a = rng.integers(0, len(MODELS), k)
+            b = (a + rng.integers(1, len(MODELS), k)) % len(MODELS)
+            w = rng.integers(0, 4, k)
+            rows = {
+                "id": [f"syn-{i:08d}" for i in range(lo, lo + k)],
+                "model_a": [MODELS[i] for i in a],
+                "model_b": [MODELS[i] for i in b],
+                "winner": [WINNERS[i] for i in w],
+                "conversation_a": [
+                    [
+                        {"role": "user", "content": f"Question {i}?"},
+                        {"role": "assistant", "content": f"**Answer** {i} from A."},
+                    ]
+                    for i in range(lo, lo + k)
+                ],
+                "conversation_b": [
+                    [
+                        {"role": "user", "content": f"Question {i}?"},
+                        {"role": "assistant", "content": f"- answer {i} from B"},
+                    ]
+                    for i in range(lo, lo + k)
+                ],
+                "turn": [1] * k,
+                "anony": [True] * k,
+                "language": ["English"] * k,
+                "timestamp": pa.array(
+                    start + np.arange(lo, lo + k, dtype=np.int64) * 1_000_000,
+                    pa.timestamp("us", tz="UTC"),
+                ),
+            }
+            writer.write_table(pa.table(rows, schema=SCHEMA))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+
+
+def _import(url: str, path: Path, out: mp.Queue) -> None:
+    from arena.data.importer import import_files
+    from arena.store import migrate
+    from arena.store.engine import create_store_engine
+
+    engine = create_store_engine(url)
+    migrate.upgrade(engine)
+    t0 = time.perf_counter()
+    report = import_files(engine, [path])
+    out.put((time.perf_counter() - t0, _peak_mb(), report.imported, report.bad_count))
+
+
+def _export(url: str, folder: Path, out: mp.Queue) -> None:
+    from arena.data.export import ExportOptions, export_votes
+    from arena.store.engine import create_store_engine
+
+    engine = create_store_engine(url)
+    t0 = time.perf_counter()
+    result = export_votes(engine, folder, ExportOptions())
+    out.put((time.perf_counter() - t0, _peak_mb(), result.rows, 0))
+
+
+def _run(target, *args: object) -> tuple[float, float, int, int]:
+    queue: mp.Queue = mp.Queue()
+    proc = mp.get_context("fork").Process(target=target, args=(*args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--battles", type=int, default=1_000_000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/arena-bench"))
+    args = parser.parse_args()
+    shutil.rmtree(args.dir, ignore_errors=True)
+    args.dir.mkdir(parents=True)
+    source = args.dir / "synthetic.parquet"
+    t0 = time.perf_counter()
+    generate(source, args.battles)
+    print(f"generated {args.battles} battles in {time.perf_counter() - t0:.1f} s -> {source}")
+    url = f"sqlite:///{args.dir / 'bench.db'}"
+    secs, peak, rows, bad = _run(_import, url, source)
+    print(f"import: {rows} battles in {secs:.1f} s ({rows / secs:,.0f}/s), peak RSS {peak:.0f} MB")
+    secs, peak, rows, _ = _run(_export, url, args.dir / "export")
+    print(f"export: {rows} battles in {secs:.1f} s ({rows / secs:,.0f}/s), peak RSS {peak:.0f} MB")
+    db = args.dir / "bench.db"
+    print(f"database size {db.stat().st_size / 2**20:.0f} MB")
+    if bad:
+        sys.exit(f"{bad} rows were rejected")
+
+
+if __name__ == "__main__":
+    main()

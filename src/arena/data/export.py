@@ -1,0 +1,258 @@
+"""Stream voted battles out of the store as a public-schema votes file.
+
+Invariant: rows leave in (timestamp, id) order, grouped into row groups of a
+fixed size whatever the database's fetch size, with fixed writer options, so
+the same rows always give the same bytes. Memory is bounded by one row group:
+battles are read with a streaming cursor and their messages fetched one
+partition at a time on a second connection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy.orm import aliased
+
+from arena.data.public_schema import VOTES_SCHEMA
+from arena.data.scrub import Scrubber
+from arena.data.style_counts import conv_metadata
+from arena.store.tables import BattleRow, MessageRow, ModelRow, VoteRow
+
+__all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
+
+Format = Literal["parquet", "jsonl"]
+PUBLIC_VISIBILITY = ("public", "deprecated")
+FETCH = 2_000  # battles per message query (well under SQLite's bound-parameter limit)
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "write_statistics": True,
+    "use_dictionary": ["model_a", "model_b", "winner", "language", "category_tag"],
+}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export.
+
+    ``release`` keeps only anonymous, voted, unflagged battles between public
+    (or deprecated) models that did not fail, scrubs personal data and replaces
+    session ids by a salted hash. A plain export is the operator's full backup.
+    """
+
+    fmt: Format = "parquet"
+    since: datetime | None = None
+    until: datetime | None = None
+    release: bool = False
+    salt: str = ""
+    names_by_user: dict[str, list[str]] = field(default_factory=dict)
+    row_group_size: int = 50_000
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
+    model_a = aliased(ModelRow)
+    model_b = aliased(ModelRow)
+    export_id = func.coalesce(BattleRow.external_id, BattleRow.id)
+    where = []
+    if opts.since is not None:
+        where.append(BattleRow.created_at >= opts.since)
+    if opts.until is not None:
+        where += [BattleRow.created_at < opts.until, VoteRow.created_at < opts.until]
+    if opts.release:
+        where += [
+            BattleRow.mode == "anonymous",
+            BattleRow.status != "failed",
+            model_a.visibility.in_(PUBLIC_VISIBILITY),
+            model_b.visibility.in_(PUBLIC_VISIBILITY),
+        ]
+    cols = (
+        [func.count()]
+        if count
+        else [
+            BattleRow.id,
+            export_id.label("export_id"),
+            model_a.name.label("model_a"),
+            model_b.name.label("model_b"),
+            VoteRow.winner,
+            VoteRow.flags,
+            BattleRow.client_hash,
+            BattleRow.session_id,
+            BattleRow.user_id,
+            BattleRow.evaluation_order,
+            BattleRow.turns,
+            BattleRow.mode,
+            BattleRow.language,
+            BattleRow.created_at,
+            BattleRow.category_tag,
+            BattleRow.is_code,
+        ]
+    )
+    stmt = (
+        select(*cols)
+        .select_from(VoteRow)
+        .join(BattleRow, BattleRow.id == VoteRow.battle_id)
+        .join(model_a, model_a.id == BattleRow.model_a_id)
+        .join(model_b, model_b.id == BattleRow.model_b_id)
+        .where(and_(True, *where))
+    )
+    return stmt if count else stmt.order_by(BattleRow.created_at, export_id)
+
+
+def count_rows(conn: Connection, opts: ExportOptions) -> int:
+    """Upper bound of the rows an export writes (flags are filtered later, in Python)."""
+    return int(conn.execute(_battle_query(opts, count=True)).scalar_one())
+
+
+def _messages(conn: Connection, ids: Sequence[str]) -> dict[str, list[Any]]:
+    stmt = (
+        select(
+            MessageRow.battle_id,
+            MessageRow.side,
+            MessageRow.role,
+            MessageRow.content,
+            MessageRow.completion_tokens,
+        )
+        .where(MessageRow.battle_id.in_(ids))
+        .order_by(MessageRow.battle_id, MessageRow.side, MessageRow.turn, MessageRow.id)
+    )
+    out: dict[str, list[Any]] = {}
+    for row in conn.execute(stmt):
+        out.setdefault(row.battle_id, []).append(row)
+    return out
+
+
+def _session(row: Any, opts: ExportOptions) -> str | None:
+    raw = row.session_id or row.client_hash
+    if raw is None or not opts.release:
+        return raw
+    return hashlib.sha256(f"{opts.salt}\x00{raw}".encode()).hexdigest()[:32]
+
+
+def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber) -> dict[str, Any]:
+    conv: dict[str, list[dict[str, str]]] = {"a": [], "b": []}
+    replies: dict[str, list[tuple[str, int | None]]] = {"a": [], "b": []}
+    for m in messages:
+        content = scrub(m.content, battle.user_id) if opts.release else m.content
+        conv[m.side].append({"role": m.role, "content": content})
+        if m.role == "assistant":
+            replies[m.side].append((content, m.completion_tokens))
+    flags = sorted(k for k in (battle.flags or {}))
+    is_code = battle.is_code
+    if is_code is None:
+        is_code = any("```" in m["content"] for side in conv.values() for m in side)
+    return {
+        "id": battle.export_id,
+        "model_a": battle.model_a,
+        "model_b": battle.model_b,
+        "winner": battle.winner,
+        "evaluation_session_id": _session(battle, opts),
+        "evaluation_order": battle.evaluation_order,
+        "conversation_a": conv["a"],
+        "conversation_b": conv["b"],
+        "turn": battle.turns,
+        "anony": battle.mode == "anonymous",
+        "language": battle.language,
+        "timestamp": _aware(battle.created_at),
+        "category_tag": battle.category_tag,
+        "is_code": bool(is_code),
+        "is_flagged": bool(flags),
+        "moderation_flags": flags,
+        "conv_metadata": conv_metadata(replies["a"], replies["b"]),
+    }
+
+
+def iter_rows(engine: Engine, opts: ExportOptions) -> Iterator[dict[str, Any]]:
+    """Public-schema rows in (timestamp, id) order, streamed."""
+    scrub = Scrubber(opts.names_by_user)
+    with engine.connect() as battles_conn, engine.connect() as messages_conn:
+        result = battles_conn.execution_options(yield_per=FETCH).execute(_battle_query(opts))
+        for part in result.partitions():
+            if opts.release:
+                part = [b for b in part if not b.flags]
+            if not part:
+                continue
+            messages = _messages(messages_conn, [b.id for b in part])
+            for battle in part:
+                yield _row(battle, messages.get(battle.id, []), opts, scrub)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def write_rows(
+    rows: Iterator[dict[str, Any]],
+    path: Path,
+    fmt: Format,
+    row_group_size: int = 50_000,
+    on_rows: Callable[[int], None] | None = None,
+) -> int:
+    """Write rows to ``path`` (via a temporary file, so a crash leaves no half file)."""
+    tmp = path.with_name(path.name + ".partial")
+    total = 0
+    if fmt == "parquet":
+        with pq.ParquetWriter(tmp, VOTES_SCHEMA, **PARQUET_OPTIONS) as writer:
+            for chunk in _chunks(rows, row_group_size):
+                writer.write_table(pa.Table.from_pylist(chunk, schema=VOTES_SCHEMA))
+                total += len(chunk)
+                if on_rows:
+                    on_rows(len(chunk))
+    else:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            for chunk in _chunks(rows, 1_000):
+                for row in chunk:
+                    fh.write(json.dumps(row, ensure_ascii=False, default=_json_default))
+                    fh.write("\n")
+                total += len(chunk)
+                if on_rows:
+                    on_rows(len(chunk))
+    os.replace(tmp, path)
+    return total
+
+
+def export_votes(
+    engine: Engine,
+    out_dir: Path,
+    opts: ExportOptions,
+    on_rows: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write ``votes.parquet`` or ``votes.jsonl`` under ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"votes.{opts.fmt}"
+    rows = write_rows(iter_rows(engine, opts), path, opts.fmt, opts.row_group_size, on_rows)
+    return ExportResult(path=path, rows=rows)

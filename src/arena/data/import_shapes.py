@@ -1,0 +1,284 @@
+"""Turn one row of a public dataset into an :class:`ImportRecord`, or say why not.
+
+Accepted shapes (DESIGN.md, "Votes file"):
+
+- the current public schema (``id``, ``model_a``, ``model_b``, ``winner``,
+  ``conversation_a``/``conversation_b``, ``timestamp``, ``conv_metadata`` ...),
+  which is also what ``arena export`` writes;
+- the 33k release (``question_id``, ``judge``, ``tstamp``, ``tie (bothbad)``);
+- the 55k Kaggle shape (``prompt``/``response_a``/``response_b`` as JSON lists
+  of strings, one-hot ``winner_model_a``/``winner_model_b``/``winner_tie``);
+- ``lmsys-chat-1m`` conversations (``conversation_id``, ``model``,
+  ``conversation``), which carry no vote and become direct-mode battles.
+
+Invariant: a record that passes :func:`normalize` fits every column of the
+store (lengths, one message per (side, turn, role)), so a batch insert of valid
+records cannot fail on one bad row.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from arena.battles.service import Winner
+from arena.errors import InvalidInput
+
+__all__ = ["BadRow", "ImportRecord", "normalize"]
+
+ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
+ROLES = {"user", "assistant", "system"}
+MAX_ID = 128
+MAX_NAME = 128
+MAX_TAG = 64
+
+
+class BadRow(ValueError):
+    """A row that cannot be imported; the message is the reason shown to the user."""
+
+
+@dataclass(slots=True)
+class ImportRecord:
+    external_id: str
+    model_a: str
+    model_b: str | None
+    winner: str | None
+    mode: str
+    source: str
+    # (turn, role, content, completion_tokens) per side, in conversation order
+    messages_a: list[tuple[int, str, str, int | None]] = field(default_factory=list)
+    messages_b: list[tuple[int, str, str, int | None]] = field(default_factory=list)
+    turns: int = 0
+    created_at: datetime | None = None
+    session_id: str | None = None
+    evaluation_order: int | None = None
+    language: str | None = None
+    category_tag: str | None = None
+    is_code: bool | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+def _text(raw: dict[str, Any], key: str, limit: int, required: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        if required:
+            raise BadRow(f"missing {key}")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise BadRow(f"{key} must be a string, got {type(value).__name__}")
+    text = str(value)
+    if len(text) > limit:
+        raise BadRow(f"{key} longer than {limit} characters")
+    return text
+
+
+def _int(raw: dict[str, Any], key: str) -> int | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadRow(f"{key} must be an integer, got {value!r}") from None
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "t"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "f"):
+        return False
+    raise BadRow(f"not a boolean: {value!r}")
+
+
+def _time(raw: dict[str, Any]) -> datetime | None:
+    value = raw.get("timestamp", raw.get("tstamp"))
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise BadRow(f"timestamp is not a number: {value!r}")
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        try:
+            return _time({"timestamp": float(value)})
+        except ValueError:
+            pass
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadRow(f"timestamp is not ISO 8601 or Unix seconds: {value!r}") from None
+        return _time({"timestamp": parsed})
+    raise BadRow(f"timestamp has an unexpected type {type(value).__name__}")
+
+
+def _json_list(value: Any, key: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise BadRow(f"{key} is not valid JSON: {exc.msg}") from None
+    if not isinstance(value, list):
+        raise BadRow(f"{key} must be a list")
+    return value
+
+
+def _conversation(value: Any, key: str) -> list[tuple[str, str]]:
+    out = []
+    for i, msg in enumerate(_json_list(value, key)):
+        if not isinstance(msg, dict):
+            raise BadRow(f"{key}[{i}] must be an object with role and content")
+        role, content = msg.get("role"), msg.get("content")
+        if role not in ROLES:
+            raise BadRow(f"{key}[{i}].role must be user, assistant or system, got {role!r}")
+        if not isinstance(content, str):
+            raise BadRow(f"{key}[{i}].content must be a string")
+        out.append((role, content))
+    return out
+
+
+def _numbered(
+    conv: list[tuple[str, str]], tokens: int | None, key: str
+) -> list[tuple[int, str, str, int | None]]:
+    """Number turns (a user message opens one) and check one message per (turn, role).
+
+    Public files carry only a per-side token sum; it goes on the first reply,
+    so that exporting again gives back the same sum.
+    """
+    out = []
+    turn = 0
+    seen: set[tuple[int, str]] = set()
+    first_reply = True
+    for role, content in conv:
+        if role == "user":
+            turn += 1
+        if (turn, role) in seen:
+            raise BadRow(f"{key} does not alternate user and assistant messages")
+        seen.add((turn, role))
+        completion = None
+        if role == "assistant" and tokens is not None:
+            completion = tokens if first_reply else 0
+            first_reply = False
+        out.append((turn, role, content, completion))
+    return out
+
+
+def _tokens(raw: dict[str, Any], side: str) -> int | None:
+    meta = raw.get("conv_metadata")
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except json.JSONDecodeError:
+            meta = None
+    if not isinstance(meta, dict):
+        return None
+    value = meta.get(f"sum_assistant_{side}_tokens")
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _flags(raw: dict[str, Any]) -> list[str]:
+    flags = raw.get("moderation_flags")
+    if isinstance(flags, list) and all(isinstance(f, str) for f in flags):
+        return sorted(set(flags))
+    return ["flagged"] if _bool(raw.get("is_flagged", raw.get("flagged"))) else []
+
+
+def _winner(raw: dict[str, Any]) -> str:
+    if raw.get("winner") not in (None, ""):
+        try:
+            return Winner.parse(str(raw["winner"])).value
+        except InvalidInput:
+            raise BadRow(f"unknown winner {raw['winner']!r}") from None
+    if all(k in raw for k in ONE_HOT):
+        hot = [_bool(raw[k]) for k in ONE_HOT]
+        if sum(bool(h) for h in hot) != 1:
+            raise BadRow("winner_model_a/winner_model_b/winner_tie must be one-hot")
+        return ("model_a", "model_b", "tie")[hot.index(True)]
+    raise BadRow("missing winner")
+
+
+def _kaggle_conversations(raw: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    prompts = _json_list(raw.get("prompt"), "prompt")
+    sides = []
+    for key in ("response_a", "response_b"):
+        replies = _json_list(raw.get(key), key)
+        if len(replies) != len(prompts):
+            raise BadRow(f"{key} has {len(replies)} replies for {len(prompts)} prompts")
+        conv = []
+        for prompt, reply in zip(prompts, replies, strict=True):
+            conv += [("user", str(prompt or "")), ("assistant", str(reply or ""))]
+        sides.append(conv)
+    return sides[0], sides[1]
+
+
+def normalize(raw: dict[str, Any], source: str) -> ImportRecord:
+    """One raw row (any accepted shape) -> a record ready to insert; raises :class:`BadRow`."""
+    if not isinstance(raw, dict):
+        raise BadRow("a row must be a JSON object")
+    if "model_a" not in raw and "conversation_id" in raw:
+        return _chat(raw, source)
+    ext = _text(raw, "id", MAX_ID) or _text(raw, "question_id", MAX_ID)
+    if ext is None:
+        raise BadRow("missing id (or question_id)")
+    model_a = _text(raw, "model_a", MAX_NAME, required=True)
+    model_b = _text(raw, "model_b", MAX_NAME, required=True)
+    winner = _winner(raw)
+    if "prompt" in raw and "response_a" in raw:
+        conv_a, conv_b = _kaggle_conversations(raw)
+    else:
+        conv_a = _conversation(raw.get("conversation_a"), "conversation_a")
+        conv_b = _conversation(raw.get("conversation_b"), "conversation_b")
+    messages_a = _numbered(conv_a, _tokens(raw, "a"), "conversation_a")
+    messages_b = _numbered(conv_b, _tokens(raw, "b"), "conversation_b")
+    anony = _bool(raw.get("anony"))
+    category = raw.get("category_tag")
+    return ImportRecord(
+        external_id=ext,
+        model_a=model_a or "",
+        model_b=model_b,
+        winner=winner,
+        mode="side_by_side" if anony is False else "anonymous",
+        source=source,
+        messages_a=messages_a,
+        messages_b=messages_b,
+        turns=_int(raw, "turn") or max((m[0] for m in messages_a), default=0),
+        created_at=_time(raw),
+        session_id=_text(raw, "evaluation_session_id", MAX_ID),
+        evaluation_order=_int(raw, "evaluation_order"),
+        language=_text(raw, "language", MAX_TAG),
+        # Nested tag structs (140k release) have no column here; plain strings do.
+        category_tag=_text(raw, "category_tag", MAX_TAG) if isinstance(category, str) else None,
+        is_code=_bool(raw.get("is_code")),
+        flags=_flags(raw),
+    )
+
+
+def _chat(raw: dict[str, Any], source: str) -> ImportRecord:
+    ext = _text(raw, "conversation_id", MAX_ID, required=True) or ""
+    model = _text(raw, "model", MAX_NAME, required=True) or ""
+    conversation = _conversation(raw.get("conversation"), "conversation")
+    messages = _numbered(conversation, None, "conversation")
+    return ImportRecord(
+        external_id=ext,
+        model_a=model,
+        model_b=None,
+        winner=None,
+        mode="direct",
+        source=source,
+        messages_a=messages,
+        turns=_int(raw, "turn") or max((m[0] for m in messages), default=0),
+        created_at=_time(raw),
+        language=_text(raw, "language", MAX_TAG),
+    )

@@ -1,0 +1,79 @@
+"""Style counts of a reply, for ``conv_metadata`` in exported votes files.
+
+The counting rules follow the public LMArena releases (FastChat's
+``count_markdown_elements``): fenced code blocks are removed first, then
+headers (``#`` .. ``######`` at a line start), ordered and unordered list
+items, and ``**bold**`` / ``__bold__`` spans are counted. The counts are a pure
+function of the text, so an export, an import and a second export agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["conv_metadata", "estimate_tokens", "markdown_counts"]
+
+_CODE_BLOCK = re.compile(r"```[^`]*```")
+_HEADERS = {f"h{n}": re.compile(rf"^#{{{n}}}\s", re.MULTILINE) for n in range(1, 7)}
+_ORDERED = re.compile(r"^\s*\d+\.\s", re.MULTILINE)
+_UNORDERED = re.compile(r"^\s*[-*+]\s", re.MULTILINE)
+_BOLD_STARS = re.compile(r"\*\*[^*\n]+\*\*")
+_BOLD_UNDERSCORES = re.compile(r"__[^_\n]+__")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def estimate_tokens(text: str) -> int:
+    """Words and punctuation marks: a stand-in when the provider reported no usage."""
+    return len(_TOKEN.findall(text))
+
+
+def markdown_counts(text: str) -> dict[str, dict[str, int]]:
+    """Header, list and bold counts of one text, outside fenced code blocks."""
+    text = _CODE_BLOCK.sub("", text)
+    return {
+        "header_count": {name: len(rx.findall(text)) for name, rx in _HEADERS.items()},
+        "list_count": {
+            "ordered": len(_ORDERED.findall(text)),
+            "unordered": len(_UNORDERED.findall(text)),
+        },
+        "bold_count": {
+            "**": len(_BOLD_STARS.findall(text)),
+            "__": len(_BOLD_UNDERSCORES.findall(text)),
+        },
+    }
+
+
+def _side(replies: Iterable[tuple[str, int | None]]) -> tuple[int, dict[str, dict[str, int]]]:
+    tokens = 0
+    total = markdown_counts("")
+    for content, completion_tokens in replies:
+        tokens += estimate_tokens(content) if completion_tokens is None else completion_tokens
+        for group, counts in markdown_counts(content).items():
+            for key, n in counts.items():
+                total[group][key] += n
+    return tokens, total
+
+
+def conv_metadata(
+    replies_a: Iterable[tuple[str, int | None]], replies_b: Iterable[tuple[str, int | None]]
+) -> dict[str, Any]:
+    """The ``conv_metadata`` struct from each side's assistant replies.
+
+    Parameters
+    ----------
+    replies_a, replies_b : iterable of (content, completion_tokens or None)
+        Assistant messages of each side, in order. Reported token usage wins
+        over the estimate, which is used only where usage is missing.
+    """
+    tokens_a, counts_a = _side(replies_a)
+    tokens_b, counts_b = _side(replies_b)
+    meta: dict[str, Any] = {
+        "sum_assistant_a_tokens": tokens_a,
+        "sum_assistant_b_tokens": tokens_b,
+    }
+    for group in ("header_count", "list_count", "bold_count"):
+        meta[f"{group}_a"] = counts_a[group]
+        meta[f"{group}_b"] = counts_b[group]
+    return meta

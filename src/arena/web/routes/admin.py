@@ -1,0 +1,75 @@
+"""Admin calls: model status changes and the audit log. Every call needs an admin token."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from arena.battles.lifecycle import set_model_status
+from arena.registry import Visibility
+from arena.store.tables import EventRow
+from arena.web.auth import AdminActor
+from arena.web.deps import BattlesDep, LeaderboardDep
+from arena.web.schemas import ErrorOut
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Visibility
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/models/{name}/status", responses=ERRORS)
+async def change_status(
+    name: str,
+    body: StatusChange,
+    actor: AdminActor,
+    battles: BattlesDep,
+    leaderboard: LeaderboardDep,
+) -> dict[str, Any]:
+    model = await battles.writer.write(
+        lambda conn: set_model_status(conn, name, body.status, actor, body.reason)
+    )
+    await battles.refresh_models()
+    leaderboard.invalidate(full=True)
+    return {
+        "name": model.name,
+        "status": model.visibility,
+        "provisional": model.provisional,
+        "released_at": model.released_at.isoformat() if model.released_at else None,
+    }
+
+
+@router.get("/events", responses=ERRORS)
+async def events(
+    actor: AdminActor,
+    battles: BattlesDep,
+    kind: str | None = Query(None, max_length=64),
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict[str, Any]:
+    def load() -> list[dict[str, Any]]:
+        stmt = select(EventRow).order_by(EventRow.id.desc()).limit(limit)
+        if kind:
+            stmt = stmt.where(EventRow.kind == kind)
+        with battles._engine.connect() as conn:
+            return [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "subject": e.subject,
+                    "actor": e.actor,
+                    "payload": e.payload,
+                    "created_at": e.created_at.isoformat(),
+                }
+                for e in conn.execute(stmt)
+            ]
+
+    return {"events": await asyncio.to_thread(load)}
