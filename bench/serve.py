@@ -27,7 +27,6 @@ from pathlib import Path
 import httpx
 import numpy as np
 import yaml
-
 from tests.app_fixtures import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +37,8 @@ BARE_APP = """
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-REVEAL = {"model_a": {"name": "x", "organization": "y"}, "model_b": {"name": "z", "organization": "w"}}
+REVEAL = {"model_a": {"name": "x", "organization": "y"},
+          "model_b": {"name": "z", "organization": "w"}}
 async def vote(request):
     await request.body()
     return JSONResponse(REVEAL)
@@ -61,7 +61,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> N
 
 @asynccontextmanager
 async def _process(args: list[str], ready_url: str, **kwargs: object) -> AsyncIterator[None]:
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+    process = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs
+    )  # type: ignore[call-overload]
     try:
         await asyncio.to_thread(_wait, ready_url, process)
         yield
@@ -129,7 +131,9 @@ async def latency(arena: str, upstream: str, turns: int) -> None:
     print(f"    added    p50 {p50 * 1e3:6.2f}  p99 {p99 * 1e3:6.2f}   (target p99 < 10 ms)")
 
 
-async def _fire(client: httpx.AsyncClient, urls: list[str], body: dict[str, str], concurrency: int) -> tuple[float, list[int]]:
+async def _fire(
+    client: httpx.AsyncClient, urls: list[str], body: dict[str, str], concurrency: int
+) -> tuple[float, list[int]]:
     queue = list(reversed(urls))
     statuses: list[int] = []
 
@@ -154,7 +158,9 @@ async def votes(arena: str, bare: str, db_file: Path, count: int, concurrency: i
         async def prepare() -> None:
             async with sem:
                 battle_id = await _new_battle(client, arena, ["a", "b"])
-                response = await client.post(f"{arena}/api/v1/battles/{battle_id}/turns", json={"prompt": "x"})
+                response = await client.post(
+                    f"{arena}/api/v1/battles/{battle_id}/turns", json={"prompt": "x"}
+                )
                 response.raise_for_status()
                 ids.append(battle_id)
 
@@ -218,7 +224,9 @@ async def fan_out(arena: str, battles: int) -> None:
         await asyncio.gather(*(stream(i) for i in ids))
         elapsed = time.perf_counter() - started
     p50, p99 = _percentiles(gaps)
-    print(f"(c) {battles} battles streaming at once: {elapsed:.2f}s wall, errors {errors} (target 0)")
+    print(
+        f"(c) {battles} battles streaming at once: {elapsed:.2f}s wall, errors {errors} (target 0)"
+    )
     print(f"    time between deltas p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
 
 
@@ -231,7 +239,9 @@ async def local_speed(arena: str, db_file: Path, max_tokens: int) -> None:
         await client.post(f"{arena}/api/v1/battles/{warm}/turns", json={"prompt": "hi"})
         battle_id = await _new_battle(client, arena, ["smollm2"])
         started = time.perf_counter()
-        response = await client.post(f"{arena}/api/v1/battles/{battle_id}/turns", json={"prompt": prompt})
+        response = await client.post(
+            f"{arena}/api/v1/battles/{battle_id}/turns", json={"prompt": prompt}
+        )
         elapsed = time.perf_counter() - started
         assert '"done"' in response.text, response.text[-300:]
     with sqlite3.connect(db_file) as conn:
@@ -241,12 +251,17 @@ async def local_speed(arena: str, db_file: Path, max_tokens: int) -> None:
         ).fetchone()[0]
     through = tokens / elapsed
     direct = await asyncio.to_thread(direct_tokens_per_second, SMOL, prompt, max_tokens)
-    print(f"(d) SmolLM2 {tokens} tokens: through Arena {through:.1f} tok/s, xllamacpp direct {direct:.1f} tok/s")
+    print(
+        f"(d) SmolLM2 {tokens} tokens: through Arena {through:.1f} tok/s, "
+        f"xllamacpp direct {direct:.1f} tok/s"
+    )
     print(f"    ratio {through / direct:.2f}   (target >= 0.90)")
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="smaller counts")
     parser.add_argument("--skip-local", action="store_true", help="skip the SmolLM2 comparison")
     args = parser.parse_args()
@@ -275,15 +290,37 @@ async def main() -> None:
     py = sys.executable
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{work}"}
     async with (
-        _process([py, "-m", "tests.fake_upstream", "--port", str(up_port)], f"{upstream}/models", env=env),
         _process(
-            [py, "-m", "uvicorn", "bare:app", "--port", str(bare_port), "--log-level", "warning", "--no-access-log"],
+            [py, "-m", "tests.fake_upstream", "--port", str(up_port)], f"{upstream}/models", env=env
+        ),
+        _process(
+            [
+                py,
+                "-m",
+                "uvicorn",
+                "bare:app",
+                "--port",
+                str(bare_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
             f"http://127.0.0.1:{bare_port}/",
             env=env,
         ),
         _process(
-            [ARENA, "serve", "--models", str(work / "models.yaml"), "--db", f"sqlite:///{db_file}",
-             "--port", str(arena_port), "--log-level", "warning"],
+            [
+                ARENA,
+                "serve",
+                "--models",
+                str(work / "models.yaml"),
+                "--db",
+                f"sqlite:///{db_file}",
+                "--port",
+                str(arena_port),
+                "--log-level",
+                "warning",
+            ],
             f"http://127.0.0.1:{arena_port}/api/v1/models",
             env=env,
         ),

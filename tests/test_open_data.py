@@ -88,7 +88,11 @@ def seed_store(url: str, n: int = 60, seed: int = 7) -> Engine:
                     created_at=created,
                 )
             )
-            prompt = "Hi, I am Ada Lovelace, mail me at ada.lovelace@example.com" if i % 5 == 0 else f"Question {i}?"
+            prompt = (
+                "Hi, I am Ada Lovelace, mail me at ada.lovelace@example.com"
+                if i % 5 == 0
+                else f"Question {i}?"
+            )
             rows = []
             for turn in range(1, 2 + (i % 3 == 0)):
                 for side in "ab":

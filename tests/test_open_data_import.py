@@ -72,9 +72,7 @@ def test_cli_reports_bad_rows_and_exits_0_when_some_rows_imported(
 def test_cli_exits_1_when_every_row_is_bad(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x"}\nnot json\n')
-    result = CliRunner().invoke(
-        app, ["import", str(bad), "--db", f"sqlite:///{tmp_path / 'a.db'}"]
-    )
+    result = CliRunner().invoke(app, ["import", str(bad), "--db", f"sqlite:///{tmp_path / 'a.db'}"])
     assert result.exit_code == 1
 
 

@@ -132,7 +132,9 @@ def test_scrub_rules() -> None:
         "or [IP]. Dates 2024-05-01, prices 1234.56, versions 1.2.3 stay."
     )
     scrub = Scrubber({"u1": ["Grace Hopper"]})
-    assert scrub("grace said hi to Hopper and Gracey", "u1") == "[NAME] said hi to [NAME] and Gracey"
+    assert (
+        scrub("grace said hi to Hopper and Gracey", "u1") == "[NAME] said hi to [NAME] and Gracey"
+    )
     assert scrub("Grace", "u2") == "Grace"
 
 

@@ -46,6 +46,7 @@ def test_from_votes_canonical_and_swapped_equal() -> None:
         np.testing.assert_array_equal(getattr(c, f), getattr(c2, f))
     assert c.total == 5
     np.testing.assert_array_equal(c.votes_per_model(), [4, 3, 3])
+    assert c.votes_by_model() == {"x": 4, "y": 3, "z": 3}
 
 
 def test_from_grouped_matches_from_votes() -> None:

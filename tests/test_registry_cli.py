@@ -10,6 +10,7 @@ import pytest
 
 from arena.errors import RegistryError
 from arena.registry import load_registry
+from arena.store import migrate
 
 ARENA = str(Path(sys.executable).parent / "arena")
 
@@ -85,4 +86,4 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
         [ARENA, "db", "upgrade", "--db", url], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert "database at revision 0001" in result.stdout
+    assert f"database at revision {migrate.head_revision()}" in result.stdout

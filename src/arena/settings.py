@@ -27,6 +27,8 @@ class Settings:
     admin_tokens: str = ""
     """Comma-separated admin bearer tokens (or create them with ``arena tokens create``)."""
     max_prompt_chars: int = 16_000
+    sampling_policy: str = "weighted"
+    """uniform, weighted (default: a boost for models with few votes) or active."""
     leaderboard_bootstrap_rounds: int = 100
     leaderboard_refresh_seconds: float = 2.0
     static_dir: str | None = None

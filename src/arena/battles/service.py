@@ -13,7 +13,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from arena.battles.roster import Contestant, Roster
-from arena.battles.sampling import SamplingPolicy, WeightedRandomPolicy
+from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
 from arena.errors import Conflict, InvalidInput, NotFound, ProviderError
 from arena.providers.base import ChatMessage, GenerationParams
 from arena.store import repository as repo
@@ -107,12 +107,15 @@ class BattleService:
         roster: Roster,
         policy: SamplingPolicy | None = None,
         rng: random.Random | None = None,
+        stats_source: Callable[[], SamplingStats | None] | None = None,
     ) -> None:
         self._engine = engine
         self._writer = writer
         self.writer = writer
         self.roster = roster
         self.policy = policy or WeightedRandomPolicy()
+        # Current vote counts and fitted scores for policies that adapt to them.
+        self.stats_source = stats_source or (lambda: None)
         self._rng = rng or random.SystemRandom()
         self._model_ids: dict[str, int] = {}
         self._models: dict[str, repo.StoredModel] = {}
@@ -184,7 +187,9 @@ class BattleService:
             if models:
                 raise InvalidInput("anonymous battles draw their own models; omit 'models'")
             await self.models()
-            pairing = self.policy.draw(self.battle_candidates(), self._rng)
+            pairing = self.policy.draw(
+                self.battle_candidates(), self._rng, stats=self.stats_source()
+            )
             pair = [pairing.model_a, pairing.model_b]
             self._rng.shuffle(pair)
             a, b = pair

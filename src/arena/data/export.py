@@ -58,7 +58,7 @@ class ExportOptions:
     release: bool = False
     salt: str = ""
     names_by_user: dict[str, list[str]] = field(default_factory=dict)
-    row_group_size: int = 50_000
+    row_group_size: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def write_rows(
     rows: Iterator[dict[str, Any]],
     path: Path,
     fmt: Format,
-    row_group_size: int = 50_000,
+    row_group_size: int = 10_000,
     on_rows: Callable[[int], None] | None = None,
 ) -> int:
     """Write rows to ``path`` (via a temporary file, so a crash leaves no half file)."""

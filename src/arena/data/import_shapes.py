@@ -31,6 +31,7 @@ __all__ = ["BadRow", "ImportRecord", "normalize"]
 
 ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
 ROLES = {"user", "assistant", "system"}
+WINNERS = {w.value: w.value for w in Winner} | {"tie (bothbad)": Winner.both_bad.value}
 MAX_ID = 128
 MAX_NAME = 128
 MAX_TAG = 64
@@ -138,9 +139,12 @@ def _json_list(value: Any, key: str) -> list[Any]:
 def _conversation(value: Any, key: str) -> list[tuple[str, str]]:
     out = []
     for i, msg in enumerate(_json_list(value, key)):
-        if not isinstance(msg, dict):
+        if isinstance(msg, tuple):  # (role, content), from the columnar Parquet reader
+            role, content = msg
+        elif isinstance(msg, dict):
+            role, content = msg.get("role"), msg.get("content")
+        else:
             raise BadRow(f"{key}[{i}] must be an object with role and content")
-        role, content = msg.get("role"), msg.get("content")
         if role not in ROLES:
             raise BadRow(f"{key}[{i}].role must be user, assistant or system, got {role!r}")
         if not isinstance(content, str):
@@ -196,11 +200,15 @@ def _flags(raw: dict[str, Any]) -> list[str]:
 
 
 def _winner(raw: dict[str, Any]) -> str:
-    if raw.get("winner") not in (None, ""):
+    value = raw.get("winner")
+    if value not in (None, ""):
+        known = WINNERS.get(value) if isinstance(value, str) else None
+        if known is not None:
+            return known
         try:
-            return Winner.parse(str(raw["winner"])).value
+            return Winner.parse(str(value)).value
         except InvalidInput:
-            raise BadRow(f"unknown winner {raw['winner']!r}") from None
+            raise BadRow(f"unknown winner {value!r}") from None
     if all(k in raw for k in ONE_HOT):
         hot = [_bool(raw[k]) for k in ONE_HOT]
         if sum(bool(h) for h in hot) != 1:

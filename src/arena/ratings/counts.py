@@ -304,6 +304,12 @@ class PairCounts:
         n = self.battles
         return np.bincount(self.a, n, minlength=k) + np.bincount(self.b, n, minlength=k)
 
+    def votes_by_model(self) -> dict[str, int]:
+        """Votes each model took part in, by name."""
+        return {
+            m: round(float(v)) for m, v in zip(self.models, self.votes_per_model(), strict=True)
+        }
+
     def wins_per_model(self) -> np.ndarray:
         """Wins with ties counted as half, shape (K,)."""
         k = self.n_models

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from arena import __version__
 from arena.battles.lifecycle import PROVISIONAL_VOTES
 from arena.battles.roster import Roster
+from arena.battles.sampling import policy_by_name
 from arena.battles.service import BattleService
 from arena.registry import load_registry
 from arena.settings import Settings
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     registry = load_registry(settings.models_file)  # fail fast on a bad file
+    policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -40,15 +42,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrate.upgrade(engine)
         writer = Writer(engine)
         roster = await Roster.build(registry)
-        service = BattleService(engine, writer, roster)
+        service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
         await service.sync_registry()
-        app.state.battles = service
-        app.state.leaderboard = LeaderboardCache(
+        board = LeaderboardCache(
             engine,
             settings.leaderboard_bootstrap_rounds,
             settings.leaderboard_refresh_seconds,
             _describer(service, engine),
         )
+        service.stats_source = board.sampling_stats
+        await board.get()  # the first fit also gives the sampling policy its statistics
+        app.state.battles = service
+        app.state.leaderboard = board
         # Load local weights in the background so the first battle does not wait for them.
         warming = [
             asyncio.create_task(_warm(c.provider)) for c in roster if hasattr(c.provider, "warm")

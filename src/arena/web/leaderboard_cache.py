@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
 from arena.ratings import PairCounts, build_leaderboard
 from arena.store import repository as repo
-
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
 BOARD_MAX_AGE = 15.0
@@ -42,6 +42,7 @@ class LeaderboardCache:
         self._board: dict[str, Any] | None = None
         self._lock = asyncio.Lock()
         self._computed_at = 0.0
+        self._stats: SamplingStats | None = None
 
     async def get(self) -> dict[str, Any]:
         async with self._lock:
@@ -49,6 +50,10 @@ class LeaderboardCache:
                 self._board = await asyncio.to_thread(self._refresh)
                 self._checked_at = time.monotonic()
             return self._board
+
+    def sampling_stats(self) -> SamplingStats | None:
+        """What adaptive sampling policies know of the board, as of the last refresh."""
+        return self._stats
 
     def invalidate(self, full: bool = False) -> None:
         """Recheck on the next read; ``full`` also forgets the counts (a status changed)."""
@@ -65,6 +70,7 @@ class LeaderboardCache:
                 a, b, w, n = (list(col) for col in zip(*grouped, strict=True))
                 fresh = PairCounts.from_grouped(a, b, w, n)
                 self._counts = fresh if self._counts is None else self._counts + fresh
+                self._stats = sampling_stats_from_counts(self._counts)
             self._last_vote_id = last_id
             self._computed_at = time.monotonic()
             return self._compute()
