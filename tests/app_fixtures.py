@@ -126,6 +126,11 @@ def start_app(db_url: str, tmp_path: Path, fake_upstream: Any) -> Iterator[Calla
     stops: list[Callable[[], None]] = []
 
     def start(models: list[dict[str, Any]], **settings: Any) -> LiveApp:
+        # Tests vote as soon as a stream ends; the reading-time flag has its own test.
+        settings.setdefault("min_vote_seconds", 0)
+        # Tests make many battles from one address; rate limits are on only where tested.
+        settings.setdefault("rate_battles_per_minute", 0)
+        settings.setdefault("rate_votes_per_hour", 0)
         registry = write_registry(
             tmp_path / f"models-{len(stops)}.yaml", fake_upstream.base_url, models
         )
@@ -169,7 +174,13 @@ def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "ARENA_LEADERBOARD_REFRESH_SECONDS": "0"},
+        env={
+            **os.environ,
+            "ARENA_LEADERBOARD_REFRESH_SECONDS": "0",
+            "ARENA_MIN_VOTE_SECONDS": "0",
+            "ARENA_RATE_BATTLES_PER_MINUTE": "0",
+            "ARENA_RATE_VOTES_PER_HOUR": "0",
+        },
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

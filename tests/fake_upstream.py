@@ -51,6 +51,8 @@ DROP_AFTER_CHUNKS = 3
 SLOW_DELAY = 0.2
 ECHO_CHUNKS = 20
 AUTH_KEY = "__credential__"
+FLAGGED_WORD = "forbidden-topic"
+"""The moderation endpoint flags any input containing this."""
 
 
 class _Dropped(Exception):
@@ -304,9 +306,17 @@ def create_app(chunk_delay: float = 0.0, log: deque[dict[str, Any]] | None = Non
         data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in MODELS]
         return JSONResponse({"object": "list", "data": data})
 
+    async def moderations(request: Request) -> Response:
+        # Not logged: ``log`` records what the models were asked, and moderation is not a model.
+        body = await request.json()
+        flagged = FLAGGED_WORD in str(body.get("input", "")).lower()
+        result = {"flagged": flagged, "categories": {}, "category_scores": {}}
+        return JSONResponse({"id": "modr-fake", "model": body.get("model"), "results": [result]})
+
     return Starlette(
         routes=[
             Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+            Route("/v1/moderations", moderations, methods=["POST"]),
             Route("/v1/messages", messages, methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
         ]

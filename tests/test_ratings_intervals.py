@@ -36,11 +36,14 @@ def test_bootstrap_rounds_are_exact_refits() -> None:
     # Replay the same multinomial draws and refit each from scratch with Newton.
     rng = np.random.default_rng(3)
     table = np.stack([c.wins_a, c.wins_b, c.ties], axis=1).ravel()
-    draws = rng.multinomial(int(table.sum()), table / table.sum(), size=5).reshape(5, -1, 3)
+    cells = np.flatnonzero(table > 0)
+    draws = np.zeros((5, table.size))
+    draws[:, cells] = rng.multinomial(int(table.sum()), table[cells] / table.sum(), size=5)
+    draws = draws.reshape(5, -1, 3)
     for r in range(5):
         ra = draws[r, :, 0] + 0.5 * draws[r, :, 2]
         rb = draws[r, :, 1] + 0.5 * draws[r, :, 2]
-        np.testing.assert_allclose(boot[r], fit_theta(c.a, c.b, ra, rb, 6), atol=1e-7)
+        np.testing.assert_allclose(boot[r], fit_theta(c.a, c.b, ra, rb, 6), atol=1e-6)
 
 
 def test_bootstrap_matches_naive_row_resampling() -> None:

@@ -37,6 +37,8 @@ class ModelSpec(BaseModel):
     license: str = "unknown"
     visibility: Visibility = Visibility.public
     codename: str | None = Field(default=None, max_length=128)
+    aliases: list[str] = Field(default_factory=list)
+    """Other words that would give this model away in its own replies."""
     sampling_weight: float = Field(default=1.0, ge=0.0)
     # openai / anthropic
     base_url: str | None = None

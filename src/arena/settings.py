@@ -27,12 +27,28 @@ class Settings:
     admin_tokens: str = ""
     """Comma-separated admin bearer tokens (or create them with ``arena tokens create``)."""
     max_prompt_chars: int = 16_000
+    min_vote_seconds: float = 2.0
+    """A vote sooner than this after the last token is flagged (kept, not counted)."""
     sampling_policy: str = "weighted"
     """uniform, weighted (default: a boost for models with few votes) or active."""
     leaderboard_bootstrap_rounds: int = 100
     leaderboard_refresh_seconds: float = 2.0
     static_dir: str | None = None
     migrate_on_start: bool = True
+    rate_battles_per_minute: int = 60
+    """New battles per client per minute; 0 means unlimited."""
+    rate_votes_per_hour: int = 600
+    """Votes per client per hour; 0 means unlimited."""
+    redis_url: str | None = None
+    """Shared rate-limit counters for several workers; ``None`` counts in each process."""
+    blocked_terms_file: str | None = None
+    """Text file, one term or ``/regex/`` per line (case-insensitive); matching prompts
+    are refused."""
+    moderation_url: str | None = None
+    """Base URL of an OpenAI-compatible moderation API (``{url}/moderations``)."""
+    moderation_api_key_env: str | None = None
+    """Name of the environment variable holding the moderation API key."""
+    moderation_model: str = "omni-moderation-latest"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

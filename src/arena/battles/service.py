@@ -23,9 +23,11 @@ from sqlalchemy import Engine
 
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
+from arena.battles.validity import identity_terms, names_itself, vote_flags
 from arena.errors import Conflict, InvalidInput, NotFound, ProviderError
 from arena.providers.base import ChatMessage, GenerationParams
 from arena.store import repository as repo
+from arena.store.repository import as_utc
 from arena.store.tables import utcnow
 from arena.store.writer import Writer
 
@@ -114,6 +116,7 @@ class BattleService:
         self.writer = writer
         self.roster = roster
         self.policy = policy or WeightedRandomPolicy()
+        self.min_vote_seconds = 0.0
         # Current vote counts and fitted scores for policies that adapt to them.
         self.stats_source = stats_source or (lambda: None)
         self._rng = rng or random.SystemRandom()
@@ -404,7 +407,10 @@ class BattleService:
     async def vote(
         self, battle_id: str, winner: Winner, client_hash: str | None, user_id: str | None
     ) -> tuple[PublicModel, PublicModel]:
-        battle = await asyncio.to_thread(self._read, repo.get_battle, battle_id)
+        def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
+            return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
+
+        battle, messages = await asyncio.to_thread(self._read, load)
         if battle is None:
             raise NotFound("no such battle")
         if battle.winner is not None:
@@ -419,14 +425,39 @@ class BattleService:
             raise Conflict("wait until both sides have finished answering")
         if battle.turns == 0:
             raise Conflict("send a prompt and read both answers before voting")
+        if battle.model_a not in self._models or battle.model_b not in self._models:
+            await self.refresh_models()
+        flags = self._flags(battle, messages)
         counted = await self._writer.write(
-            lambda conn: repo.record_vote(conn, battle_id, winner.value, client_hash, user_id, {})
+            lambda conn: repo.record_vote(
+                conn, battle_id, winner.value, client_hash, user_id, flags
+            )
         )
         if not counted:
             raise Conflict("this battle already has a vote")
-        if battle.model_a not in self._models or battle.model_b not in self._models:
-            await self.refresh_models()
         return self._public(battle.model_a), self._public(battle.model_b)
+
+    def _flags(self, battle: repo.StoredBattle, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        leaked = []
+        for side, name in (("a", battle.model_a), ("b", battle.model_b)):
+            stored = self._models.get(name or "")
+            contestant = self.roster.get(name or "")
+            aliases = contestant.spec.aliases if contestant else []
+            terms = identity_terms(name or "", stored.organization if stored else "", aliases)
+            if stored is not None and stored.codename:
+                terms.append(stored.codename)
+            replies = [
+                m["content"] for m in messages if m["side"] == side and m["role"] == "assistant"
+            ]
+            if names_itself(replies, terms):
+                leaked.append(side)
+        last = max((as_utc(m["created_at"]) for m in messages), default=None)
+        return vote_flags(
+            leaked_sides=leaked,
+            last_token_at=last,
+            voted_at=utcnow(),
+            min_vote_seconds=self.min_vote_seconds,
+        )
 
     # ------------------------------------------------------------ read
 

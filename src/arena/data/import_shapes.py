@@ -64,6 +64,8 @@ class ImportRecord:
 
 def _text(raw: dict[str, Any], key: str, limit: int, required: bool = False) -> str | None:
     value = raw.get(key)
+    if type(value) is str and 0 < len(value) <= limit:  # the common case, first
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
         if required:
             raise BadRow(f"missing {key}")
@@ -102,6 +104,8 @@ def _bool(value: Any) -> bool | None:
 
 def _time(raw: dict[str, Any]) -> datetime | None:
     value = raw.get("timestamp", raw.get("tstamp"))
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, datetime):

@@ -39,6 +39,7 @@ BATCH = 50_000
 ID_CHUNK = 2_000  # ids per IN (...) lookup, well under SQLite's parameter limit
 BULK_CACHE_KB = 128 * 1024  # SQLite page cache for the import connection
 NAMESPACE = uuid.UUID("5b0c3f8e-7f0e-4f3b-9a51-0a4e2c1d6a11")
+_NS = NAMESPACE.bytes
 SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 SUFFIXES |= {".json": "json", ".csv": "csv"}
 
@@ -179,9 +180,9 @@ def battle_id_for(external_id: str, created_at: datetime) -> str:
     splitting pages at random (this alone made the bulk import several times faster).
     """
     ms = max(0, int(created_at.timestamp() * 1000)) & 0xFFFFFFFFFFFF
-    tail = hashlib.sha1(NAMESPACE.bytes + external_id.encode()).hexdigest()[:20]
-    hexid = f"{ms:012x}7{tail[1:4]}{(int(tail[4], 16) & 0x3) | 0x8:x}{tail[5:20]}"
-    return str(uuid.UUID(hexid))
+    tail = hashlib.sha1(_NS + external_id.encode()).hexdigest()
+    variant = "89ab"[int(tail[3], 16) & 0x3]
+    return f"{ms >> 16:08x}-{ms & 0xFFFF:04x}-7{tail[:3]}-{variant}{tail[4:7]}-{tail[7:19]}"
 
 
 def _existing(conn: Connection, ids: list[str]) -> set[str]:
@@ -270,7 +271,8 @@ class _RawInserts:
     def time(self, value: datetime) -> Any:
         if not self.sqlite:
             return value
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        naive = value.astimezone(UTC).replace(tzinfo=None)
+        return naive.isoformat(sep=" ", timespec="microseconds")
 
     def json(self, value: dict[str, Any]) -> str:
         return json.dumps(value)

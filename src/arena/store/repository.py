@@ -15,7 +15,15 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from arena.store.tables import BattleRow, EventRow, MessageRow, ModelRow, VoteRow, utcnow
+from arena.store.tables import (
+    BattleRow,
+    EventRow,
+    FlaggedClientRow,
+    MessageRow,
+    ModelRow,
+    VoteRow,
+    utcnow,
+)
 
 # ---------------------------------------------------------------- models
 
@@ -69,8 +77,8 @@ def _stored_model(r: Any) -> StoredModel:
         license=r.license,
         provider=r.provider,
         visibility=r.visibility,
-        status_changed_at=_aware(r.status_changed_at),
-        released_at=_aware(r.released_at),
+        status_changed_at=as_utc(r.status_changed_at),
+        released_at=as_utc(r.released_at),
         provisional=bool(r.provisional),
     )
 
@@ -124,8 +132,8 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
         status=battle.status,
         failure_reason=battle.failure_reason,
         turns=battle.turns,
-        turn_lock_until=_aware(battle.turn_lock_until),
-        created_at=_aware(battle.created_at),
+        turn_lock_until=as_utc(battle.turn_lock_until),
+        created_at=as_utc(battle.created_at),
         winner=row.winner,
     )
 
@@ -171,7 +179,13 @@ def save_turn(
 
 def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
     stmt = (
-        select(MessageRow.side, MessageRow.turn, MessageRow.role, MessageRow.content)
+        select(
+            MessageRow.side,
+            MessageRow.turn,
+            MessageRow.role,
+            MessageRow.content,
+            MessageRow.created_at,
+        )
         .where(MessageRow.battle_id == battle_id)
         .order_by(MessageRow.turn, MessageRow.id)
     )
@@ -189,7 +203,10 @@ def record_vote(
     user_id: str | None,
     flags: dict[str, Any],
 ) -> bool:
-    """Insert the vote unless the battle already has one; True if this call counted it."""
+    """Insert the vote unless the battle already has one; True if this call counted it.
+
+    A vote with any flag is stored as not valid: kept in the data, off the board.
+    """
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     values = {
         "battle_id": battle_id,
@@ -197,6 +214,7 @@ def record_vote(
         "client_hash": client_hash,
         "user_id": user_id,
         "flags": flags,
+        "valid": not flags,
     }
     stmt = (
         dialect.insert(VoteRow)
@@ -229,6 +247,10 @@ def grouped_votes(
                 VoteRow.id > after_vote_id,
                 VoteRow.id <= last_id,
                 VoteRow.valid.is_(True),
+                or_(
+                    VoteRow.client_hash.is_(None),
+                    VoteRow.client_hash.not_in(select(FlaggedClientRow.client_hash)),
+                ),
                 BattleRow.mode.in_(modes),
             )
         )
@@ -260,7 +282,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every time we store is UTC."""
     if value is not None and value.tzinfo is None:
         from datetime import UTC
@@ -312,3 +334,42 @@ def votes_since(conn: Connection, name: str, since: datetime) -> int:
         )
     )
     return int(conn.execute(stmt).scalar_one())
+
+
+def flagged_clients_version(conn: Connection) -> tuple[int, str]:
+    """Changes whenever a client is flagged or cleared, so cached counts know to rebuild."""
+    count, latest = conn.execute(select(func.count(), func.max(FlaggedClientRow.flagged_at))).one()
+    return int(count), str(latest)
+
+
+def counted_votes(
+    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+) -> tuple[list[tuple[str, str, str, str]], int, datetime | None]:
+    """Votes the public board counts, newer than ``after_vote_id``: (battle id, a, b, winner).
+
+    Also returns the last vote id and its time: the board's cut-off.
+    """
+    model_a = aliased(ModelRow)
+    model_b = aliased(ModelRow)
+    last_id, last_at = conn.execute(
+        select(VoteRow.id, VoteRow.created_at).order_by(VoteRow.id.desc()).limit(1)
+    ).first() or (0, None)
+    stmt = (
+        select(BattleRow.id, model_a.name, model_b.name, VoteRow.winner)
+        .select_from(VoteRow)
+        .join(BattleRow, BattleRow.id == VoteRow.battle_id)
+        .join(model_a, model_a.id == BattleRow.model_a_id)
+        .join(model_b, model_b.id == BattleRow.model_b_id)
+        .where(
+            VoteRow.id > after_vote_id,
+            VoteRow.id <= last_id,
+            VoteRow.valid.is_(True),
+            or_(
+                VoteRow.client_hash.is_(None),
+                VoteRow.client_hash.not_in(select(FlaggedClientRow.client_hash)),
+            ),
+            BattleRow.mode.in_(modes),
+        )
+    )
+    rows = [(i, a, b, w) for i, a, b, w in conn.execute(stmt)]
+    return rows, int(last_id), as_utc(last_at)

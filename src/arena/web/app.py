@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from arena import __version__
 from arena.battles.lifecycle import PROVISIONAL_VOTES
+from arena.battles.moderation import Moderator
 from arena.battles.roster import Roster
 from arena.battles.sampling import policy_by_name
 from arena.battles.service import BattleService
@@ -24,6 +25,7 @@ from arena.store.engine import create_store_engine
 from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import LeaderboardCache
+from arena.web.ratelimit import build_limiter
 from arena.web.routes import admin, battles, public
 from arena.web.ui import mount_ui
 
@@ -34,15 +36,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     registry = load_registry(settings.models_file)  # fail fast on a bad file
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
+    moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # First, so an unreachable Redis stops start-up before anything else is built.
+        app.state.limiter = await build_limiter(settings)
         engine = create_store_engine(settings.db_url)
         if settings.migrate_on_start:
             migrate.upgrade(engine)
         writer = Writer(engine)
         roster = await Roster.build(registry)
         service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
+        service.min_vote_seconds = settings.min_vote_seconds
         await service.sync_registry()
         board = LeaderboardCache(
             engine,
@@ -66,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await roster.aclose()
             writer.close()
             engine.dispose()
+            await app.state.limiter.aclose()
+            await moderator.aclose()
 
     app = FastAPI(
         title="Arena",
@@ -74,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.moderator = moderator
     install_error_handlers(app)
     app.include_router(battles.router)
     app.include_router(public.router)

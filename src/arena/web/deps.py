@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from arena.battles.moderation import Moderator
 from arena.battles.service import BattleService
 from arena.settings import Settings
 from arena.web.leaderboard_cache import LeaderboardCache
@@ -24,6 +25,10 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def _moderator(request: Request) -> Moderator:
+    return request.app.state.moderator
+
+
 def _client_hash(request: Request) -> str:
     """A salted hash of the client address: enough to rate-limit, never the address itself."""
     salt = request.app.state.settings.client_salt
@@ -36,3 +41,4 @@ BattlesDep = Annotated[BattleService, Depends(_battles)]
 LeaderboardDep = Annotated[LeaderboardCache, Depends(_leaderboard)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ClientHash = Annotated[str, Depends(_client_hash)]
+ModeratorDep = Annotated[Moderator, Depends(_moderator)]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
+from arena.data.vote_digest import add_votes, digest_hex
 from arena.ratings import PairCounts, build_leaderboard
 from arena.store import repository as repo
 
@@ -43,6 +44,9 @@ class LeaderboardCache:
         self._lock = asyncio.Lock()
         self._computed_at = 0.0
         self._stats: SamplingStats | None = None
+        self._flags_version: tuple[int, str] | None = None
+        self._digest = 0
+        self._cutoff: tuple[int, datetime | None] = (0, None)
 
     async def get(self) -> dict[str, Any]:
         async with self._lock:
@@ -63,14 +67,22 @@ class LeaderboardCache:
 
     def _refresh(self) -> dict[str, Any]:
         with self._engine.connect() as conn:
-            grouped, last_id = repo.grouped_votes(conn, self._last_vote_id)
+            flags = repo.flagged_clients_version(conn)
+            if flags != self._flags_version:
+                # A newly flagged client's earlier votes must leave the counts: start over.
+                self._counts, self._last_vote_id, self._board = None, 0, None
+                self._digest, self._cutoff = 0, (0, None)
+                self._flags_version = flags
+            votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
         stale = time.monotonic() - self._computed_at > BOARD_MAX_AGE
-        if grouped or self._board is None or stale:
-            if grouped:
-                a, b, w, n = (list(col) for col in zip(*grouped, strict=True))
-                fresh = PairCounts.from_grouped(a, b, w, n)
+        if votes or self._board is None or stale:
+            if votes:
+                _ids, a, b, w = (list(col) for col in zip(*votes, strict=True))
+                fresh = PairCounts.from_grouped(a, b, w, [1] * len(w))
                 self._counts = fresh if self._counts is None else self._counts + fresh
                 self._stats = sampling_stats_from_counts(self._counts)
+                self._digest = add_votes(self._digest, votes)
+                self._cutoff = (last_id, last_at)
             self._last_vote_id = last_id
             self._computed_at = time.monotonic()
             return self._compute()
@@ -95,6 +107,19 @@ class LeaderboardCache:
             "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "category": "overall",
             "style_control": False,
+            "counted_votes": {
+                "filters": {
+                    "modes": ["anonymous"],
+                    "valid_only": True,
+                    "exclude_flagged_clients": True,
+                },
+                "cutoff_vote_id": self._cutoff[0],
+                "cutoff_time": self._cutoff[1].isoformat() if self._cutoff[1] else None,
+                "vote_set_sha256": digest_hex(self._digest),
+                "method": "bradley_terry_mle/bootstrap",
+                "bootstrap_rounds": self._rounds,
+                "seed": 0,
+            },
             "models": rows,
         }
 

@@ -80,12 +80,25 @@ class LeaderboardRow(BaseModel):
     deprecated_at: str | None = None
 
 
+class CountedVotes(BaseModel):
+    """Which votes the board counts, so anyone can recompute it from released data."""
+
+    filters: dict[str, object]
+    cutoff_vote_id: int
+    cutoff_time: str | None
+    vote_set_sha256: str
+    method: str
+    bootstrap_rounds: int
+    seed: int
+
+
 class LeaderboardOut(BaseModel):
     total_votes: int
     computed_at: str
     category: str = "overall"
     style_control: bool = False
     method: Literal["bradley_terry"] = "bradley_terry"
+    counted_votes: CountedVotes | None = None
     models: list[LeaderboardRow]
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from arena.battles.service import TurnEvent
 from arena.errors import InvalidInput
-from arena.web.deps import BattlesDep, ClientHash, LeaderboardDep, SettingsDep
+from arena.web.deps import BattlesDep, ClientHash, LeaderboardDep, ModeratorDep, SettingsDep
+from arena.web.ratelimit import limit_battles, limit_votes
 from arena.web.schemas import (
     BattleCreate,
     BattleCreated,
@@ -22,7 +23,7 @@ from arena.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
-ERRORS = {code: {"model": ErrorOut} for code in (404, 409, 422, 429)}
+ERRORS = {code: {"model": ErrorOut} for code in (404, 409, 422, 429, 503)}
 
 # Headers that keep proxies from buffering the stream; nothing here varies by model.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -34,6 +35,7 @@ STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     response_model=BattleCreated,
     response_model_exclude_none=True,
     responses=ERRORS,
+    dependencies=[Depends(limit_battles)],
 )
 async def create_battle(
     body: BattleCreate, battles: BattlesDep, client: ClientHash
@@ -53,10 +55,15 @@ async def create_battle(
     response_class=StreamingResponse,
 )
 async def add_turn(
-    battle_id: str, body: TurnCreate, battles: BattlesDep, settings: SettingsDep
+    battle_id: str,
+    body: TurnCreate,
+    battles: BattlesDep,
+    settings: SettingsDep,
+    moderator: ModeratorDep,
 ) -> StreamingResponse:
     if len(body.prompt) > settings.max_prompt_chars:
         raise InvalidInput(f"prompt is longer than {settings.max_prompt_chars} characters")
+    await moderator.enforce(body.prompt)  # before any model runs
     events = await battles.turn(battle_id, body.prompt)
     return StreamingResponse(_sse(events), media_type="text/event-stream", headers=STREAM_HEADERS)
 
@@ -66,7 +73,12 @@ async def _sse(events: AsyncIterator[TurnEvent]) -> AsyncIterator[bytes]:
         yield b"data: " + json.dumps(event.as_json(), ensure_ascii=False).encode() + b"\n\n"
 
 
-@router.post("/{battle_id}/vote", response_model=Reveal, responses=ERRORS)
+@router.post(
+    "/{battle_id}/vote",
+    response_model=Reveal,
+    responses=ERRORS,
+    dependencies=[Depends(limit_votes)],
+)
 async def vote(
     battle_id: str,
     body: VoteCreate,

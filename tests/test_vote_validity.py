@@ -1,0 +1,74 @@
+"""Flagged votes are kept with their flags but never move the board; the board says what it counts."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from arena.data.vote_digest import add_votes, digest_hex
+from arena.store.engine import create_store_engine
+from arena.store.tables import VoteRow
+from tests.sse import send_turn
+
+MODELS = [
+    {"name": "claude-like", "model": "leaky", "organization": "Anthropic"},
+    {"name": "quiet-model", "model": "echo-a", "organization": "Quiet Org"},
+]
+
+
+def _battle(client) -> str:
+    battle_id = client.post(
+        "/api/v1/battles", json={"mode": "side_by_side", "models": ["claude-like", "quiet-model"]}
+    ).json()["battle_id"]
+    send_turn(client, battle_id, "who made you?")
+    return battle_id
+
+
+def _stored_votes(db_url: str) -> list:
+    engine = create_store_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(VoteRow.battle_id, VoteRow.flags, VoteRow.valid)).all()
+    engine.dispose()
+    return rows
+
+
+def test_identity_leak_reveals_normally_but_is_kept_off_the_board(start_app, db_url) -> None:
+    app = start_app(MODELS)
+    with app.client() as client:
+        battle_id = _battle(client)
+        vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
+        assert vote.status_code == 200
+        assert vote.json()["model_a"]["name"] == "claude-like"
+        board = client.get("/api/v1/leaderboard").json()
+        assert board["total_votes"] == 0 and board["models"] == []
+    (row,) = _stored_votes(db_url)
+    assert row.flags == {"identity_leak": ["a"]} and row.valid is False
+
+
+def test_fast_votes_are_flagged_and_slow_ones_count(start_app, db_url) -> None:
+    app = start_app(
+        [{"name": "m1", "model": "echo-a"}, {"name": "m2", "model": "echo-b"}],
+        min_vote_seconds=1.0,
+        leaderboard_refresh_seconds=0,
+    )
+    with app.client() as client:
+        fast = client.post("/api/v1/battles", json={}).json()["battle_id"]
+        send_turn(client, fast, "hi")
+        assert client.post(f"/api/v1/battles/{fast}/vote", json={"winner": "tie"}).status_code == 200
+        slow = client.post("/api/v1/battles", json={}).json()["battle_id"]
+        send_turn(client, slow, "hi")
+        time.sleep(1.2)
+        reveal = client.post(f"/api/v1/battles/{slow}/vote", json={"winner": "tie"})
+        assert reveal.status_code == 200
+        names = (reveal.json()["model_a"]["name"], reveal.json()["model_b"]["name"])
+        board = client.get("/api/v1/leaderboard").json()
+    flags = {r.battle_id: r.flags for r in _stored_votes(db_url)}
+    assert "fast_vote" in flags[fast] and flags[slow] == {}
+    assert board["total_votes"] == 1
+    counted = board["counted_votes"]
+    assert counted["filters"]["valid_only"] is True
+    # Anyone can recompute the fingerprint of the counted vote set.
+    expected = digest_hex(add_votes(0, [(slow, *names, "tie")]))
+    assert counted["vote_set_sha256"] == expected
+    assert counted["cutoff_vote_id"] >= 2
