@@ -49,10 +49,10 @@ def test_bootstrap_rounds_are_exact_refits() -> None:
 def test_bootstrap_matches_naive_row_resampling() -> None:
     sv = simulate_votes(6, 3000, seed=2)
     c = _counts(sv)
-    fast = build_leaderboard(c, rounds=300, seed=0)
+    fast = build_leaderboard(c, rounds=600, seed=0)
     rng = np.random.default_rng(123)
     reps = []
-    for _ in range(300):
+    for _ in range(600):
         idx = rng.integers(0, sv.outcome.size, sv.outcome.size)
         pc = PairCounts.from_indices(sv.models, sv.ia[idx], sv.ib[idx], sv.outcome[idx])
         wa, wb = pc.half_win_weights()
@@ -61,9 +61,10 @@ def test_bootstrap_matches_naive_row_resampling() -> None:
     lo, hi = np.percentile(np.array(reps), [2.5, 97.5], axis=0)
     rows = {r.model: r for r in fast.rows}
     for i, m in enumerate(sv.models):
-        # Same distribution; Monte Carlo noise of 300 rounds is a couple of points.
-        assert rows[m].ci_lower == pytest.approx(lo[i], abs=4.0)
-        assert rows[m].ci_upper == pytest.approx(hi[i], abs=4.0)
+        # Same distribution; allow the Monte Carlo noise of 600-round tail percentiles.
+        tol = 0.12 * (hi[i] - lo[i])
+        assert rows[m].ci_lower == pytest.approx(lo[i], abs=tol)
+        assert rows[m].ci_upper == pytest.approx(hi[i], abs=tol)
 
 
 def test_sandwich_close_to_bootstrap() -> None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, log_expit
 
-from arena.ratings.bt import fit_bradley_terry
+from arena.ratings.bt import fit_theta
 from arena.ratings.counts import PairCounts, outcome_codes
 
 __all__ = ["DEFAULT_Z_THRESHOLD", "VoterScore", "robust_voter_scores", "voter_anomaly_scores"]
@@ -98,47 +98,14 @@ def voter_anomaly_scores(
         One per client with at least one scored vote, most anomalous (lowest z) first.
     """
     names, values = _score_arrays(scores)
-    cl = np.asarray(client).astype(str)
-    y = _outcome_for_a(outcome)
-    ia, ok_a = _lookup(names, model_a)
-    ib, ok_b = _lookup(names, model_b)
-    if not (cl.shape == ia.shape == ib.shape == y.shape):
-        raise ValueError("client, model_a, model_b and outcome need one entry per vote")
+    votes = _encode(client, model_a, model_b, outcome)
+    ia, ok_a = _lookup(names, votes.models[votes.ia])
+    ib, ok_b = _lookup(names, votes.models[votes.ib])
     ok = ok_a & ok_b & (ia != ib)
-    cl, ia, ib, y = cl[ok], ia[ok], ib[ok], y[ok]
-    if cl.size == 0:
-        return []
-
-    d = (values[ia] - values[ib]) * (np.log(base) / scale)  # log-odds that A wins
-    logp, logq = log_expit(d), log_expit(-d)
-    observed = y * logp + (1.0 - y) * logq
-    tie = y == 0.5
-    p = expit(d)
-    expected = np.where(tie, observed, p * logp + (1.0 - p) * logq)
-    # Var of a Bernoulli log-likelihood: p q (log p - log q)^2, and log p - log q = d.
-    variance = np.where(tie, 0.0, p * (1.0 - p) * d * d)
-
-    clients, inv = np.unique(cl, return_inverse=True)
-    n = np.bincount(inv, minlength=clients.size)
-    obs_sum = np.bincount(inv, observed, minlength=clients.size)
-    exp_sum = np.bincount(inv, expected, minlength=clients.size)
-    var_sum = np.bincount(inv, variance, minlength=clients.size)
-    sd = np.sqrt(var_sum)
-    z = np.divide(obs_sum - exp_sum, sd, out=np.zeros_like(sd), where=sd > 0)
-    flagged = (n >= min_votes) & (z < z_threshold)
-
-    order = np.argsort(z, kind="stable")
-    return [
-        VoterScore(
-            client=str(clients[i]),
-            votes=int(n[i]),
-            mean_loglik=float(obs_sum[i] / n[i]),
-            expected_loglik=float(exp_sum[i] / n[i]),
-            z=float(z[i]),
-            flagged=bool(flagged[i]),
-        )
-        for i in order.tolist()
-    ]
+    theta = values * (np.log(base) / scale)
+    return _score(
+        votes.clients, votes.ci[ok], ia[ok], ib[ok], votes.y[ok], theta, min_votes, z_threshold
+    )
 
 
 def robust_voter_scores(
@@ -172,24 +139,95 @@ def robust_voter_scores(
     list of VoterScore
         From the last pass, lowest z first.
     """
+    v = _encode(client, model_a, model_b, outcome)
+    models = v.models.tolist()
+    known = np.isin(v.clients, np.array(sorted(exclude_from_fit), dtype=str))
+    excluded = known.copy()
+    result: list[VoterScore] = []
+    for _ in range(max(1, passes)):
+        keep = ~excluded[v.ci]
+        counts = PairCounts.from_indices(models, v.ia[keep], v.ib[keep], v.y[keep])
+        theta = fit_theta(counts.a, counts.b, *counts.half_win_weights(), len(models))
+        result = _score(v.clients, v.ci, v.ia, v.ib, v.y, theta, min_votes, z_threshold)
+        flagged = known.copy()
+        flagged[np.searchsorted(v.clients, [s.client for s in result if s.flagged])] = True
+        if np.array_equal(flagged, excluded):
+            break
+        excluded = flagged
+    return result
+
+
+@dataclass(frozen=True)
+class _Votes:
+    """Votes encoded once as integer codes (string work dominates the run time)."""
+
+    clients: np.ndarray  # (C,) sorted unique client ids
+    models: np.ndarray  # (K,) sorted unique model names
+    ci: np.ndarray  # (N,) client index
+    ia: np.ndarray  # (N,) model A index
+    ib: np.ndarray  # (N,) model B index
+    y: np.ndarray  # (N,) outcome for A: 1.0, 0.0, 0.5
+
+
+def _encode(
+    client: np.ndarray | Sequence[str],
+    model_a: np.ndarray | Sequence[str],
+    model_b: np.ndarray | Sequence[str],
+    outcome: np.ndarray | Sequence[float] | Sequence[str],
+) -> _Votes:
     cl = np.asarray(client).astype(str)
     a = np.asarray(model_a).astype(str)
     b = np.asarray(model_b).astype(str)
-    y = _outcome_for_a(outcome)
-    excluded = set(exclude_from_fit)
-    result: list[VoterScore] = []
-    for _ in range(max(1, passes)):
-        keep = ~np.isin(cl, np.array(sorted(excluded), dtype=str))
-        counts = PairCounts.from_votes(a[keep], b[keep], y[keep])
-        fitted = fit_bradley_terry(counts)
-        result = voter_anomaly_scores(
-            cl, a, b, y, (counts.models, fitted), min_votes=min_votes, z_threshold=z_threshold
-        )
-        now = set(exclude_from_fit) | {s.client for s in result if s.flagged}
-        if now == excluded:
-            break
-        excluded = now
-    return result
+    y = np.array([1.0, 0.0, 0.5])[outcome_codes(outcome)]
+    if not (cl.shape == a.shape == b.shape == y.shape) or cl.ndim != 1:
+        raise ValueError("client, model_a, model_b and outcome need one entry per vote")
+    clients, ci = np.unique(cl, return_inverse=True)
+    models, ab = np.unique(np.concatenate([a, b]), return_inverse=True)
+    n = a.size
+    return _Votes(clients, models, ci, ab[:n], ab[n:], y)
+
+
+def _score(
+    clients: np.ndarray,
+    ci: np.ndarray,
+    ia: np.ndarray,
+    ib: np.ndarray,
+    y: np.ndarray,
+    theta: np.ndarray,
+    min_votes: int,
+    z_threshold: float,
+) -> list[VoterScore]:
+    """The statistic itself, on encoded votes; ``theta`` in natural log-odds units."""
+    d = theta[ia] - theta[ib]  # log-odds that A wins
+    logp, logq = log_expit(d), log_expit(-d)
+    observed = y * logp + (1.0 - y) * logq
+    tie = y == 0.5
+    p = expit(d)
+    expected = np.where(tie, observed, p * logp + (1.0 - p) * logq)
+    # Var of a Bernoulli log-likelihood: p q (log p - log q)^2, and log p - log q = d.
+    variance = np.where(tie, 0.0, p * (1.0 - p) * d * d)
+
+    c = clients.size
+    n = np.bincount(ci, minlength=c)
+    obs_sum = np.bincount(ci, observed, minlength=c)
+    exp_sum = np.bincount(ci, expected, minlength=c)
+    sd = np.sqrt(np.bincount(ci, variance, minlength=c))
+    z = np.divide(obs_sum - exp_sum, sd, out=np.zeros_like(sd), where=sd > 0)
+    flagged = (n >= min_votes) & (z < z_threshold)
+
+    seen = np.flatnonzero(n > 0)
+    order = seen[np.argsort(z[seen], kind="stable")]
+    nn = np.maximum(n[order], 1)
+    rows = zip(
+        clients[order].tolist(),
+        n[order].tolist(),
+        (obs_sum[order] / nn).tolist(),
+        (exp_sum[order] / nn).tolist(),
+        z[order].tolist(),
+        flagged[order].tolist(),
+        strict=True,
+    )
+    return [VoterScore(*row) for row in rows]
 
 
 def _score_arrays(scores: ScoreTable) -> tuple[np.ndarray, np.ndarray]:
@@ -213,9 +251,3 @@ def _lookup(names: np.ndarray, models: np.ndarray | Sequence[str]) -> tuple[np.n
         return np.zeros(m.shape, dtype=np.int64), np.zeros(m.shape, dtype=bool)
     idx = np.clip(np.searchsorted(names, m), 0, names.size - 1)
     return idx, names[idx] == m
-
-
-def _outcome_for_a(outcome: np.ndarray | Sequence[float] | Sequence[str]) -> np.ndarray:
-    """Outcomes as floats 1/0/0.5 (accepts winner strings, like ``PairCounts``)."""
-    codes = outcome_codes(outcome)
-    return np.array([1.0, 0.0, 0.5])[codes]

@@ -373,3 +373,30 @@ def counted_votes(
     )
     rows = [(i, a, b, w) for i, a, b, w in conn.execute(stmt)]
     return rows, int(last_id), as_utc(last_at)
+
+
+def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str, int, int]]:
+    """Per model: (name, organization, license, battles, turns) since ``since``.
+
+    Turns are what a model's provider received (each turn sends it the conversation).
+    """
+    rows: dict[str, list[Any]] = {}
+    for side in (BattleRow.model_a_id, BattleRow.model_b_id):
+        stmt = (
+            select(
+                ModelRow.name,
+                ModelRow.organization,
+                ModelRow.license,
+                func.count(),
+                func.coalesce(func.sum(BattleRow.turns), 0),
+            )
+            .select_from(BattleRow)
+            .join(ModelRow, ModelRow.id == side)
+            .where(BattleRow.created_at >= since, BattleRow.mode == "anonymous")
+            .group_by(ModelRow.name, ModelRow.organization, ModelRow.license)
+        )
+        for name, org, lic, battles, turns in conn.execute(stmt):
+            entry = rows.setdefault(name, [name, org, lic, 0, 0])
+            entry[3] += int(battles)
+            entry[4] += int(turns)
+    return [tuple(r) for r in rows.values()]  # type: ignore[misc]

@@ -26,7 +26,7 @@ from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import LeaderboardCache
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, public
+from arena.web.routes import admin, battles, public, stats
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(battles.router)
     app.include_router(public.router)
     app.include_router(admin.router)
+    app.include_router(stats.router)
     mount_ui(app, settings.static_path)
     return app
 

@@ -1,0 +1,71 @@
+"""Fairness report: who gets battles, and whose provider gets the conversations."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from arena.store import repository as repo
+from arena.store.tables import utcnow
+from arena.web.deps import BattlesDep
+
+router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
+
+CLOSED_LICENSES = {"proprietary", "unknown", ""}
+
+
+def _shares(rows: list[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    battles = sum(r[1] for r in rows) or 1
+    turns = sum(r[2] for r in rows) or 1
+    return [
+        {
+            "key": key,
+            "battles": b,
+            "battle_share": round(b / battles, 6),
+            "turns": t,
+            "data_share": round(t / turns, 6),
+        }
+        for key, b, t in sorted(rows, key=lambda r: -r[1])
+    ]
+
+
+def _group(rows: list[tuple[str, str, str, int, int]], key: Any) -> list[tuple[str, int, int]]:
+    grouped: dict[str, list[int]] = {}
+    for row in rows:
+        entry = grouped.setdefault(key(row), [0, 0])
+        entry[0] += row[3]
+        entry[1] += row[4]
+    return [(k, v[0], v[1]) for k, v in grouped.items()]
+
+
+@router.get("/sampling")
+async def sampling(battles: BattlesDep, days: float = Query(30.0, gt=0, le=3650)) -> dict[str, Any]:
+    """Shares of anonymous battles and of conversation data per model, organization and
+    license type. Preview models appear under their codename only."""
+    since = utcnow() - timedelta(days=days)
+    models = await battles.models()
+
+    def load() -> list[tuple[str, str, str, int, int]]:
+        with battles._engine.connect() as conn:
+            return repo.battle_shares(conn, since)
+
+    rows = await asyncio.to_thread(load)
+    shown = []
+    for name, org, lic, count, turns in rows:
+        stored = models.get(name)
+        if stored is not None and stored.visibility == "preview":
+            name, org, lic = stored.codename or "preview", "(preview)", "(preview)"
+        shown.append((name, org, lic, count, turns))
+    return {
+        "window_days": days,
+        "since": since.isoformat(timespec="seconds"),
+        "policy": battles.policy.name,
+        "by_model": _shares(_group(shown, lambda r: r[0])),
+        "by_organization": _shares(_group(shown, lambda r: r[1])),
+        "by_license": _shares(
+            _group(shown, lambda r: "proprietary" if r[2].lower() in CLOSED_LICENSES else "open")
+        ),
+    }
