@@ -154,3 +154,15 @@ def test_cli_set_status_and_tokens(tmp_path: Path) -> None:
     assert no_reason.returncode == 2 and "reason" in no_reason.stderr
     token = run("tokens", "create", "--name", "ops")
     assert token.returncode == 0 and len(token.stdout.strip()) > 20
+
+
+def test_admin_review_calls_need_a_token(start_app) -> None:
+    app = start_app(MODELS, admin_tokens=TOKEN)
+    with app.client() as client:
+        _vote_once(client)
+        assert client.get("/api/v1/admin/flagged-clients").status_code == 401
+        scan = client.post("/api/v1/admin/scan-voters", headers=_auth())
+        assert scan.status_code == 200 and scan.json()["votes"] == 1
+        assert scan.json()["newly_flagged"] == 0  # one vote is far below the minimum
+        listed = client.get("/api/v1/admin/flagged-clients", headers=_auth())
+        assert listed.status_code == 200 and listed.json() == {"clients": []}

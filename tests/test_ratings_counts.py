@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arena.ratings import PairCounts, parse_winner
 from arena.ratings.synthetic import simulate_votes
@@ -94,3 +96,32 @@ def test_bad_outcome_rejected() -> None:
 def test_self_battles_ignored() -> None:
     c = PairCounts.from_votes(["a", "a"], ["a", "b"], [1.0, 1.0])
     assert c.total == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    votes=st.lists(
+        st.tuples(
+            st.sampled_from("abcde"),
+            st.sampled_from("abcde"),
+            st.sampled_from(["model_a", "model_b", "tie", "both_bad", "tie (bothbad)"]),
+        ),
+        min_size=0,
+        max_size=40,
+    ),
+    cut=st.integers(0, 40),
+)
+def test_merge_property(votes: list[tuple[str, str, str]], cut: int) -> None:
+    def counts(vs: list[tuple[str, str, str]]) -> PairCounts:
+        if not vs:
+            return PairCounts.empty()
+        a, b, w = zip(*vs, strict=True)
+        return PairCounts.from_votes(list(a), list(b), list(w))
+
+    whole, merged = counts(votes), counts(votes[:cut]) + counts(votes[cut:])
+    assert merged.total == whole.total == sum(a != b for a, b, _ in votes)
+    assert merged.votes_by_model() == {m: v for m, v in whole.votes_by_model().items()} | {
+        m: 0 for m in merged.models if m not in whole.models
+    }
+    for f in ("wins_a", "wins_b", "ties"):
+        assert getattr(merged, f).sum() == getattr(whole, f).sum()

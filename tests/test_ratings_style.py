@@ -105,3 +105,16 @@ def test_style_min_votes_and_errors() -> None:
     assert "rare" not in [r.model for r in board.rows]
     with pytest.raises(ValueError):
         build_style_leaderboard(ma, mb, sv.outcome, sv.style_a[:10], sv.style_b[:10])
+
+
+def test_style_bootstrap_rounds_are_exact_refits() -> None:
+    from arena.ratings.style import style_bootstrap_beta
+
+    data = _data(simulate_votes(5, 4000, seed=4, style_effect=1.0, tie_rate=0.1))
+    beta = fit_style(data)
+    boot = style_bootstrap_beta(data, beta, rounds=4, seed=9)
+    rng = np.random.default_rng(9)
+    n = data.y.size
+    for r in range(4):
+        wt = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+        np.testing.assert_allclose(boot[r], fit_style(data, weights=wt, tol=1e-10), atol=1e-6)

@@ -22,6 +22,8 @@ app.add_typer(db_app, name="db")
 tokens_app = typer.Typer(help="API tokens for the admin API.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(tokens_app, name="tokens")
+votes_app = typer.Typer(help="Votes: integrity checks.", no_args_is_help=True)
+app.add_typer(votes_app, name="votes")
 
 
 def _register() -> None:
@@ -35,6 +37,9 @@ def _register() -> None:
 
     models_app.command("set-status")(admin.set_status)
     tokens_app.command("create")(admin.create_token)
+    from arena.cli import votes
+
+    votes_app.command("scan")(votes.scan)
     from arena.cli.simulate import simulate
 
     app.command("simulate")(simulate)

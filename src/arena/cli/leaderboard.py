@@ -150,7 +150,9 @@ def leaderboard(
         writer.writerows(rows)
     else:
         _print_table(board, votes)
-    if plot is not None:
+    if plot is not None and not board.rows:
+        typer.echo("no models to plot; --plot skipped", err=True)
+    elif plot is not None:
         try:
             _plot(board, table.pair_counts(), plot)
         except OSError as exc:

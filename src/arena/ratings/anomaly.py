@@ -175,16 +175,26 @@ def _encode(
     model_b: np.ndarray | Sequence[str],
     outcome: np.ndarray | Sequence[float] | Sequence[str],
 ) -> _Votes:
-    cl = np.asarray(client).astype(str)
-    a = np.asarray(model_a).astype(str)
-    b = np.asarray(model_b).astype(str)
+    cl, ci = _factorize(client)
+    models, ab = _factorize(np.concatenate([np.asarray(model_a), np.asarray(model_b)]))
     y = np.array([1.0, 0.0, 0.5])[outcome_codes(outcome)]
-    if not (cl.shape == a.shape == b.shape == y.shape) or cl.ndim != 1:
+    n = y.size
+    if not (ci.shape == y.shape and ab.shape == (2 * n,)) or y.ndim != 1:
         raise ValueError("client, model_a, model_b and outcome need one entry per vote")
-    clients, ci = np.unique(cl, return_inverse=True)
-    models, ab = np.unique(np.concatenate([a, b]), return_inverse=True)
-    n = a.size
-    return _Votes(clients, models, ci, ab[:n], ab[n:], y)
+    return _Votes(cl, models, ci, ab[:n], ab[n:], y)
+
+
+def _factorize(values: np.ndarray | Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique strings and the index of each value: ``np.unique(..., return_inverse=True)``.
+
+    A dict pass over the values is ~10x faster than NumPy's string sort at 1M rows;
+    only the few distinct names get sorted.
+    """
+    items = [str(v) for v in np.asarray(values).ravel().tolist()]
+    names = sorted(dict.fromkeys(items))
+    index = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
+    return np.array(names, dtype=str), codes
 
 
 def _score(

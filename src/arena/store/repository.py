@@ -400,3 +400,56 @@ def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str
             entry[3] += int(battles)
             entry[4] += int(turns)
     return [tuple(r) for r in rows.values()]  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- anomalous voters
+
+
+def client_votes(
+    conn: Connection, modes: Sequence[str] = ("anonymous",)
+) -> list[tuple[str, str, str, str]]:
+    """(client hash, model a, model b, winner) of every valid vote that has a client hash.
+
+    Flagged clients' votes are included on purpose: the scan re-scores them too.
+    """
+    model_a = aliased(ModelRow)
+    model_b = aliased(ModelRow)
+    stmt = (
+        select(VoteRow.client_hash, model_a.name, model_b.name, VoteRow.winner)
+        .select_from(VoteRow)
+        .join(BattleRow, BattleRow.id == VoteRow.battle_id)
+        .join(model_a, model_a.id == BattleRow.model_a_id)
+        .join(model_b, model_b.id == BattleRow.model_b_id)
+        .where(
+            VoteRow.valid.is_(True),
+            VoteRow.client_hash.is_not(None),
+            BattleRow.mode.in_(modes),
+        )
+    )
+    return [(c, a, b, w) for c, a, b, w in conn.execute(stmt)]
+
+
+def flagged_client_hashes(conn: Connection) -> set[str]:
+    return set(conn.execute(select(FlaggedClientRow.client_hash)).scalars())
+
+
+def flag_client(
+    conn: Connection,
+    client_hash: str,
+    score: float,
+    reason: str,
+    actor: str | None,
+    payload: dict[str, Any],
+) -> bool:
+    """Flag a client unless it already is; True (and one audit event) if this call flagged it."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(FlaggedClientRow)
+        .values(client_hash=client_hash, score=score, reason=reason, flagged_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["client_hash"])
+        .returning(FlaggedClientRow.client_hash)
+    )
+    flagged = conn.execute(stmt).first() is not None
+    if flagged:
+        _event(conn, "client_flagged", client_hash, actor, {"reason": reason, **payload})
+    return flagged

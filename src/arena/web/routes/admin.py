@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from arena.battles.anomaly_scan import scan_voters
 from arena.battles.lifecycle import set_model_status
 from arena.registry import Visibility
-from arena.store.tables import EventRow
+from arena.store.tables import EventRow, FlaggedClientRow
 from arena.web.auth import AdminActor
 from arena.web.deps import BattlesDep, LeaderboardDep
 from arena.web.schemas import ErrorOut
@@ -73,3 +74,37 @@ async def events(
             ]
 
     return {"events": await asyncio.to_thread(load)}
+
+
+@router.get("/flagged-clients", responses=ERRORS)
+async def flagged_clients(actor: AdminActor, battles: BattlesDep) -> dict[str, Any]:
+    """Clients whose votes are off the board, for review (their votes stay in the data)."""
+
+    def load() -> list[dict[str, Any]]:
+        stmt = select(FlaggedClientRow).order_by(FlaggedClientRow.score)
+        with battles._engine.connect() as conn:
+            return [
+                {
+                    "client_hash": row.client_hash,
+                    "score": row.score,
+                    "reason": row.reason,
+                    "flagged_at": row.flagged_at.isoformat(),
+                }
+                for row in conn.execute(stmt)
+            ]
+
+    return {"clients": await asyncio.to_thread(load)}
+
+
+@router.post("/scan-voters", responses=ERRORS)
+async def scan(
+    actor: AdminActor, battles: BattlesDep, leaderboard: LeaderboardDep
+) -> dict[str, Any]:
+    """Score every client's votes under the current ratings and flag the anomalous ones."""
+    report = await asyncio.to_thread(scan_voters, battles._engine, actor=actor)
+    leaderboard.invalidate(full=True)
+    return {
+        "votes": report.votes,
+        "clients": report.clients,
+        "newly_flagged": len(report.newly_flagged),
+    }
