@@ -87,6 +87,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
 
 
+def _cpu() -> float:
+    """CPU seconds of this process: on a shared machine, a steadier figure than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _import(url: str, path: Path, out: mp.Queue) -> None:
     from arena.data.importer import import_files
     from arena.store import migrate
@@ -96,7 +102,7 @@ def _import(url: str, path: Path, out: mp.Queue) -> None:
     migrate.upgrade(engine)
     t0 = time.perf_counter()
     report = import_files(engine, [path])
-    out.put((time.perf_counter() - t0, _peak_mb(), report.imported, report.bad_count))
+    out.put((time.perf_counter() - t0, _peak_mb(), report.imported, report.bad_count, _cpu()))
 
 
 def _export(url: str, folder: Path, out: mp.Queue) -> None:
@@ -106,10 +112,10 @@ def _export(url: str, folder: Path, out: mp.Queue) -> None:
     engine = create_store_engine(url)
     t0 = time.perf_counter()
     result = export_votes(engine, folder, ExportOptions())
-    out.put((time.perf_counter() - t0, _peak_mb(), result.rows, 0))
+    out.put((time.perf_counter() - t0, _peak_mb(), result.rows, 0, _cpu()))
 
 
-def _run(target, *args: object) -> tuple[float, float, int, int]:
+def _run(target, *args: object) -> tuple[float, float, int, int, float]:
     queue: mp.Queue = mp.Queue()
     proc = mp.get_context("fork").Process(target=target, args=(*args, queue))
     proc.start()
@@ -130,10 +136,16 @@ def main() -> None:
     generate(source, args.battles)
     print(f"generated {args.battles} battles in {time.perf_counter() - t0:.1f} s -> {source}")
     url = f"sqlite:///{args.dir / 'bench.db'}"
-    secs, peak, rows, bad = _run(_import, url, source)
-    print(f"import: {rows} battles in {secs:.1f} s ({rows / secs:,.0f}/s), peak RSS {peak:.0f} MB")
-    secs, peak, rows, _ = _run(_export, url, args.dir / "export")
-    print(f"export: {rows} battles in {secs:.1f} s ({rows / secs:,.0f}/s), peak RSS {peak:.0f} MB")
+    secs, peak, rows, bad, cpu = _run(_import, url, source)
+    print(
+        f"import: {rows} battles in {secs:.1f} s wall, {cpu:.1f} s CPU "
+        f"({rows / secs:,.0f}/s), peak RSS {peak:.0f} MB"
+    )
+    secs, peak, rows, _, cpu = _run(_export, url, args.dir / "export")
+    print(
+        f"export: {rows} battles in {secs:.1f} s wall, {cpu:.1f} s CPU "
+        f"({rows / secs:,.0f}/s), peak RSS {peak:.0f} MB"
+    )
     db = args.dir / "bench.db"
     print(f"database size {db.stat().st_size / 2**20:.0f} MB")
     if bad:

@@ -182,7 +182,6 @@ def test_two_hundred_concurrent_votes_are_all_stored_once(start_app) -> None:
     async def scenario() -> tuple[list[int], list[int], int]:
         limits = {"max_connections": 50}
         async with app.async_client(limits=__import__("httpx").Limits(**limits)) as client:
-
             gate = asyncio.Semaphore(20)  # the votes are what must be concurrent
 
             async def battle() -> str:

@@ -140,10 +140,12 @@ def test_cli_set_status_and_tokens(tmp_path: Path) -> None:
     with engine.begin() as conn:
         conn.execute(insert(ModelRow).values(name="m1", provider="openai", visibility="public"))
     engine.dispose()
+
     def run(*args):
         return subprocess.run(
             [ARENA, *args, "--db", url], capture_output=True, text=True, timeout=60
         )
+
     done = run("models", "set-status", "m1", "deprecated", "--reason", "old")
     assert done.returncode == 0 and "m1 is now deprecated" in done.stdout
     missing = run("models", "set-status", "nope", "public", "--reason", "x")

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import redis
 
@@ -152,10 +153,10 @@ def test_unreachable_redis_fails_start_but_fails_open_mid_run() -> None:
 # ------------------------------------------------------------ over HTTP
 
 
-def _assert_limited(response: object) -> None:
-    assert response.status_code == 429, response.text  # type: ignore[attr-defined]
-    assert 1 <= int(response.headers["retry-after"]) <= 60 * 60  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
+def _assert_limited(response: httpx.Response) -> None:
+    assert response.status_code == 429, response.text
+    assert 1 <= int(response.headers["retry-after"]) <= 60 * 60
+    body = response.json()
     assert set(body) == {"error"} and "too many" in body["error"]
 
 

@@ -55,7 +55,9 @@ def test_fast_votes_are_flagged_and_slow_ones_count(start_app, db_url) -> None:
     with app.client() as client:
         fast = client.post("/api/v1/battles", json={}).json()["battle_id"]
         send_turn(client, fast, "hi")
-        assert client.post(f"/api/v1/battles/{fast}/vote", json={"winner": "tie"}).status_code == 200
+        assert (
+            client.post(f"/api/v1/battles/{fast}/vote", json={"winner": "tie"}).status_code == 200
+        )
         slow = client.post("/api/v1/battles", json={}).json()["battle_id"]
         send_turn(client, slow, "hi")
         time.sleep(1.2)

@@ -83,6 +83,7 @@ def test_full_battle_stream_vote_reveal_new_round(page: Page) -> None:
 
     page.get_by_test_id("new-round").click()
     expect(page.get_by_test_id("prompt-input")).to_be_enabled()
+    expect(page.get_by_test_id("prompt-input")).to_be_focused()
     expect(page.get_by_test_id("reveal-a")).to_have_count(0)
     expect(page.get_by_test_id("user-msg-a")).to_have_count(0)
     expect(page.get_by_test_id("vote-model_a")).to_be_disabled()

@@ -7,7 +7,10 @@ the seconds until its window ends, which the web layer sends as ``Retry-After``.
 Both limiters use a *fixed window* that starts at a key's first hit. It costs one
 counter per key (one Redis key with a TTL), is atomic with a single ``INCR``, and is
 easy to explain; the price is that a client can burst up to ``2 * limit`` across a
-window boundary, which is acceptable for abuse control (not billing).
+window boundary, which is acceptable for abuse control (not billing). Every attempt
+counts, refused or invalid ones included, so hammering does not earn extra tries.
+Keys are ``<action>:client:<hash>`` and, when auth sets ``request.state.user_id``,
+also ``<action>:user:<id>``; a hit is refused if either is over.
 
 - ``RedisLimiter`` shares counters between every worker and host (``ARENA_REDIS_URL``).
   Unreachable at start: the app refuses to start, because limits that silently stop
