@@ -1,4 +1,4 @@
-"""Flagged votes are kept with their flags but never move the board; the board says what it counts."""
+"""Flagged votes are kept with their flags, never move the board; the board says what it counts."""
 
 from __future__ import annotations
 
