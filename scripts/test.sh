@@ -8,7 +8,7 @@ bash scripts/install.sh --test
 
 .venv/bin/ruff check src tests bench
 if [[ -f ui/package.json ]]; then
-  (cd ui && npm run --silent typecheck)
+  (cd ui && npm run --silent typecheck && npm run --silent lint)
 fi
 export ARENA_TEST_POSTGRES_URL=${ARENA_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 if [[ "${CI:-}" == "true" ]]; then

@@ -1,0 +1,83 @@
+import { useEffect, useState } from "react";
+import { BattlePage } from "./pages/BattlePage";
+import { DirectPage } from "./pages/DirectPage";
+import { LeaderboardPage } from "./pages/LeaderboardPage";
+import { SideBySidePage } from "./pages/SideBySidePage";
+
+type Route = "battle" | "side-by-side" | "direct" | "leaderboard";
+
+const NAV: { route: Route; href: string; label: string; short: string }[] = [
+  { route: "battle", href: "#/", label: "Battle", short: "Battle" },
+  { route: "side-by-side", href: "#/side-by-side", label: "Side-by-side", short: "Side-by-side" },
+  { route: "direct", href: "#/direct", label: "Direct chat", short: "Direct" },
+  { route: "leaderboard", href: "#/leaderboard", label: "Leaderboard", short: "Board" },
+];
+
+function parseHash(hash: string): { route: Route; params: URLSearchParams } {
+  const h = hash.replace(/^#/, "");
+  const [path, query = ""] = h.split("?", 2);
+  const p = path.replace(/^\/+|\/+$/g, "");
+  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" ? p : "battle";
+  return { route, params: new URLSearchParams(query) };
+}
+
+function useHashRoute() {
+  const [hash, setHash] = useState(() => window.location.hash);
+  useEffect(() => {
+    const on = () => setHash(window.location.hash);
+    window.addEventListener("hashchange", on);
+    return () => window.removeEventListener("hashchange", on);
+  }, []);
+  return parseHash(hash);
+}
+
+export function App() {
+  const { route, params } = useHashRoute();
+  const titles: Record<Route, string> = {
+    battle: "Arena · Battle",
+    "side-by-side": "Arena · Side-by-side",
+    direct: "Arena · Direct chat",
+    leaderboard: "Arena · Leaderboard",
+  };
+  useEffect(() => {
+    document.title = titles[route];
+  });
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" href="#/" aria-label="Arena home">
+          <span className="logo" aria-hidden="true">
+            A
+          </span>
+          <span>Arena</span>
+        </a>
+        <nav className="nav" aria-label="Main">
+          {NAV.map((n) => (
+            <a
+              key={n.route}
+              href={n.href}
+              className={route === n.route ? "active" : undefined}
+              aria-current={route === n.route ? "page" : undefined}
+              data-testid={`nav-${n.route}`}
+              aria-label={n.label}
+            >
+              <span className="nav-long">{n.label}</span>
+              <span className="nav-short" aria-hidden="true">
+                {n.short}
+              </span>
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main className="main" data-testid={`page-${route}`}>
+        {route === "battle" ? <BattlePage /> : null}
+        {route === "side-by-side" ? <SideBySidePage params={params} /> : null}
+        {route === "direct" ? <DirectPage params={params} /> : null}
+        {route === "leaderboard" ? <LeaderboardPage /> : null}
+      </main>
+      <footer className="footer">
+        Arena is open source. Answers come from AI models and may be wrong; don't share private information.
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { Winner } from "../lib/api";
+import type { Phase } from "../lib/useBattle";
+
+const BUTTONS: { winner: Winner; label: string }[] = [
+  { winner: "model_a", label: "A is better" },
+  { winner: "model_b", label: "B is better" },
+  { winner: "tie", label: "Tie" },
+  { winner: "both_bad", label: "Both are bad" },
+];
+
+const LABEL: Record<Winner, string> = {
+  model_a: "A is better",
+  model_b: "B is better",
+  tie: "Tie",
+  both_bad: "Both are bad",
+};
+
+interface Props {
+  phase: Phase;
+  hasTurns: boolean;
+  winner: Winner | null;
+  onVote: (w: Winner) => void;
+  onNewRound: () => void;
+  /** Sides still streaming, to say who we are waiting for. */
+  waitingFor?: string[];
+}
+
+/** Always takes the same height so the page does not jump when voting opens. */
+export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [] }: Props) {
+  const canVote = phase === "ready";
+  let status: string;
+  switch (phase) {
+    case "idle":
+      status = "Send a prompt; vote once both answers are in.";
+      break;
+    case "sending":
+    case "streaming":
+      status = waitingFor.length === 1 ? `Waiting for ${waitingFor[0]}…` : "Both models are answering…";
+      break;
+    case "ready":
+      status = "Which answer is better? Vote, or ask a follow-up.";
+      break;
+    case "voting":
+      status = "Recording your vote…";
+      break;
+    case "voted":
+      status = `Thanks! You voted: ${winner ? LABEL[winner] : ""}.`;
+      break;
+    case "failed":
+      status = "One side failed to answer, so this battle can't be voted on.";
+      break;
+  }
+  return (
+    <div className="vote-bar" data-testid="vote-bar" data-phase={phase}>
+      <p className="vote-status" data-testid="vote-status" aria-live="polite">
+        {status}
+      </p>
+      <div className="vote-buttons" role="group" aria-label="Vote">
+        {BUTTONS.map((b) => (
+          <button
+            key={b.winner}
+            type="button"
+            className={`btn vote-btn${winner === b.winner ? " chosen" : ""}`}
+            data-testid={`vote-${b.winner}`}
+            disabled={!canVote}
+            onClick={() => onVote(b.winner)}
+          >
+            {b.label}
+          </button>
+        ))}
+        <button
+          type="button"
+          className={`btn new-round${phase === "voted" || phase === "failed" ? " btn-primary" : ""}`}
+          data-testid="new-round"
+          disabled={!hasTurns || phase === "voting"}
+          onClick={onNewRound}
+        >
+          <span aria-hidden="true">↻</span> New round
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+/** Typed calls to the public HTTP API (`/api/v1/...`, relative to the page). */
+import { SseParser, toStreamEvent, type StreamEvent } from "./sse";
+
+const BASE = "/api/v1";
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+  }
+}
+
+export type BattleMode = "anonymous" | "side_by_side" | "direct";
+export type Winner = "model_a" | "model_b" | "tie" | "both_bad";
+
+export interface PublicModel {
+  name: string;
+  organization?: string | null;
+  license?: string | null;
+  deprecated?: boolean;
+}
+
+export interface RevealedModel {
+  name: string;
+  organization?: string | null;
+}
+
+export interface VoteResult {
+  model_a: RevealedModel;
+  model_b: RevealedModel;
+}
+
+export interface LeaderboardRow {
+  rank: number;
+  rank_ub?: number;
+  model: string;
+  score: number;
+  ci_lower?: number | null;
+  ci_upper?: number | null;
+  votes?: number;
+  organization?: string | null;
+  license?: string | null;
+  provisional?: boolean;
+  deprecated?: boolean;
+}
+
+export interface Leaderboard {
+  total_votes?: number;
+  computed_at?: string | null;
+  categories?: Array<string | { name?: string; id?: string; label?: string }>;
+  style_control_available?: boolean;
+  style_control?: boolean;
+  category?: string;
+  models: LeaderboardRow[];
+}
+
+/** Read an error message out of a failed response: `{"error": "..."}` or FastAPI's `{"detail": ...}`. */
+async function errorFrom(res: Response): Promise<ApiError> {
+  let message = `${res.status} ${res.statusText || "request failed"}`.trim();
+  try {
+    const text = await res.text();
+    try {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      if (typeof body.error === "string") message = body.error;
+      else if (body.error && typeof body.error === "object" && "message" in body.error)
+        message = String((body.error as { message: unknown }).message);
+      else if (typeof body.detail === "string") message = body.detail;
+      else if (Array.isArray(body.detail) && body.detail.length)
+        message = body.detail.map((d: { msg?: string }) => d?.msg ?? String(d)).join("; ");
+    } catch {
+      if (text && text.length < 300 && !text.trimStart().startsWith("<")) message = text;
+    }
+  } catch {
+    /* keep the status line */
+  }
+  return new ApiError(message, res.status);
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      ...init,
+      headers: { Accept: "application/json", ...(init?.body ? { "Content-Type": "application/json" } : {}), ...init?.headers },
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw new ApiError("Cannot reach the Arena server. Check your connection and try again.", 0);
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return (await res.json()) as T;
+}
+
+export function listModels(signal?: AbortSignal): Promise<{ models: PublicModel[] }> {
+  return request("/models", { signal });
+}
+
+export function createBattle(mode: BattleMode, models?: string[]): Promise<{ battle_id: string; models?: unknown }> {
+  const body: Record<string, unknown> = { mode };
+  if (models && mode !== "anonymous") body.models = models;
+  return request("/battles", { method: "POST", body: JSON.stringify(body) });
+}
+
+export function vote(battleId: string, winner: Winner): Promise<VoteResult> {
+  return request(`/battles/${encodeURIComponent(battleId)}/vote`, {
+    method: "POST",
+    body: JSON.stringify({ winner }),
+  });
+}
+
+export function getLeaderboard(category: string | null, styleControl: boolean | null, signal?: AbortSignal): Promise<Leaderboard> {
+  const q = new URLSearchParams();
+  if (category) q.set("category", category);
+  if (styleControl !== null) q.set("style_control", String(styleControl));
+  const qs = q.toString();
+  return request(`/leaderboard${qs ? `?${qs}` : ""}`, { signal });
+}
+
+/**
+ * Send one turn and call `onEvent` for every stream event as it arrives.
+ * Resolves when the server closes the stream; rejects with ApiError on a non-2xx answer.
+ */
+export async function streamTurn(
+  battleId: string,
+  prompt: string,
+  onEvent: (e: StreamEvent) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}/battles/${encodeURIComponent(battleId)}/turns`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify({ prompt }),
+      signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw new ApiError("Cannot reach the Arena server. Check your connection and try again.", 0);
+  }
+  if (!res.ok) throw await errorFrom(res);
+  if (!res.body) throw new ApiError("The server sent no stream.", res.status);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const parser = new SseParser();
+  const emit = (datas: string[]) => {
+    for (const d of datas) {
+      const ev = toStreamEvent(d);
+      if (ev) onEvent(ev);
+    }
+  };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    emit(parser.push(decoder.decode(value, { stream: true })));
+  }
+  emit(parser.push(decoder.decode()));
+  emit(parser.end());
+}

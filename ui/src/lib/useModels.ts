@@ -1,0 +1,21 @@
+import { useEffect, useState } from "react";
+import { ApiError, listModels, type PublicModel } from "./api";
+
+/** The public roster, fetched once per page mount. */
+export function useModels() {
+  const [models, setModels] = useState<PublicModel[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    listModels(ctrl.signal)
+      // Deprecated models take no new battles, so they are not offered.
+      .then((r) => setModels(Array.isArray(r.models) ? r.models.filter((m) => !m.deprecated) : []))
+      .catch((e) => {
+        if (ctrl.signal.aborted) return;
+        setError(e instanceof ApiError ? e.message : "Could not load the models.");
+        setModels([]);
+      });
+    return () => ctrl.abort();
+  }, []);
+  return { models, error };
+}

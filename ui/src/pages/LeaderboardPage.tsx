@@ -1,0 +1,233 @@
+import { useEffect, useMemo, useState } from "react";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { ScoreChart } from "../components/ScoreChart";
+import { ApiError, getLeaderboard, type Leaderboard, type LeaderboardRow } from "../lib/api";
+
+type SortKey = "rank" | "model" | "score" | "ci" | "votes" | "organization" | "license";
+
+const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title?: string }[] = [
+  { key: "rank", label: "Rank (UB)", numeric: true, title: "1 + the number of models that are statistically better" },
+  { key: "model", label: "Model" },
+  { key: "score", label: "Score", numeric: true },
+  { key: "ci", label: "95% CI", numeric: true, title: "Bootstrap 95% confidence interval" },
+  { key: "votes", label: "Votes", numeric: true },
+  { key: "organization", label: "Organization" },
+  { key: "license", label: "License" },
+];
+
+function categoryName(c: string | { name?: string; id?: string; label?: string }): { value: string; label: string } {
+  if (typeof c === "string") return { value: c, label: c };
+  const value = c.id ?? c.name ?? c.label ?? "";
+  return { value, label: c.label ?? c.name ?? value };
+}
+
+function sortValue(r: LeaderboardRow, key: SortKey): number | string {
+  switch (key) {
+    case "rank":
+      return r.rank_ub ?? r.rank;
+    case "model":
+      return r.model.toLowerCase();
+    case "score":
+      return r.score;
+    case "ci":
+      return (r.ci_upper ?? r.score) - (r.ci_lower ?? r.score);
+    case "votes":
+      return r.votes ?? 0;
+    case "organization":
+      return (r.organization ?? "").toLowerCase();
+    case "license":
+      return (r.license ?? "").toLowerCase();
+  }
+}
+
+function formatTime(s: string | null | undefined) {
+  if (!s) return "—";
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? s : d.toLocaleString();
+}
+
+export function LeaderboardPage() {
+  const [category, setCategory] = useState("overall");
+  const [styleControl, setStyleControl] = useState(false);
+  const [data, setData] = useState<Leaderboard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: "rank", asc: true });
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoading(true);
+    getLeaderboard(category, styleControl, ctrl.signal)
+      .then((d) => {
+        setData({ ...d, models: Array.isArray(d.models) ? d.models : [] });
+        setError(null);
+      })
+      .catch((e) => {
+        if (ctrl.signal.aborted) return;
+        setError(e instanceof ApiError ? e.message : "Could not load the leaderboard.");
+      })
+      .finally(() => {
+        if (!ctrl.signal.aborted) setLoading(false);
+      });
+    return () => ctrl.abort();
+  }, [category, styleControl, reload]);
+
+  const rows = useMemo(() => data?.models ?? [], [data]);
+  const sorted = useMemo(() => {
+    const out = [...rows];
+    out.sort((x, y) => {
+      const a = sortValue(x, sort.key);
+      const b = sortValue(y, sort.key);
+      const c = typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
+      const tie = c === 0 ? y.score - x.score : 0; // stable, best first
+      return sort.asc ? c || tie : -c || tie;
+    });
+    return out;
+  }, [rows, sort]);
+
+  const extent = useMemo(() => {
+    if (!rows.length) return { lo: 0, hi: 1 };
+    const lo = Math.min(...rows.map((r) => r.ci_lower ?? r.score));
+    const hi = Math.max(...rows.map((r) => r.ci_upper ?? r.score));
+    return { lo, hi: hi > lo ? hi : lo + 1 };
+  }, [rows]);
+
+  const categories = (data?.categories ?? []).map(categoryName).filter((c) => c.value);
+  const showCategories = categories.length > 0;
+  // Offered only when the server says it can (a toggle that does nothing would mislead).
+  const showStyle = data?.style_control_available === true || styleControl;
+
+  const onSort = (key: SortKey) =>
+    setSort((s) => (s.key === key ? { key, asc: !s.asc } : { key, asc: key === "rank" || key === "model" || key === "organization" || key === "license" }));
+
+  return (
+    <>
+      <div className="page-intro">
+        <h1>Leaderboard</h1>
+        <p>Bradley–Terry scores from people's votes, with bootstrap 95% intervals. Rank (UB) is 1 + the number of models clearly better.</p>
+      </div>
+      <div className="controls lb-controls">
+        {showCategories ? (
+          <label className="model-select">
+            <span>Category</span>
+            <select value={category} onChange={(e) => setCategory(e.target.value)} data-testid="category-select">
+              {!categories.some((c) => c.value === category) ? <option value={category}>{category}</option> : null}
+              {categories.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        {showStyle ? (
+          <label className="toggle">
+            <input type="checkbox" checked={styleControl} onChange={(e) => setStyleControl(e.target.checked)} data-testid="style-control-toggle" />
+            <span>Style control</span>
+          </label>
+        ) : null}
+        <div className="lb-meta" data-testid="leaderboard-meta">
+          <span>
+            <strong data-testid="total-votes">{(data?.total_votes ?? 0).toLocaleString()}</strong> votes
+          </span>
+          <span>
+            Updated <time dateTime={data?.computed_at ?? undefined}>{formatTime(data?.computed_at)}</time>
+          </span>
+          <button type="button" className="btn btn-small" onClick={() => setReload((n) => n + 1)} data-testid="leaderboard-refresh">
+            Refresh
+          </button>
+        </div>
+      </div>
+      <ErrorBanner message={error} />
+      <div className={`card table-card${loading ? " loading" : ""}`}>
+        <div className="table-scroll">
+          <table className="lb-table" data-testid="leaderboard-table">
+            <thead>
+              <tr>
+                {COLUMNS.map((c) => (
+                  <th
+                    key={c.key}
+                    className={c.numeric ? "num" : undefined}
+                    aria-sort={sort.key === c.key ? (sort.asc ? "ascending" : "descending") : "none"}
+                    title={c.title}
+                  >
+                    <button type="button" className="sort" onClick={() => onSort(c.key)} data-testid={`sort-${c.key}`}>
+                      {c.label}
+                      <span className="sort-ind" aria-hidden="true">
+                        {sort.key === c.key ? (sort.asc ? "▲" : "▼") : "↕"}
+                      </span>
+                    </button>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((r) => (
+                <Row key={r.model} r={r} lo={extent.lo} hi={extent.hi} />
+              ))}
+              {!loading && rows.length === 0 && !error ? (
+                <tr>
+                  <td colSpan={COLUMNS.length} className="empty" data-testid="leaderboard-empty">
+                    No votes yet. Battle a few rounds and come back.
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+      </div>
+      {rows.length > 0 ? (
+        <div className="card chart-card">
+          <h2>Score and 95% interval</h2>
+          <ScoreChart rows={rows} />
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
+  const l = r.ci_lower ?? r.score;
+  const u = r.ci_upper ?? r.score;
+  const plus = u - r.score;
+  const minus = r.score - l;
+  const pct = (v: number) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
+  return (
+    <tr
+      data-testid="leaderboard-row"
+      data-model={r.model}
+      className={`${r.deprecated ? "deprecated" : ""}${r.provisional ? " provisional" : ""}`.trim() || undefined}
+    >
+      <td className="num rank">{r.rank_ub ?? r.rank}</td>
+      <td className="model-cell">
+        <span className="model-name">{r.model}</span>
+        {r.provisional ? (
+          <span className="badge badge-prov" title="Few votes so far; the score may move a lot" data-testid="badge-provisional">
+            provisional
+          </span>
+        ) : null}
+        {r.deprecated ? (
+          <span className="badge badge-dep" title="No longer in new battles" data-testid="badge-deprecated">
+            deprecated
+          </span>
+        ) : null}
+      </td>
+      <td className="num score">{r.score.toFixed(0)}</td>
+      <td className="num" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
+        <div className="ci">
+          <span className="ci-text">
+            +{plus.toFixed(0)}/−{minus.toFixed(0)}
+          </span>
+          <span className="whisker-mini" aria-hidden="true">
+            <span className="w-line" style={{ left: pct(l), width: `calc(${pct(u)} - ${pct(l)})` }} />
+            <span className="w-dot" style={{ left: pct(r.score) }} />
+          </span>
+        </div>
+      </td>
+      <td className="num">{(r.votes ?? 0).toLocaleString()}</td>
+      <td>{r.organization || "—"}</td>
+      <td>{r.license || "—"}</td>
+    </tr>
+  );
+}
