@@ -21,9 +21,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from arena.battles.categories import looks_like_code
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
 from arena.battles.validity import identity_terms, names_itself, vote_flags
+from arena.data.style_counts import conv_metadata
 from arena.errors import Conflict, InvalidInput, NotFound, ProviderError
 from arena.providers.base import ChatMessage, GenerationParams
 from arena.store import repository as repo
@@ -292,7 +294,7 @@ class BattleService:
         if not locked:
             _cancel(tasks)
             raise Conflict("another turn of this battle is running; wait for it to finish")
-        return self._run_turn(battle_id, turn, prompt, results, tasks, queue)
+        return self._run_turn(battle_id, turn, prompt, results, tasks, queue, history)
 
     def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
         with self._engine.connect() as conn:
@@ -315,6 +317,7 @@ class BattleService:
         results: dict[str, _SideResult],
         tasks: list[asyncio.Task[None]],
         queue: asyncio.Queue[TurnEvent],
+        history: list[dict[str, Any]],
     ) -> AsyncIterator[TurnEvent]:
         saved = False
         try:
@@ -326,7 +329,7 @@ class BattleService:
                     if finished == len(tasks):
                         # Store the turn before the client sees it end, so a vote
                         # sent straight after the last event always finds it.
-                        await self._save_turn(battle_id, turn, prompt, results)
+                        await self._save_turn(battle_id, turn, prompt, results, history)
                         saved = True
                 yield event
         finally:
@@ -379,7 +382,12 @@ class BattleService:
             queue.put_nowait(final)
 
     async def _save_turn(
-        self, battle_id: str, turn: int, prompt: str, results: dict[str, _SideResult]
+        self,
+        battle_id: str,
+        turn: int,
+        prompt: str,
+        results: dict[str, _SideResult],
+        history: list[dict[str, Any]],
     ) -> None:
         rows: list[dict[str, Any]] = []
         for side, result in results.items():
@@ -398,8 +406,11 @@ class BattleService:
             )
         failed = [side for side, r in results.items() if r.failed]
         reason = f"side {', '.join(failed)} failed" if failed else None
+        details = _battle_details(history + rows, prompt)
         await asyncio.shield(
-            self._writer.write(lambda conn: repo.save_turn(conn, battle_id, turn, rows, reason))
+            self._writer.write(
+                lambda conn: repo.save_turn(conn, battle_id, turn, rows, reason, details)
+            )
         )
 
     # ------------------------------------------------------------ vote
@@ -503,3 +514,19 @@ def _conversation(history: list[dict[str, Any]], side: str, prompt: str) -> list
 def _cancel(tasks: list[asyncio.Task[None]]) -> None:
     for task in tasks:
         task.cancel()
+
+
+def _battle_details(messages: list[dict[str, Any]], prompt: str) -> dict[str, Any]:
+    """Style counts and category facts of the whole conversation so far."""
+    prompts = [m["content"] for m in messages if m["role"] == "user"] + [prompt]
+
+    def replies(side: str) -> list[tuple[str, int | None]]:
+        return [
+            (m["content"], m.get("completion_tokens"))
+            for m in messages
+            if m["side"] == side and m["role"] == "assistant"
+        ]
+
+    meta = conv_metadata(replies("a"), replies("b"))
+    meta["longest_prompt_chars"] = max(len(p) for p in prompts)
+    return {"conv_metadata": meta, "is_code": looks_like_code(prompts)}

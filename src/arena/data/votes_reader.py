@@ -285,13 +285,14 @@ def _time_seconds(batch: pa.RecordBatch) -> np.ndarray | None:
     return None
 
 
-def _sum_struct(arr: pa.Array) -> np.ndarray:
-    if pa.types.is_struct(arr.type):
-        total = np.zeros(len(arr))
-        for _, leaf in _leaves(arr):
-            total += np.asarray(pc.cast(leaf, pa.float64()).fill_null(0.0))
-        return total
-    return np.asarray(pc.cast(arr, pa.float64()).fill_null(0.0))
+def _sum_struct(arr: pa.Array, out: np.ndarray) -> None:
+    """Write the sum of a count (or of a struct of counts) into ``out``, shape (N,)."""
+    leaves = [leaf for _, leaf in _leaves(arr)] if pa.types.is_struct(arr.type) else [arr]
+    out[:] = 0.0
+    for leaf in leaves:
+        if leaf.null_count:
+            leaf = leaf.fill_null(0)
+        out += leaf.to_numpy(zero_copy_only=False)
 
 
 def _style(batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
@@ -303,13 +304,13 @@ def _style(batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
     fields = {meta.type.field(i).name: i for i in range(meta.type.num_fields)}
     sides = []
     for side in ("a", "b"):
-        cols = []
-        for feat in STYLE_FEATURES:
+        out = np.empty((batch.num_rows, len(STYLE_FEATURES)), dtype=np.float32)
+        for j, feat in enumerate(STYLE_FEATURES):
             name = STYLE_FIELDS[feat].format(side)
             if name not in fields:
                 raise InvalidInput(f"conv_metadata lacks {name!r}, needed for style control")
-            cols.append(_sum_struct(pc.struct_field(meta, [fields[name]])))
-        sides.append(np.stack(cols, axis=1).astype(np.float32))
+            _sum_struct(pc.struct_field(meta, [fields[name]]), out[:, j])
+        sides.append(out)
     return sides[0], sides[1]
 
 

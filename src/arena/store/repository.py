@@ -164,13 +164,14 @@ def save_turn(
     turn: int,
     messages: Sequence[dict[str, Any]],
     failure_reason: str | None,
+    details: dict[str, Any] | None = None,
 ) -> None:
     """Store a finished turn (prompt and replies per side) and unlock the battle."""
     if messages:
         conn.execute(
             insert(MessageRow), [{"battle_id": battle_id, "turn": turn, **m} for m in messages]
         )
-    values: dict[str, Any] = {"turns": turn, "turn_lock_until": None}
+    values: dict[str, Any] = {"turns": turn, "turn_lock_until": None, **(details or {})}
     if failure_reason:
         values["status"] = "failed"
         values["failure_reason"] = failure_reason
@@ -184,6 +185,7 @@ def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
             MessageRow.turn,
             MessageRow.role,
             MessageRow.content,
+            MessageRow.completion_tokens,
             MessageRow.created_at,
         )
         .where(MessageRow.battle_id == battle_id)
@@ -344,8 +346,10 @@ def flagged_clients_version(conn: Connection) -> tuple[int, str]:
 
 def counted_votes(
     conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
-) -> tuple[list[tuple[str, str, str, str]], int, datetime | None]:
-    """Votes the public board counts, newer than ``after_vote_id``: (battle id, a, b, winner).
+) -> tuple[list[tuple[Any, ...]], int, datetime | None]:
+    """Votes the public board counts, newer than ``after_vote_id``.
+
+    Rows: (battle id, model a, model b, winner, is_code, turns, category_tag, conv_metadata).
 
     Also returns the last vote id and its time: the board's cut-off.
     """
@@ -355,7 +359,16 @@ def counted_votes(
         select(VoteRow.id, VoteRow.created_at).order_by(VoteRow.id.desc()).limit(1)
     ).first() or (0, None)
     stmt = (
-        select(BattleRow.id, model_a.name, model_b.name, VoteRow.winner)
+        select(
+            BattleRow.id,
+            model_a.name,
+            model_b.name,
+            VoteRow.winner,
+            BattleRow.is_code,
+            BattleRow.turns,
+            BattleRow.category_tag,
+            BattleRow.conv_metadata,
+        )
         .select_from(VoteRow)
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
@@ -371,7 +384,7 @@ def counted_votes(
             BattleRow.mode.in_(modes),
         )
     )
-    rows = [(i, a, b, w) for i, a, b, w in conn.execute(stmt)]
+    rows = [tuple(r) for r in conn.execute(stmt.order_by(VoteRow.id))]
     return rows, int(last_id), as_utc(last_at)
 
 

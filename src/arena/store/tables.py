@@ -96,6 +96,8 @@ class BattleRow(Base):
     language: Mapped[str | None] = mapped_column(String(64))
     category_tag: Mapped[str | None] = mapped_column(String(64))
     is_code: Mapped[bool | None] = mapped_column(Boolean)
+    # Revision 0004: style counts of both sides' replies so far (the public conv_metadata).
+    conv_metadata: Mapped[dict[str, Any] | None] = mapped_column()
 
     __table_args__ = (Index("ix_battles_created_at", "created_at"),)
 

@@ -1,8 +1,9 @@
-"""The public board, kept up to date from aggregated counts.
+"""The public board, kept up to date as votes arrive.
 
-Each refresh reads only the votes newer than the last one it saw, already
-grouped by (model_a, model_b, winner) in SQL, and merges them into the running
-pair counts; the fit then runs on a K×K table, never on raw rows. A worker's
+Each refresh reads from the store only the votes newer than the last one it saw
+and merges them into running state: pair counts for the overall board (the fit
+runs on a K×K table) plus compact per-vote columns (categories, style counts) for
+category and style-controlled boards, computed in memory on request. A worker's
 cache is derived state: any worker can rebuild it from the store.
 """
 
@@ -11,18 +12,60 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine
 
+from arena.battles.categories import CATEGORIES, battle_categories
 from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
 from arena.data.vote_digest import add_votes, digest_hex
-from arena.ratings import PairCounts, build_leaderboard
+from arena.errors import InvalidInput
+from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.store import repository as repo
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
 BOARD_MAX_AGE = 15.0
+
+
+@dataclass
+class _Columns:
+    """What the board needs of each counted vote, appended as votes arrive."""
+
+    model_a: list[str] = field(default_factory=list)
+    model_b: list[str] = field(default_factory=list)
+    winner: list[str] = field(default_factory=list)
+    categories: list[frozenset[str]] = field(default_factory=list)
+    style_a: list[tuple[float, float, float, float]] = field(default_factory=list)
+    style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
+    has_style: list[bool] = field(default_factory=list)
+
+    def append(self, row: tuple[Any, ...]) -> None:
+        _id, a, b, winner, is_code, turns, tag, meta = row
+        meta = meta or {}
+        self.model_a.append(a)
+        self.model_b.append(b)
+        self.winner.append(winner)
+        longest = int(meta.get("longest_prompt_chars", 0) or 0)
+        self.categories.append(frozenset(battle_categories(is_code, turns or 0, longest, tag)))
+        style_a, style_b = _style_counts(meta)
+        self.style_a.append(style_a)
+        self.style_b.append(style_b)
+        self.has_style.append(bool(meta))
+
+
+def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(tokens, headers, lists, bold) per side, as the ratings engine's STYLE_FEATURES."""
+
+    def side(s: str) -> tuple[float, ...]:
+        headers = sum((meta.get(f"header_count_{s}") or {}).values())
+        lists = sum((meta.get(f"list_count_{s}") or {}).values())
+        bold = sum((meta.get(f"bold_count_{s}") or {}).values())
+        return (float(meta.get(f"sum_assistant_{s}_tokens") or 0), headers, lists, bold)
+
+    return side("a"), side("b")  # type: ignore[return-value]
 
 
 class LeaderboardCache:
@@ -37,65 +80,78 @@ class LeaderboardCache:
         self._rounds = rounds
         self._refresh_seconds = refresh_seconds
         self._describe = describe
-        self._counts: PairCounts | None = None
-        self._last_vote_id = 0
-        self._checked_at = 0.0
-        self._board: dict[str, Any] | None = None
         self._lock = asyncio.Lock()
-        self._computed_at = 0.0
+        self._checked_at = 0.0
         self._stats: SamplingStats | None = None
         self._flags_version: tuple[int, str] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self._counts: PairCounts | None = None
+        self._columns = _Columns()
+        self._last_vote_id = 0
         self._digest = 0
         self._cutoff: tuple[int, datetime | None] = (0, None)
+        self._boards: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
 
-    async def get(self) -> dict[str, Any]:
+    async def get(self, category: str = "overall", style_control: bool = False) -> dict[str, Any]:
         async with self._lock:
-            if self._board is None or time.monotonic() - self._checked_at > self._refresh_seconds:
-                self._board = await asyncio.to_thread(self._refresh)
+            if time.monotonic() - self._checked_at > self._refresh_seconds:
+                await asyncio.to_thread(self._refresh)
                 self._checked_at = time.monotonic()
-            return self._board
+            if category not in self.categories():
+                known = ", ".join(sorted(self.categories()))
+                raise InvalidInput(f"unknown category {category!r}; available: {known}")
+            key = (category, style_control)
+            cached = self._boards.get(key)
+            if cached is None or time.monotonic() - cached[0] > BOARD_MAX_AGE:
+                board = await asyncio.to_thread(self._compute, category, style_control)
+                self._boards[key] = (time.monotonic(), board)
+                cached = self._boards[key]
+            return cached[1]
+
+    def categories(self) -> list[str]:
+        seen = set(CATEGORIES)
+        for found in set(self._columns.categories):
+            seen |= found
+        return ["overall", *sorted(seen - {"overall"})]
 
     def sampling_stats(self) -> SamplingStats | None:
         """What adaptive sampling policies know of the board, as of the last refresh."""
         return self._stats
 
     def invalidate(self, full: bool = False) -> None:
-        """Recheck on the next read; ``full`` also forgets the counts (a status changed)."""
+        """Recheck the store on the next read; ``full`` also redraws the boards."""
         self._checked_at = 0.0
         if full:
-            self._board = None
+            self._boards.clear()
 
-    def _refresh(self) -> dict[str, Any]:
+    def _refresh(self) -> None:
         with self._engine.connect() as conn:
             flags = repo.flagged_clients_version(conn)
             if flags != self._flags_version:
                 # A newly flagged client's earlier votes must leave the counts: start over.
-                self._counts, self._last_vote_id, self._board = None, 0, None
-                self._digest, self._cutoff = 0, (0, None)
+                self._reset()
                 self._flags_version = flags
             votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
-        stale = time.monotonic() - self._computed_at > BOARD_MAX_AGE
-        if votes or self._board is None or stale:
-            if votes:
-                _ids, a, b, w = (list(col) for col in zip(*votes, strict=True))
-                fresh = PairCounts.from_grouped(a, b, w, [1] * len(w))
-                self._counts = fresh if self._counts is None else self._counts + fresh
-                self._stats = sampling_stats_from_counts(self._counts)
-                self._digest = add_votes(self._digest, votes)
-                self._cutoff = (last_id, last_at)
-            self._last_vote_id = last_id
-            self._computed_at = time.monotonic()
-            return self._compute()
-        return self._board
+        if not votes:
+            self._last_vote_id = max(self._last_vote_id, last_id)
+            return
+        _ids, a, b, w = (list(col) for col in zip(*(v[:4] for v in votes), strict=True))
+        fresh = PairCounts.from_grouped(a, b, w, [1] * len(w))
+        self._counts = fresh if self._counts is None else self._counts + fresh
+        self._stats = sampling_stats_from_counts(self._counts)
+        self._digest = add_votes(self._digest, (v[:4] for v in votes))
+        for vote in votes:
+            self._columns.append(vote)
+        self._last_vote_id = last_id
+        self._cutoff = (last_id, last_at)
+        self._boards.clear()
 
-    def _compute(self) -> dict[str, Any]:
+    def _compute(self, category: str, style_control: bool) -> dict[str, Any]:
+        board = self._fit(category, style_control)
         rows: list[dict[str, Any]] = []
-        total = 0
-        if self._counts is not None:
-            board = build_leaderboard(
-                self._counts, interval="bootstrap", rounds=self._rounds, seed=0
-            )
-            total = int(board.total_votes)
+        if board is not None:
             for row in board.to_dicts():
                 info = self._describe(row["model"])
                 if info is None:  # hidden (preview) or unknown: not on the public board
@@ -103,25 +159,50 @@ class LeaderboardCache:
                 rows.append({**row, **info})
         _rerank(rows)
         return {
-            "total_votes": total,
+            "total_votes": int(board.total_votes) if board is not None else 0,
             "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "category": "overall",
-            "style_control": False,
+            "category": category,
+            "categories": self.categories(),
+            "style_control": style_control,
+            "style_control_available": True,
             "counted_votes": {
                 "filters": {
                     "modes": ["anonymous"],
                     "valid_only": True,
                     "exclude_flagged_clients": True,
+                    "category": category,
                 },
                 "cutoff_vote_id": self._cutoff[0],
                 "cutoff_time": self._cutoff[1].isoformat() if self._cutoff[1] else None,
                 "vote_set_sha256": digest_hex(self._digest),
-                "method": "bradley_terry_mle/bootstrap",
-                "bootstrap_rounds": self._rounds,
+                "method": "style_control/sandwich" if style_control else "bradley_terry/bootstrap",
+                "bootstrap_rounds": 0 if style_control else self._rounds,
                 "seed": 0,
             },
             "models": rows,
         }
+
+    def _fit(self, category: str, style_control: bool) -> Leaderboard | None:
+        columns = self._columns
+        if not columns.winner:
+            return None
+        if category == "overall" and not style_control:
+            assert self._counts is not None
+            return build_leaderboard(self._counts, interval="bootstrap", rounds=self._rounds)
+        mask = np.fromiter((category in c for c in columns.categories), bool, len(columns.winner))
+        if style_control:
+            mask &= np.asarray(columns.has_style, bool)
+        if not mask.any():
+            return None
+        a = np.asarray(columns.model_a, dtype=object)[mask]
+        b = np.asarray(columns.model_b, dtype=object)[mask]
+        w = np.asarray(columns.winner, dtype=object)[mask]
+        if not style_control:
+            counts = PairCounts.from_grouped(a, b, w, np.ones(len(w)))
+            return build_leaderboard(counts, interval="bootstrap", rounds=self._rounds)
+        style_a = np.asarray(columns.style_a, dtype=float)[mask]
+        style_b = np.asarray(columns.style_b, dtype=float)[mask]
+        return build_style_leaderboard(a, b, w, style_a, style_b, interval="sandwich")
 
 
 def _rerank(rows: list[dict[str, Any]]) -> None:

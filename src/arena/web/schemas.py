@@ -78,6 +78,8 @@ class LeaderboardRow(BaseModel):
     provisional: bool = False
     deprecated: bool = False
     deprecated_at: str | None = None
+    raw_score: float | None = None
+    """With style control: the plain Bradley–Terry score, shown beside the controlled one."""
 
 
 class CountedVotes(BaseModel):
@@ -96,7 +98,9 @@ class LeaderboardOut(BaseModel):
     total_votes: int
     computed_at: str
     category: str = "overall"
+    categories: list[str] = ["overall"]
     style_control: bool = False
+    style_control_available: bool = False
     method: Literal["bradley_terry"] = "bradley_terry"
     counted_votes: CountedVotes | None = None
     models: list[LeaderboardRow]

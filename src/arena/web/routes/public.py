@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from arena.errors import InvalidInput
 from arena.web.deps import BattlesDep, LeaderboardDep
 from arena.web.schemas import LeaderboardOut, ModelOut, ModelsOut
 
@@ -32,7 +31,5 @@ async def leaderboard(
     category: str = Query("overall", max_length=64),
     style_control: bool = Query(False),
 ) -> LeaderboardOut:
-    if category != "overall":
-        raise InvalidInput(f"unknown category {category!r}; available: overall")
-    data = await board.get()
+    data = await board.get(category, style_control)
     return LeaderboardOut.model_validate(data)
