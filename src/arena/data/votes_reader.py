@@ -104,10 +104,18 @@ class VotesTable:
         return names[self.ia], names[self.ib]
 
 
+# A release directory also holds these JSON files; they describe the votes, they are not votes.
+RELEASE_METADATA = {"leaderboard.json", "MANIFEST.json"}
+
+
 def _files(path: str | Path) -> list[Path]:
     p = Path(path)
     if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        files = sorted(
+            f
+            for f in p.rglob("*")
+            if f.is_file() and f.suffix.lower() in SUFFIXES and f.name not in RELEASE_METADATA
+        )
         if not files:
             raise InvalidInput(f"no votes files ({', '.join(SUFFIXES)}) in {p}")
         return files
@@ -279,7 +287,9 @@ def _time_seconds(batch: pa.RecordBatch) -> np.ndarray | None:
                 ints = pc.cast(pc.cast(col, pa.timestamp(unit, tz=None)), pa.int64())
                 return np.asarray(ints.fill_null(0)).astype(np.float64) / div
             if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-                ts = pc.strptime(col, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+                # ISO 8601 to the second; fractions and a trailing "Z" are cut off first.
+                seconds = pc.utf8_slice_codeunits(col, 0, 19)
+                ts = pc.strptime(seconds, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
                 return np.asarray(pc.cast(ts, pa.int64()).fill_null(0)).astype(np.float64)
             return np.asarray(pc.cast(col, pa.float64()).fill_null(0.0))
     return None
