@@ -17,3 +17,9 @@ def fake_upstream() -> Iterator[FakeUpstream]:
     upstream = start_fake_upstream()
     yield upstream
     upstream.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright's sync API holds an event loop on the main
+    thread while its fixtures live, so nothing after it may call ``asyncio.run``."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
