@@ -61,15 +61,17 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> N
 
 @asynccontextmanager
 async def _process(args: list[str], ready_url: str, **kwargs: object) -> AsyncIterator[None]:
-    process = subprocess.Popen(
-        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs
-    )  # type: ignore[call-overload]
+    logs = ROOT / "bench" / "out"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = (logs / f"{Path(args[2] if args[1] == '-m' else args[1]).name}.log").open("wb")
+    process = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=log, **kwargs)  # type: ignore[call-overload]
     try:
         await asyncio.to_thread(_wait, ready_url, process)
         yield
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
 
 
 def _percentiles(values: list[float]) -> tuple[float, float]:
@@ -288,7 +290,13 @@ async def main() -> None:
     (work / "bare.py").write_text(BARE_APP)
     db_file = work / "arena.db"
     py = sys.executable
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{work}"}
+    # The benchmark is one client hammering the API: rate limits off, as behind a trusted proxy.
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT}:{work}",
+        "ARENA_RATE_BATTLES_PER_MINUTE": "0",
+        "ARENA_RATE_VOTES_PER_HOUR": "0",
+    }
     async with (
         _process(
             [py, "-m", "tests.fake_upstream", "--port", str(up_port)], f"{upstream}/models", env=env

@@ -20,13 +20,13 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import Connection, Engine, Text, and_, func, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from arena.data.public_schema import VOTES_SCHEMA
 from arena.data.scrub import Scrubber
 from arena.data.style_counts import conv_metadata
-from arena.store.tables import BattleRow, MessageRow, ModelRow, VoteRow
+from arena.store.tables import BattleRow, ModelRow, VoteRow
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
 
@@ -96,7 +96,7 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             model_a.name.label("model_a"),
             model_b.name.label("model_b"),
             VoteRow.winner,
-            VoteRow.flags,
+            type_coerce(VoteRow.flags, Text).label("flags"),  # decoded in _row
             BattleRow.client_hash,
             BattleRow.session_id,
             BattleRow.user_id,
@@ -125,22 +125,36 @@ def count_rows(conn: Connection, opts: ExportOptions) -> int:
     return int(conn.execute(_battle_query(opts, count=True)).scalar_one())
 
 
-def _messages(conn: Connection, ids: Sequence[str]) -> dict[str, list[Any]]:
-    stmt = (
-        select(
-            MessageRow.battle_id,
-            MessageRow.side,
-            MessageRow.role,
-            MessageRow.content,
-            MessageRow.completion_tokens,
-        )
-        .where(MessageRow.battle_id.in_(ids))
-        .order_by(MessageRow.battle_id, MessageRow.side, MessageRow.turn, MessageRow.id)
-    )
-    out: dict[str, list[Any]] = {}
-    for row in conn.execute(stmt):
-        out.setdefault(row.battle_id, []).append(row)
+def _messages(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """(battle_id, side, role, content, completion_tokens) per battle, in conversation order.
+
+    Plain driver SQL and ``fetchall``: SQLAlchemy's per-row processing cost more
+    than the query (the columns need no conversion).
+    """
+    cols = "battle_id, side, role, content, completion_tokens"
+    order = "ORDER BY battle_id, side, turn, id"
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" * len(ids))
+        sql = f"SELECT {cols} FROM messages WHERE battle_id IN ({marks}) {order}"
+        params: Any = tuple(ids)
+    else:
+        sql = f"SELECT {cols} FROM messages WHERE battle_id = ANY(%s) {order}"
+        params = (list(ids),)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for row in conn.exec_driver_sql(sql, params).fetchall():
+        group = out.get(row[0])
+        if group is None:
+            out[row[0]] = [row]
+        else:
+            group.append(row)
     return out
+
+
+def _flags(value: Any) -> list[str]:
+    """The vote's flag names, sorted, from JSON text (SQLite, see _battle_query) or a dict."""
+    if type(value) is str:
+        value = None if value == "{}" else json.loads(value)
+    return sorted(value) if value else []
 
 
 def _session(row: Any, opts: ExportOptions) -> str | None:
@@ -151,14 +165,17 @@ def _session(row: Any, opts: ExportOptions) -> str | None:
 
 
 def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber) -> dict[str, Any]:
+    """One public-schema row; ``messages`` as :func:`_messages` gives them."""
     conv: dict[str, list[dict[str, str]]] = {"a": [], "b": []}
     replies: dict[str, list[tuple[str, int | None]]] = {"a": [], "b": []}
-    for m in messages:
-        content = scrub(m.content, battle.user_id) if opts.release else m.content
-        conv[m.side].append({"role": m.role, "content": content})
-        if m.role == "assistant":
-            replies[m.side].append((content, m.completion_tokens))
-    flags = sorted(k for k in (battle.flags or {}))
+    release = opts.release
+    for _, side, role, content, completion_tokens in messages:
+        if release:
+            content = scrub(content, battle.user_id)
+        conv[side].append({"role": role, "content": content})
+        if role == "assistant":
+            replies[side].append((content, completion_tokens))
+    flags = _flags(battle.flags)
     is_code = battle.is_code
     if is_code is None:
         is_code = any("```" in m["content"] for side in conv.values() for m in side)
@@ -190,7 +207,7 @@ def iter_rows(engine: Engine, opts: ExportOptions) -> Iterator[dict[str, Any]]:
         result = battles_conn.execution_options(yield_per=FETCH).execute(_battle_query(opts))
         for part in result.partitions():
             if opts.release:
-                part = [b for b in part if not b.flags]
+                part = [b for b in part if not _flags(b.flags)]
             if not part:
                 continue
             messages = _messages(messages_conn, [b.id for b in part])

@@ -27,7 +27,7 @@ from typing import Any
 from arena.battles.service import Winner
 from arena.errors import InvalidInput
 
-__all__ = ["BadRow", "ImportRecord", "normalize"]
+__all__ = ["BadRow", "ImportRecord", "normalize", "normalize_columns"]
 
 ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
 ROLES = {"user", "assistant", "system"}
@@ -63,7 +63,10 @@ class ImportRecord:
 
 
 def _text(raw: dict[str, Any], key: str, limit: int, required: bool = False) -> str | None:
-    value = raw.get(key)
+    return _text_value(raw.get(key), key, limit, required)
+
+
+def _text_value(value: Any, key: str, limit: int, required: bool = False) -> str | None:
     if type(value) is str and 0 < len(value) <= limit:  # the common case, first
         return value
     if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
@@ -79,7 +82,12 @@ def _text(raw: dict[str, Any], key: str, limit: int, required: bool = False) -> 
 
 
 def _int(raw: dict[str, Any], key: str) -> int | None:
-    value = raw.get(key)
+    return _int_value(raw.get(key), key)
+
+
+def _int_value(value: Any, key: str) -> int | None:
+    if type(value) is int:  # the common case, first
+        return value
     if value is None or value == "":
         return None
     try:
@@ -184,7 +192,12 @@ def _numbered(
 
 
 def _tokens(raw: dict[str, Any], side: str) -> int | None:
-    meta = raw.get("conv_metadata")
+    return _meta_tokens(raw.get("conv_metadata"), side)
+
+
+def _meta_tokens(meta: Any, side: str) -> int | None:
+    if meta is None:
+        return None
     if isinstance(meta, str):
         try:
             meta = json.loads(meta)
@@ -197,10 +210,13 @@ def _tokens(raw: dict[str, Any], side: str) -> int | None:
 
 
 def _flags(raw: dict[str, Any]) -> list[str]:
-    flags = raw.get("moderation_flags")
+    return _flag_values(raw.get("moderation_flags"), raw.get("is_flagged", raw.get("flagged")))
+
+
+def _flag_values(flags: Any, flagged: Any) -> list[str]:
     if isinstance(flags, list) and all(isinstance(f, str) for f in flags):
         return sorted(set(flags))
-    return ["flagged"] if _bool(raw.get("is_flagged", raw.get("flagged"))) else []
+    return ["flagged"] if _bool(flagged) else []
 
 
 def _winner(raw: dict[str, Any]) -> str:
@@ -294,3 +310,95 @@ def _chat(raw: dict[str, Any], source: str) -> ImportRecord:
         created_at=_time(raw),
         language=_text(raw, "language", MAX_TAG),
     )
+
+
+SESSION = "evaluation_session_id"
+_PUBLIC_COLUMNS = ("id", "model_a", "model_b", "winner", "conversation_a", "conversation_b")
+
+
+def _fast_conversation(
+    conv: Any, tokens: int | None, key: str
+) -> list[tuple[int, str, str, int | None]]:
+    """``_numbered(_conversation(...))``, with the one-turn exchange spelled out."""
+    if type(conv) is list and len(conv) == 2:
+        first, second = conv
+        if (
+            type(first) is tuple
+            and type(second) is tuple
+            and first[0] == "user"
+            and second[0] == "assistant"
+            and type(first[1]) is str
+            and type(second[1]) is str
+        ):
+            return [(1, "user", first[1], None), (1, "assistant", second[1], tokens)]
+    if type(conv) is not list:
+        raise BadRow(key)  # strings, None ...: the row-wise path decides
+    return _numbered(_conversation(conv, key), tokens, key)
+
+
+def normalize_columns(
+    columns: dict[str, list[Any]], rows: int, source: str
+) -> list[ImportRecord | None]:
+    """:func:`normalize` for a batch of rows given column-wise (as a Parquet file has them).
+
+    Handles the public schema's usual rows without building a dict per row. A row
+    it does not handle, bad ones included, is ``None``: the caller passes it to
+    :func:`normalize`, so records and error messages are exactly that function's.
+    """
+    if any(k not in columns for k in _PUBLIC_COLUMNS) or (
+        "prompt" in columns and "response_a" in columns
+    ):
+        return [None] * rows
+    absent: list[Any] = [None] * rows
+
+    def col(*keys: str) -> list[Any]:
+        # raw.get(k1, raw.get(k2)): the first key present wins, even when its value is None
+        return next((columns[k] for k in keys if k in columns), absent)
+
+    category = col("category_tag")
+    out: list[ImportRecord | None] = []
+    append = out.append
+    for ext, model_a, model_b, winner, conv_a, conv_b, meta, turn, stamp, session, order, lang, cat, code, anony, mod_flags, flagged in zip(  # noqa: E501
+        columns["id"], columns["model_a"], columns["model_b"], columns["winner"],
+        columns["conversation_a"], columns["conversation_b"], col("conv_metadata"),
+        col("turn"), col("timestamp", "tstamp"), col("evaluation_session_id"),
+        col("evaluation_order"), col("language"), category, col("is_code"), col("anony"),
+        col("moderation_flags"), col("is_flagged", "flagged"),
+        strict=True,
+    ):  # fmt: skip
+        if (
+            type(ext) is not str
+            or not 0 < len(ext) <= MAX_ID
+            or type(model_a) is not str
+            or not 0 < len(model_a) <= MAX_NAME
+            or type(model_b) is not str
+            or not 0 < len(model_b) <= MAX_NAME
+            or type(winner) is not str
+            or winner not in WINNERS
+        ):
+            append(None)
+            continue
+        try:
+            messages_a = _fast_conversation(conv_a, _meta_tokens(meta, "a"), "conversation_a")
+            messages_b = _fast_conversation(conv_b, _meta_tokens(meta, "b"), "conversation_b")
+            mode = "anonymous" if anony is True or _bool(anony) is not False else "side_by_side"
+            created = stamp if type(stamp) is datetime and stamp.tzinfo is UTC else None
+            if created is None and stamp is not None:
+                created = _time({"timestamp": stamp})
+            append(
+                ImportRecord(
+                    ext, model_a, model_b, WINNERS[winner], mode, source,
+                    messages_a, messages_b,
+                    _int_value(turn, "turn") or max((m[0] for m in messages_a), default=0),
+                    created,
+                    None if session is None else _text_value(session, SESSION, MAX_ID),
+                    None if order is None else _int_value(order, "evaluation_order"),
+                    _text_value(lang, "language", MAX_TAG),
+                    _text_value(cat, "category_tag", MAX_TAG) if isinstance(cat, str) else None,
+                    None if code is None else _bool(code),
+                    [] if mod_flags is flagged is None else _flag_values(mod_flags, flagged),
+                )
+            )  # fmt: skip
+        except BadRow:
+            append(None)
+    return out

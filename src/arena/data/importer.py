@@ -8,8 +8,9 @@ Invariants:
 - A bad row never stops the import: it is reported with its line (JSONL, CSV)
   or row number (Parquet) and the reason, and the rest goes in.
 - Streaming: rows are read and written in batches, one transaction per batch
-  (committed, so durability is the store's usual), straight through SQLAlchemy
-  Core ``executemany`` rather than the app's one-write-at-a-time queue.
+  (committed, so durability is the store's usual), straight through the driver's
+  ``executemany`` rather than the app's one-write-at-a-time queue. Parquet is
+  read and normalized column-wise, a record batch at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +31,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, insert, select
 
-from arena.data.import_shapes import BadRow, ImportRecord, normalize
+from arena.data.import_shapes import BadRow, ImportRecord, normalize, normalize_columns
 from arena.errors import InvalidInput
-from arena.store.tables import BattleRow, EventRow, ModelRow
+from arena.store.tables import EventRow, ModelRow
 
-__all__ = ["BadRowReport", "ImportReport", "import_files", "read_rows"]
+__all__ = ["BadRowReport", "ImportReport", "import_files", "read_records", "read_rows"]
 
 BATCH = 50_000
+PARQUET_BATCH = 10_000  # rows per record batch read from a Parquet file
 ID_CHUNK = 2_000  # ids per IN (...) lookup, well under SQLite's parameter limit
 BULK_CACHE_KB = 128 * 1024  # SQLite page cache for the import connection
 NAMESPACE = uuid.UUID("5b0c3f8e-7f0e-4f3b-9a51-0a4e2c1d6a11")
@@ -95,12 +98,52 @@ def read_rows(path: Path) -> Iterator[tuple[int, Any]]:
 
 def _parquet_rows(path: Path) -> Iterator[tuple[int, Any]]:
     number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
-        names = batch.schema.names
-        columns = [_column_values(name, batch.column(name)) for name in names]
-        for values in zip(*columns, strict=True):
+    for columns, _ in _parquet_batches(path):
+        names = list(columns)
+        for values in zip(*columns.values(), strict=True):
             number += 1
             yield number, dict(zip(names, values, strict=True))
+
+
+def _parquet_batches(path: Path) -> Iterator[tuple[dict[str, list[Any]], int]]:
+    """(Python values by column name, number of rows) per record batch."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH):
+        names = batch.schema.names
+        yield {name: _column_values(name, batch.column(name)) for name in names}, batch.num_rows
+
+
+def read_records(path: Path, source: str) -> Iterator[tuple[int, ImportRecord | BadRow]]:
+    """(line or row number, normalized record or why the row is bad), streamed.
+
+    Parquet is normalized a batch of columns at a time (:func:`normalize_columns`);
+    only the rows that path leaves out get a dict and :func:`normalize`.
+    """
+    if _check(path) != "parquet":
+        for number, raw in read_rows(path):
+            yield number, _normalize(raw, source)
+        return
+    number = 0
+    try:
+        for columns, rows in _parquet_batches(path):
+            records = normalize_columns(columns, rows, source)
+            for i, record in enumerate(records):
+                if record is None:
+                    raw = {name: values[i] for name, values in columns.items()}
+                    yield number + i + 1, _normalize(raw, source)
+                else:
+                    yield number + i + 1, record
+            number += rows
+    except (OSError, pa.ArrowException) as exc:
+        raise InvalidInput(f"{path}: cannot read: {exc}") from None
+
+
+def _normalize(raw: Any, source: str) -> ImportRecord | BadRow:
+    if isinstance(raw, BadRow):
+        return raw
+    try:
+        return normalize(raw, source=source)
+    except BadRow as exc:
+        return exc
 
 
 def _column_values(name: str, col: pa.Array) -> list[Any]:
@@ -122,10 +165,17 @@ def _column_values(name: str, col: pa.Array) -> list[Any]:
                 )
             )
             offsets = col.offsets.to_pylist()
-            valid = col.is_valid().to_pylist()
-            return [
-                pairs[offsets[i] : offsets[i + 1]] if valid[i] else None for i in range(len(col))
-            ]
+            out = [pairs[a:b] for a, b in pairwise(offsets)]
+            if col.null_count:
+                out = [
+                    v if ok else None for v, ok in zip(out, col.is_valid().to_pylist(), strict=True)
+                ]
+            return out
+    if pa.types.is_timestamp(t) and t.unit != "ns":
+        # UTC-aware datetimes with the standard library's UTC (pyarrow's own tzinfo
+        # would send every value through a slower conversion later)
+        naive = col.cast(pa.timestamp(t.unit)).to_pylist()
+        return [None if v is None else v.replace(tzinfo=UTC) for v in naive]
     if name == "conv_metadata" and pa.types.is_struct(t):
         wanted = ("sum_assistant_a_tokens", "sum_assistant_b_tokens")
         present = [k for k in wanted if t.get_field_index(k) >= 0]
@@ -186,17 +236,19 @@ def battle_id_for(external_id: str, created_at: datetime) -> str:
 
 
 def _existing(conn: Connection, ids: list[str]) -> set[str]:
+    """The ids that are already a battle's external id or id (plain driver SQL: cheap)."""
     found: set[str] = set()
+    if conn.dialect.name != "sqlite":  # PostgreSQL: one array parameter per column
+        for column in ("external_id", "id"):
+            sql = f"SELECT {column} FROM battles WHERE {column} = ANY(%s)"
+            found.update(r[0] for r in conn.exec_driver_sql(sql, (ids,)))
+        return found
     for i in range(0, len(ids), ID_CHUNK):
-        chunk = ids[i : i + ID_CHUNK]
-        found.update(
-            conn.execute(select(BattleRow.external_id).where(BattleRow.external_id.in_(chunk)))
-            .scalars()
-            .all()
-        )
-        found.update(
-            conn.execute(select(BattleRow.id).where(BattleRow.id.in_(chunk))).scalars().all()
-        )
+        chunk = tuple(ids[i : i + ID_CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        for column in ("external_id", "id"):
+            sql = f"SELECT {column} FROM battles WHERE {column} IN ({marks})"
+            found.update(r[0] for r in conn.exec_driver_sql(sql, chunk))
     return found
 
 
@@ -271,11 +323,13 @@ class _RawInserts:
     def time(self, value: datetime) -> Any:
         if not self.sqlite:
             return value
+        if value.tzinfo is UTC:  # the common case: "YYYY-MM-DD HH:MM:SS.ffffff+00:00"
+            return value.isoformat(sep=" ", timespec="microseconds")[:26]
         naive = value.astimezone(UTC).replace(tzinfo=None)
         return naive.isoformat(sep=" ", timespec="microseconds")
 
-    def json(self, value: dict[str, Any]) -> str:
-        return json.dumps(value)
+    def flags(self, flags: list[str]) -> str:
+        return json.dumps(dict.fromkeys(flags, True)) if flags else "{}"
 
     def run(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
@@ -317,7 +371,7 @@ def _write_batch(
             for turn, role, content, tokens in r.messages_b:
                 messages.append((bid, "b", turn, role, content, tokens, at))
             if r.winner:
-                votes.append((bid, r.winner, raw.json(dict.fromkeys(r.flags, True)), at))
+                votes.append((bid, r.winner, raw.flags(r.flags), at))
         raw.run("battles", battles)
         raw.run("messages", messages)
         raw.run("votes", votes)
@@ -379,14 +433,10 @@ def _import_file(
     seen: set[str] = set()
     batch: list[ImportRecord] = []
     source = path.name[:64]
-    for number, raw in read_rows(path):
+    for number, record in read_records(path, source):
         report.read += 1
-        try:
-            if isinstance(raw, Exception):
-                raise raw
-            record = normalize(raw, source=source)
-        except BadRow as exc:
-            report.add_bad(str(path), number, str(exc))
+        if isinstance(record, BadRow):
+            report.add_bad(str(path), number, str(record))
             continue
         if record.external_id in seen:
             report.skipped += 1

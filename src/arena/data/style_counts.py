@@ -29,25 +29,45 @@ def estimate_tokens(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
-def markdown_counts(text: str) -> dict[str, dict[str, int]]:
-    """Header, list and bold counts of one text, outside fenced code blocks."""
-    text = _CODE_BLOCK.sub("", text)
+def _zero_counts() -> dict[str, dict[str, int]]:
     return {
-        "header_count": {name: len(rx.findall(text)) for name, rx in _HEADERS.items()},
-        "list_count": {
-            "ordered": len(_ORDERED.findall(text)),
-            "unordered": len(_UNORDERED.findall(text)),
-        },
-        "bold_count": {
-            "**": len(_BOLD_STARS.findall(text)),
-            "__": len(_BOLD_UNDERSCORES.findall(text)),
-        },
+        "header_count": dict.fromkeys(_HEADERS, 0),
+        "list_count": {"ordered": 0, "unordered": 0},
+        "bold_count": {"**": 0, "__": 0},
     }
 
 
+def markdown_counts(text: str) -> dict[str, dict[str, int]]:
+    """Header, list and bold counts of one text, outside fenced code blocks.
+
+    A pattern runs only when the text holds the character it needs (same counts,
+    far fewer scans of plain prose).
+    """
+    if "```" in text:
+        text = _CODE_BLOCK.sub("", text)
+    counts = _zero_counts()
+    if "#" in text:
+        counts["header_count"] = {name: len(rx.findall(text)) for name, rx in _HEADERS.items()}
+    lists = counts["list_count"]
+    if "." in text:
+        lists["ordered"] = len(_ORDERED.findall(text))
+    if "-" in text or "*" in text or "+" in text:
+        lists["unordered"] = len(_UNORDERED.findall(text))
+    bold = counts["bold_count"]
+    if "**" in text:
+        bold["**"] = len(_BOLD_STARS.findall(text))
+    if "__" in text:
+        bold["__"] = len(_BOLD_UNDERSCORES.findall(text))
+    return counts
+
+
 def _side(replies: Iterable[tuple[str, int | None]]) -> tuple[int, dict[str, dict[str, int]]]:
+    if type(replies) is list and len(replies) == 1:  # one reply: its counts are the sums
+        content, completion_tokens = replies[0]
+        tokens = estimate_tokens(content) if completion_tokens is None else completion_tokens
+        return tokens, markdown_counts(content)
     tokens = 0
-    total = markdown_counts("")
+    total = _zero_counts()
     for content, completion_tokens in replies:
         tokens += estimate_tokens(content) if completion_tokens is None else completion_tokens
         for group, counts in markdown_counts(content).items():
