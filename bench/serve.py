@@ -142,7 +142,12 @@ async def _fire(
     async def worker() -> None:
         while queue:
             url = queue.pop()
-            response = await client.post(url, json=body)
+            try:
+                response = await client.post(url, json=body)
+            except httpx.HTTPError as exc:
+                statuses.append(-1)
+                print(f"    request failed: {type(exc).__name__}: {exc}", flush=True)
+                continue
             statuses.append(response.status_code)
 
     started = time.perf_counter()
@@ -169,8 +174,12 @@ async def votes(arena: str, bare: str, db_file: Path, count: int, concurrency: i
         await asyncio.gather(*(prepare() for _ in range(count)))
         bare_urls = [f"{bare}/vote/{i}" for i in ids]
         arena_urls = [f"{arena}/api/v1/battles/{i}/vote" for i in ids]
+    # A fresh client per run: idle keep-alive connections from an earlier phase may have
+    # been closed by the server in between, which would count as errors of this one.
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         await _fire(client, bare_urls[:200], {"winner": "model_a"}, concurrency)  # warm-up
         bare_time, _ = await _fire(client, bare_urls, {"winner": "model_a"}, concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         arena_time, statuses = await _fire(client, arena_urls, {"winner": "model_a"}, concurrency)
     stored = _stored_votes(db_file) - before
     bare_rate, arena_rate = count / bare_time, count / arena_time
@@ -179,6 +188,7 @@ async def votes(arena: str, bare: str, db_file: Path, count: int, concurrency: i
     print(f"    Arena durable votes (SQLite)     {arena_rate:8.0f} votes/s")
     print(f"    ratio {arena_rate / bare_rate:.2f}   (target >= 0.40)")
     ok = statuses.count(200)
+    print(f"    failed requests: {len(statuses) - ok}")
     print(f"    acknowledged {ok}, stored {stored}, lost {ok - stored}   (target 0 lost)")
 
 
@@ -251,6 +261,8 @@ async def local_speed(arena: str, db_file: Path, max_tokens: int) -> None:
             "select completion_tokens from messages where battle_id=? and role='assistant'",
             (battle_id,),
         ).fetchone()[0]
+    if tokens is None:  # no usage reported: llama.cpp streams one token per delta
+        tokens = response.text.count('"delta"')
     through = tokens / elapsed
     direct = await asyncio.to_thread(direct_tokens_per_second, SMOL, prompt, max_tokens)
     print(
