@@ -78,6 +78,10 @@ class LeaderboardRow(BaseModel):
     provisional: bool = False
     deprecated: bool = False
     deprecated_at: str | None = None
+    note: str | None = None
+    """A caveat on the score, e.g. a model that never lost (its score is not bounded above)."""
+    component: int | None = None
+    """Set when the comparison graph is split: ranks hold only within one component."""
     raw_score: float | None = None
     """With style control: the plain Bradley–Terry score, shown beside the controlled one."""
 
