@@ -114,6 +114,7 @@ class BattleService:
         stats_source: Callable[[], SamplingStats | None] | None = None,
     ) -> None:
         self._engine = engine
+        self.engine = engine
         self._writer = writer
         self.writer = writer
         self.roster = roster
@@ -154,6 +155,10 @@ class BattleService:
         if time.monotonic() - self._models_read_at > MODEL_STATUS_TTL:
             await self.refresh_models()
         return self._models
+
+    def stored_model(self, name: str) -> repo.StoredModel | None:
+        """The store's record of a model as last read (refreshed every few seconds)."""
+        return self._models.get(name)
 
     def status(self, name: str) -> str:
         stored = self._models.get(name)

@@ -108,7 +108,7 @@ def _describer(service: BattleService, engine: Engine) -> Any:
     """Public facts for a board row; ``None`` hides the model (preview or unknown)."""
 
     def describe(name: str) -> dict[str, Any] | None:
-        stored = service._models.get(name)
+        stored = service.stored_model(name)
         contestant = service.roster.get(name)
         if stored is None and contestant is None:
             return None

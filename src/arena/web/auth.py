@@ -33,7 +33,7 @@ async def _admin(request: Request) -> str:
         if hmac.compare_digest(allowed.encode(), token.encode()):
             return "admin:env"
     digest = token_digest(token)
-    engine = request.app.state.battles._engine
+    engine = request.app.state.battles.engine
 
     def lookup() -> tuple[str, str] | None:
         with engine.connect() as conn:

@@ -60,7 +60,7 @@ async def events(
         stmt = select(EventRow).order_by(EventRow.id.desc()).limit(limit)
         if kind:
             stmt = stmt.where(EventRow.kind == kind)
-        with battles._engine.connect() as conn:
+        with battles.engine.connect() as conn:
             return [
                 {
                     "id": e.id,
@@ -82,7 +82,7 @@ async def flagged_clients(actor: AdminActor, battles: BattlesDep) -> dict[str, A
 
     def load() -> list[dict[str, Any]]:
         stmt = select(FlaggedClientRow).order_by(FlaggedClientRow.score)
-        with battles._engine.connect() as conn:
+        with battles.engine.connect() as conn:
             return [
                 {
                     "client_hash": row.client_hash,
@@ -101,7 +101,7 @@ async def scan(
     actor: AdminActor, battles: BattlesDep, leaderboard: LeaderboardDep
 ) -> dict[str, Any]:
     """Score every client's votes under the current ratings and flag the anomalous ones."""
-    report = await asyncio.to_thread(scan_voters, battles._engine, actor=actor)
+    report = await asyncio.to_thread(scan_voters, battles.engine, actor=actor)
     leaderboard.invalidate(full=True)
     return {
         "votes": report.votes,

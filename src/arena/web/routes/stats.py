@@ -49,7 +49,7 @@ async def sampling(battles: BattlesDep, days: float = Query(30.0, gt=0, le=3650)
     models = await battles.models()
 
     def load() -> list[tuple[str, str, str, int, int]]:
-        with battles._engine.connect() as conn:
+        with battles.engine.connect() as conn:
             return repo.battle_shares(conn, since)
 
     rows = await asyncio.to_thread(load)
