@@ -8,6 +8,7 @@ splice two different answers together.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -53,17 +54,30 @@ class OpenAICompatProvider(ProviderBase):
         finish: str | None = None
         usage: Usage | None = None
         try:
-            async for chunk in stream:
-                if chunk.usage is not None:
+            # The SDK sends the request, authenticates and maps HTTP errors; the events
+            # are read from the raw response, because building a pydantic model for
+            # every chunk was most of Arena's per-turn CPU.
+            async for line in stream.response.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    break
+                chunk = json.loads(payload)
+                if chunk.get("error"):
+                    raise ProviderError(f"upstream error event: {str(chunk['error'])[:200]}")
+                if chunk.get("usage"):
                     usage = Usage(
-                        chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0
+                        chunk["usage"].get("prompt_tokens") or 0,
+                        chunk["usage"].get("completion_tokens") or 0,
                     )
-                for choice in (chunk.choices or [])[:1]:
-                    if choice.delta is not None and choice.delta.content:
+                for choice in (chunk.get("choices") or [])[:1]:
+                    content = (choice.get("delta") or {}).get("content")
+                    if content:
                         text_seen = True
-                        yield Delta(text=choice.delta.content)
-                    if choice.finish_reason:
-                        finish = choice.finish_reason
+                        yield Delta(text=content)
+                    if choice.get("finish_reason"):
+                        finish = choice["finish_reason"]
         finally:
             await stream.close()
         if finish is None:
