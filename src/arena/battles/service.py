@@ -113,9 +113,7 @@ class BattleService:
         rng: random.Random | None = None,
         stats_source: Callable[[], SamplingStats | None] | None = None,
     ) -> None:
-        self._engine = engine
         self.engine = engine
-        self._writer = writer
         self.writer = writer
         self.roster = roster
         self.policy = policy or WeightedRandomPolicy()
@@ -141,7 +139,7 @@ class BattleService:
             }
             for c in self.roster
         ]
-        self._model_ids = await self._writer.write(lambda conn: repo.upsert_models(conn, specs))
+        self._model_ids = await self.writer.write(lambda conn: repo.upsert_models(conn, specs))
         await self.refresh_models()
 
     async def refresh_models(self) -> None:
@@ -181,7 +179,7 @@ class BattleService:
         ]
 
     def _read(self, fn: Any, *args: Any) -> Any:
-        with self._engine.connect() as conn:
+        with self.engine.connect() as conn:
             return fn(conn, *args)
 
     # ------------------------------------------------------------ create
@@ -227,7 +225,7 @@ class BattleService:
             "client_hash": client_hash,
             "user_id": user_id,
         }
-        await self._writer.write(lambda conn: repo.insert_battle(conn, **values))
+        await self.writer.write(lambda conn: repo.insert_battle(conn, **values))
         if mode is Mode.anonymous:
             return CreatedBattle(battle_id, None)
         shown = [self._public(c.name) for c in (a, b) if c is not None]
@@ -290,7 +288,7 @@ class BattleService:
             for side, c in contestants.items()
         ]
         try:
-            locked = await self._writer.write(
+            locked = await self.writer.write(
                 lambda conn: repo.lock_turn(conn, battle_id, battle.turns, lock_until)
             )
         except BaseException:
@@ -302,7 +300,7 @@ class BattleService:
         return self._run_turn(battle_id, turn, prompt, results, tasks, queue, history)
 
     def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
-        with self._engine.connect() as conn:
+        with self.engine.connect() as conn:
             battle = repo.get_battle(conn, battle_id)
             if battle is None:
                 raise NotFound("no such battle")
@@ -342,7 +340,7 @@ class BattleService:
             if not saved:
                 # The client left mid-turn: nothing of this turn is kept.
                 await asyncio.shield(
-                    self._writer.write(lambda conn: repo.release_turn(conn, battle_id))
+                    self.writer.write(lambda conn: repo.release_turn(conn, battle_id))
                 )
 
     async def _stream_side(
@@ -413,7 +411,7 @@ class BattleService:
         reason = f"side {', '.join(failed)} failed" if failed else None
         details = _battle_details(history + rows, prompt)
         await asyncio.shield(
-            self._writer.write(
+            self.writer.write(
                 lambda conn: repo.save_turn(conn, battle_id, turn, rows, reason, details)
             )
         )
@@ -444,7 +442,7 @@ class BattleService:
         if battle.model_a not in self._models or battle.model_b not in self._models:
             await self.refresh_models()
         flags = self._flags(battle, messages)
-        counted = await self._writer.write(
+        counted = await self.writer.write(
             lambda conn: repo.record_vote(
                 conn, battle_id, winner.value, client_hash, user_id, flags
             )

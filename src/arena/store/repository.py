@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
@@ -231,6 +231,20 @@ def record_vote(
     return counted
 
 
+def _counted(after_vote_id: int, last_id: int, modes: Sequence[str]) -> Any:
+    """The votes a public board counts: valid, in the given modes, from unflagged clients."""
+    return and_(
+        VoteRow.id > after_vote_id,
+        VoteRow.id <= last_id,
+        VoteRow.valid.is_(True),
+        or_(
+            VoteRow.client_hash.is_(None),
+            VoteRow.client_hash.not_in(select(FlaggedClientRow.client_hash)),
+        ),
+        BattleRow.mode.in_(modes),
+    )
+
+
 def grouped_votes(
     conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
 ) -> tuple[list[tuple[str, str, str, int]], int]:
@@ -244,18 +258,7 @@ def grouped_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(
-            and_(
-                VoteRow.id > after_vote_id,
-                VoteRow.id <= last_id,
-                VoteRow.valid.is_(True),
-                or_(
-                    VoteRow.client_hash.is_(None),
-                    VoteRow.client_hash.not_in(select(FlaggedClientRow.client_hash)),
-                ),
-                BattleRow.mode.in_(modes),
-            )
-        )
+        .where(_counted(after_vote_id, last_id, modes))
         .group_by(model_a.name, model_b.name, VoteRow.winner)
     )
     return [(a, b, w, int(n)) for a, b, w, n in conn.execute(stmt)], int(last_id)
@@ -287,8 +290,6 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every time we store is UTC."""
     if value is not None and value.tzinfo is None:
-        from datetime import UTC
-
         return value.replace(tzinfo=UTC)
     return value
 
@@ -373,16 +374,7 @@ def counted_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(
-            VoteRow.id > after_vote_id,
-            VoteRow.id <= last_id,
-            VoteRow.valid.is_(True),
-            or_(
-                VoteRow.client_hash.is_(None),
-                VoteRow.client_hash.not_in(select(FlaggedClientRow.client_hash)),
-            ),
-            BattleRow.mode.in_(modes),
-        )
+        .where(_counted(after_vote_id, last_id, modes))
     )
     rows = [tuple(r) for r in conn.execute(stmt.order_by(VoteRow.id))]
     return rows, int(last_id), as_utc(last_at)

@@ -41,6 +41,7 @@ class _Columns:
     style_a: list[tuple[float, float, float, float]] = field(default_factory=list)
     style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
+    seen_categories: set[str] = field(default_factory=set)
 
     def append(self, row: tuple[Any, ...]) -> None:
         _id, a, b, winner, is_code, turns, tag, meta = row
@@ -49,7 +50,9 @@ class _Columns:
         self.model_b.append(b)
         self.winner.append(winner)
         longest = int(meta.get("longest_prompt_chars", 0) or 0)
-        self.categories.append(frozenset(battle_categories(is_code, turns or 0, longest, tag)))
+        found = frozenset(battle_categories(is_code, turns or 0, longest, tag))
+        self.categories.append(found)
+        self.seen_categories |= found
         style_a, style_b = _style_counts(meta)
         self.style_a.append(style_a)
         self.style_b.append(style_b)
@@ -111,9 +114,7 @@ class LeaderboardCache:
             return cached[1]
 
     def categories(self) -> list[str]:
-        seen = set(CATEGORIES)
-        for found in set(self._columns.categories):
-            seen |= found
+        seen = set(CATEGORIES) | self._columns.seen_categories
         return ["overall", *sorted(seen - {"overall"})]
 
     def sampling_stats(self) -> SamplingStats | None:
@@ -138,7 +139,7 @@ class LeaderboardCache:
             self._last_vote_id = max(self._last_vote_id, last_id)
             return
         _ids, a, b, w = (list(col) for col in zip(*(v[:4] for v in votes), strict=True))
-        fresh = PairCounts.from_grouped(a, b, w, [1] * len(w))
+        fresh = PairCounts.from_votes(a, b, w)
         self._counts = fresh if self._counts is None else self._counts + fresh
         self._stats = sampling_stats_from_counts(self._counts)
         self._digest = add_votes(self._digest, (v[:4] for v in votes))
@@ -198,7 +199,7 @@ class LeaderboardCache:
         b = np.asarray(columns.model_b, dtype=object)[mask]
         w = np.asarray(columns.winner, dtype=object)[mask]
         if not style_control:
-            counts = PairCounts.from_grouped(a, b, w, np.ones(len(w)))
+            counts = PairCounts.from_votes(a, b, w)
             return build_leaderboard(counts, interval="bootstrap", rounds=self._rounds)
         style_a = np.asarray(columns.style_a, dtype=float)[mask]
         style_b = np.asarray(columns.style_b, dtype=float)[mask]
