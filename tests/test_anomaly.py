@@ -227,3 +227,105 @@ def test_scan_flags_the_attacker_and_the_board_ignores_it(db_url: str) -> None:
         assert n_events == 1
     finally:
         engine.dispose()
+
+
+def test_reviewer_clears_and_reflags_a_client_over_http(start_app, db_url: str) -> None:
+    """Review over the admin API: clearing puts the votes back, a scan never re-flags a
+    cleared client, flagging again takes them off; every decision is an audit event."""
+    token = "review-token"
+    auth = {"Authorization": f"Bearer {token}"}
+    app = start_app(
+        [{"name": "x1", "model": "echo-a"}, {"name": "x2", "model": "echo-b"}],
+        admin_tokens=token,
+        leaderboard_refresh_seconds=0,
+        leaderboard_bootstrap_rounds=10,
+    )
+    engine = create_store_engine(db_url)
+    try:
+        honest, attack = _seed_store(engine)
+    finally:
+        engine.dispose()
+    review_url = f"/api/v1/admin/flagged-clients/{ATTACKER}/review"
+    with app.client() as client:
+        assert client.get("/api/v1/leaderboard").json()["total_votes"] == len(honest + attack)
+        scan = client.post("/api/v1/admin/scan-voters", headers=auth).json()
+        assert scan["newly_flagged"] == 1
+        flagged_board = client.get("/api/v1/leaderboard").json()
+        assert flagged_board["total_votes"] == len(honest)
+
+        bad = client.post(review_url, json={"decision": "forgive", "reason": "x"}, headers=auth)
+        assert bad.status_code == 422
+        unknown = client.post(
+            "/api/v1/admin/flagged-clients/nobody/review",
+            json={"decision": "clear", "reason": "x"},
+            headers=auth,
+        )
+        assert unknown.status_code == 404 and "never been flagged" in unknown.json()["error"]
+        no_token = client.post(review_url, json={"decision": "clear", "reason": "fan"})
+        assert no_token.status_code == 401
+
+        cleared = client.post(
+            review_url, json={"decision": "clear", "reason": "a fan, not a bot"}, headers=auth
+        )
+        assert cleared.status_code == 200, cleared.text
+        assert cleared.json()["status"] == "cleared"
+        assert cleared.json()["review_reason"] == "a fan, not a bot"
+        again = client.post(review_url, json={"decision": "clear", "reason": "x"}, headers=auth)
+        assert again.status_code == 409
+        board = client.get("/api/v1/leaderboard").json()
+        assert board["total_votes"] == len(honest + attack)
+        assert (
+            board["counted_votes"]["vote_set_sha256"]
+            != (flagged_board["counted_votes"]["vote_set_sha256"])
+        )
+        # The reviewer's decision stands: a new scan does not flag the client again.
+        rescan = client.post("/api/v1/admin/scan-voters", headers=auth).json()
+        assert rescan["newly_flagged"] == 0
+        listed = client.get("/api/v1/admin/flagged-clients?status=flagged", headers=auth).json()
+        assert listed == {"clients": []}
+
+        reflag = client.post(
+            review_url, json={"decision": "flag", "reason": "new evidence"}, headers=auth
+        )
+        assert reflag.status_code == 200 and reflag.json()["status"] == "flagged"
+        assert client.get("/api/v1/leaderboard").json()["total_votes"] == len(honest)
+        events = client.get("/api/v1/admin/events", headers=auth).json()["events"]
+    decisions = [
+        (e["kind"], e["payload"]["reason"]) for e in reversed(events) if e["subject"] == ATTACKER
+    ]
+    assert decisions[1:] == [
+        ("client_cleared", "a fan, not a bot"),
+        ("client_flagged", "new evidence"),
+    ]
+    assert decisions[0][0] == "client_flagged"
+
+
+def test_cli_lists_and_reviews_flagged_clients(db_url: str) -> None:
+    engine = create_store_engine(db_url)
+    try:
+        migrate.upgrade(engine)
+        _seed_store(engine)
+        scan_voters(engine, actor="test")
+    finally:
+        engine.dispose()
+    runner = CliRunner()
+    listed = runner.invoke(app, ["votes", "flagged", "--db", db_url])
+    assert listed.exit_code == 0 and ATTACKER in listed.output
+    cleared = runner.invoke(
+        app, ["votes", "review", ATTACKER, "clear", "--reason", "checked", "--db", db_url]
+    )
+    assert cleared.exit_code == 0, cleared.output
+    assert f"client {ATTACKER} is now cleared" in cleared.output
+    assert "no flagged clients" in runner.invoke(app, ["votes", "flagged", "--db", db_url]).output
+    twice = runner.invoke(
+        app, ["votes", "review", ATTACKER, "clear", "--reason", "checked", "--db", db_url]
+    )
+    assert twice.exit_code == 2 and "already cleared" in twice.output
+    unknown = runner.invoke(
+        app, ["votes", "review", "nobody", "flag", "--reason", "x", "--db", db_url]
+    )
+    assert unknown.exit_code == 2 and "never been flagged" in unknown.output
+    empty_reason = runner.invoke(
+        app, ["votes", "review", ATTACKER, "flag", "--reason", " ", "--db", db_url]
+    )
+    assert empty_reason.exit_code == 2

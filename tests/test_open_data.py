@@ -116,6 +116,7 @@ def seed_store(url: str, n: int = 60, seed: int = 7) -> Engine:
                     client_hash=f"client-{i % 4}",
                     user_id=user,
                     flags={"identity_leak": True} if i == 0 else {},
+                    valid=i != 0,  # as record_vote stores a flagged vote
                     created_at=created + timedelta(seconds=30),
                 )
             )

@@ -4,7 +4,8 @@ Invariant: the scan never edits or deletes a vote. It only adds rows to
 ``flagged_clients`` (which the board's vote queries exclude) and writes one
 ``client_flagged`` audit event per client it newly flags. Already flagged
 clients stay flagged and are left out of the reference fit; clearing a flag is
-a reviewer's decision, not the scan's.
+a reviewer's decision, not the scan's, and it stands: a scan never flags a
+cleared client again (a reviewer can, with ``arena votes review``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def scan_voters(
     """
     with engine.connect() as conn:
         rows = repo.client_votes(conn)
-        already = repo.flagged_client_hashes(conn)
+        already = repo.flagged_client_hashes(conn)  # flagged or cleared: both are decided
+        off_board = repo.flagged_client_hashes(conn, status="flagged")
     if not rows:
         return ScanReport(votes=0, clients=0, scored=0)
     client, model_a, model_b, winner = (
@@ -71,7 +73,7 @@ def scan_voters(
         winner,
         min_votes=min_votes,
         z_threshold=z_threshold,
-        exclude_from_fit=already,
+        exclude_from_fit=off_board,
     )
     flagged = [s for s in scores if s.flagged]
     newly: list[str] = []

@@ -4,12 +4,28 @@ domain errors become a one-line message and exit code 2, never a traceback."""
 from __future__ import annotations
 
 import sys
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from arena.errors import ArenaError
 
+
+class _ArenaGroup(TyperGroup):
+    """Turns domain errors into ``error: ...`` and exit code 2 wherever the app is invoked."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArenaError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_ArenaGroup,
     name="arena",
     help="Arena: anonymous model battles, human votes, an honest leaderboard.",
     no_args_is_help=True,
@@ -22,7 +38,7 @@ app.add_typer(db_app, name="db")
 tokens_app = typer.Typer(help="API tokens for the admin API.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(tokens_app, name="tokens")
-votes_app = typer.Typer(help="Votes: integrity checks.", no_args_is_help=True)
+votes_app = typer.Typer(help="Votes: integrity checks and flag reviews.", no_args_is_help=True)
 app.add_typer(votes_app, name="votes")
 
 
@@ -40,6 +56,8 @@ def _register() -> None:
     from arena.cli import votes
 
     votes_app.command("scan")(votes.scan)
+    votes_app.command("flagged")(votes.flagged)
+    votes_app.command("review")(votes.review)
     from arena.cli.simulate import simulate
 
     app.command("simulate")(simulate)

@@ -99,6 +99,7 @@ def leaderboard(
     Example: arena leaderboard --votes votes.parquet --format json --style-control --seed 1
     """
     from arena.data import VoteFilters, parse_time, read_votes
+    from arena.data.release import vote_set_block
     from arena.ratings import build_leaderboard, build_style_leaderboard
 
     anchor_pair = _parse_anchor(anchor)
@@ -110,7 +111,7 @@ def leaderboard(
             since=parse_time(since),
             until=parse_time(until),
         )
-        table = read_votes(votes, filters=filters, style=style_control)
+        table = read_votes(votes, filters=filters, style=style_control, fingerprint=True)
         if style_control:
             board = build_style_leaderboard(
                 None,
@@ -138,8 +139,13 @@ def leaderboard(
         raise _fail(str(exc)) from None
 
     computed_at = datetime.now(UTC).isoformat(timespec="seconds")
+    counted = vote_set_block(filters, table.vote_set_sha256, interval.value, bootstrap, seed)
+    if style_control:
+        counted["method"] = f"style_control/{interval.value}"
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps(board.to_json_obj(computed_at), indent=2))
+        typer.echo(
+            json.dumps({**board.to_json_obj(computed_at), "counted_votes": counted}, indent=2)
+        )
     elif output_format is OutputFormat.csv:
         rows = board.to_dicts()
         keys = list(dict.fromkeys(k for r in rows for k in r)) or [
@@ -149,7 +155,7 @@ def leaderboard(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _print_table(board, votes)
+        _print_table(board, votes, table.vote_set_sha256)
     if plot is not None and not board.rows:
         typer.echo("no models to plot; --plot skipped", err=True)
     elif plot is not None:
@@ -159,7 +165,7 @@ def leaderboard(
             raise _fail(f"cannot write {plot}: {exc}") from None
 
 
-def _print_table(board, source: Path) -> None:
+def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -197,6 +203,8 @@ def _print_table(board, source: Path) -> None:
         )
     if board.excluded:
         console.print(f"Left out (too few votes): {', '.join(board.excluded)}")
+    if vote_set_sha256:
+        typer.echo(f"vote set sha256: {vote_set_sha256}")  # one line, never wrapped
 
 
 def _plot(board, counts, out: Path) -> None:

@@ -1,8 +1,9 @@
-"""``arena votes scan``: flag clients whose votes are unlikely under the ratings."""
+"""``arena votes scan|flagged|review``: flag anomalous voters, list them, decide on them."""
 
 from __future__ import annotations
 
 import getpass
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -61,3 +62,75 @@ def scan(
             "yes" if s.client in new else "",
         )
     console.print(table)
+
+
+class Decision(StrEnum):
+    clear = "clear"
+    flag = "flag"
+
+
+def flagged(
+    db: DbOption = None,
+    all_clients: Annotated[
+        bool, typer.Option("--all", help="Also list clients a reviewer cleared.")
+    ] = False,
+) -> None:
+    """List clients flagged for review (votes off the board while flagged).
+
+    Example: arena votes flagged --all
+    """
+    from sqlalchemy import select
+
+    from arena.store import migrate
+    from arena.store.engine import create_store_engine
+    from arena.store.tables import FlaggedClientRow
+
+    engine = create_store_engine(db)
+    try:
+        migrate.upgrade(engine)
+        stmt = select(FlaggedClientRow).order_by(FlaggedClientRow.score)
+        if not all_clients:
+            stmt = stmt.where(FlaggedClientRow.status == "flagged")
+        with engine.connect() as conn:
+            rows = list(conn.execute(stmt))
+    finally:
+        engine.dispose()
+    if not rows:
+        typer.echo("no flagged clients")
+        return
+    # Plain lines, not a table: the full client hash must survive copy and paste.
+    for r in rows:
+        review = f"; {r.status} by {r.reviewed_by}: {r.review_reason}" if r.reviewed_by else ""
+        typer.echo(f"{r.client_hash}  {r.status}  z={r.score:.2f}  {r.reason}{review}")
+
+
+def review(
+    client: Annotated[str, typer.Argument(help="The client hash, as `arena votes flagged` shows.")],
+    decision: Annotated[
+        Decision, typer.Argument(help="clear: votes count again; flag: votes off the board.")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why; kept in the audit log.")],
+    db: DbOption = None,
+) -> None:
+    """Record a reviewer's decision on a flagged client (an audit event with who and why).
+
+    A cleared client is never flagged again by a scan; `review ... flag` can.
+    Example: arena votes review 3f2a... clear --reason "a fan of one model, not a bot"
+    """
+    from arena.store import migrate
+    from arena.store import repository as repo
+    from arena.store.engine import create_store_engine
+
+    if not reason.strip():
+        typer.echo("error: --reason must not be empty", err=True)
+        raise typer.Exit(2)
+    engine = create_store_engine(db)
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            row = repo.review_client(
+                conn, client, decision.value, f"cli:{getpass.getuser()}", reason
+            )
+    finally:
+        engine.dispose()
+    typer.echo(f"client {row.client_hash} is now {row.status}")

@@ -26,12 +26,12 @@ from sqlalchemy.orm import aliased
 from arena.data.public_schema import VOTES_SCHEMA
 from arena.data.scrub import Scrubber
 from arena.data.style_counts import conv_metadata
-from arena.store.tables import BattleRow, ModelRow, VoteRow
+from arena.store.repository import not_from_flagged_client
+from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, ModelRow, VoteRow
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
 
 Format = Literal["parquet", "jsonl"]
-PUBLIC_VISIBILITY = ("public", "deprecated")
 FETCH = 2_000  # battles per message query (well under SQLite's bound-parameter limit)
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -47,9 +47,10 @@ PARQUET_OPTIONS: dict[str, Any] = {
 class ExportOptions:
     """What to export.
 
-    ``release`` keeps only anonymous, voted, unflagged battles between public
-    (or deprecated) models that did not fail, scrubs personal data and replaces
-    session ids by a salted hash. A plain export is the operator's full backup.
+    ``release`` keeps only the votes the public board counts (anonymous, valid,
+    not from a flagged client, between public or deprecated models), scrubs
+    personal data and replaces session ids by a salted hash. A plain export is
+    the operator's full backup.
     """
 
     fmt: Format = "parquet"
@@ -86,6 +87,9 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             BattleRow.status != "failed",
             model_a.visibility.in_(PUBLIC_VISIBILITY),
             model_b.visibility.in_(PUBLIC_VISIBILITY),
+            # The public board's rules: a release holds exactly the votes it counts.
+            VoteRow.valid.is_(True),
+            not_from_flagged_client(),
         ]
     cols = (
         [func.count()]
@@ -121,7 +125,7 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
 
 
 def count_rows(conn: Connection, opts: ExportOptions) -> int:
-    """Upper bound of the rows an export writes (flags are filtered later, in Python)."""
+    """The rows an export writes (for the progress bar)."""
     return int(conn.execute(_battle_query(opts, count=True)).scalar_one())
 
 
@@ -206,10 +210,6 @@ def iter_rows(engine: Engine, opts: ExportOptions) -> Iterator[dict[str, Any]]:
     with engine.connect() as battles_conn, engine.connect() as messages_conn:
         result = battles_conn.execution_options(yield_per=FETCH).execute(_battle_query(opts))
         for part in result.partitions():
-            if opts.release:
-                part = [b for b in part if not _flags(b.flags)]
-            if not part:
-                continue
             messages = _messages(messages_conn, [b.id for b in part])
             for battle in part:
                 yield _row(battle, messages.get(battle.id, []), opts, scrub)

@@ -294,7 +294,7 @@ BATTLE_COLUMNS = (
 MESSAGE_COLUMNS = (
     "battle_id", "side", "turn", "role", "content", "completion_tokens", "created_at"
 )  # fmt: skip
-VOTE_COLUMNS = ("battle_id", "winner", "flags", "created_at")
+VOTE_COLUMNS = ("battle_id", "winner", "flags", "valid", "created_at")
 
 
 class _RawInserts:
@@ -371,7 +371,7 @@ def _write_batch(
             for turn, role, content, tokens in r.messages_b:
                 messages.append((bid, "b", turn, role, content, tokens, at))
             if r.winner:
-                votes.append((bid, r.winner, raw.flags(r.flags), at))
+                votes.append((bid, r.winner, raw.flags(r.flags), not r.flags, at))  # as record_vote
         raw.run("battles", battles)
         raw.run("messages", messages)
         raw.run("votes", votes)

@@ -27,12 +27,20 @@ from arena.data.export import ExportOptions, Format, export_votes
 from arena.ratings import Leaderboard
 from arena.store.tables import UserProfileRow
 
-__all__ = ["ReleaseResult", "build_release", "leaderboard_of", "profile_names", "sha256_of"]
+__all__ = [
+    "ReleaseResult",
+    "build_release",
+    "leaderboard_of",
+    "profile_names",
+    "sha256_of",
+    "vote_set_block",
+]
 
 DEFAULT_ROUNDS = 100  # the CLI's --bootstrap default
 RELEASE_RULES = (
-    "anonymous battles with a vote, no moderation flag, both models public or deprecated, "
-    "not failed; timestamp before the cut-off"
+    "the votes the public board counts: anonymous battles with a valid vote (no validity "
+    "flag), not from a client flagged for review, both models public or deprecated; "
+    "battle and vote before the cut-off"
 )
 
 
@@ -54,13 +62,19 @@ def profile_names(engine: Engine) -> dict[str, list[str]]:
     return out
 
 
-def leaderboard_of(votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS) -> Leaderboard:
-    """The leaderboard ``arena leaderboard --votes VOTES --seed SEED`` prints, by the same calls."""
+def leaderboard_of(
+    votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS
+) -> tuple[Leaderboard, dict[str, Any]]:
+    """What ``arena leaderboard --votes VOTES --seed SEED`` prints, by the same calls.
+
+    Returns the board and its ``counted_votes`` block (see :func:`vote_set_block`).
+    """
     from arena.data import VoteFilters, read_votes
     from arena.ratings import build_leaderboard
 
-    table = read_votes(votes, filters=VoteFilters(), style=False)
-    return build_leaderboard(
+    filters = VoteFilters()
+    table = read_votes(votes, filters=filters, style=False, fingerprint=True)
+    board = build_leaderboard(
         table.pair_counts(),
         interval="bootstrap",
         rounds=rounds,
@@ -68,6 +82,29 @@ def leaderboard_of(votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS) 
         anchor=None,
         min_votes=0,
     )
+    return board, vote_set_block(filters, table.vote_set_sha256, "bootstrap", rounds, seed)
+
+
+def vote_set_block(
+    filters: Any, digest: str | None, interval: str, rounds: int, seed: int
+) -> dict[str, Any]:
+    """Which votes a file-based board counted, as the API's ``counted_votes`` states it.
+
+    ``vote_set_sha256`` is comparable with the server's: same votes, same hash.
+    """
+    return {
+        "filters": {
+            "category": filters.category or "overall",
+            "anonymous_only": filters.anonymous_only,
+            "exclude_flagged": filters.exclude_flagged,
+            "since": filters.since,
+            "until": filters.until,
+        },
+        "vote_set_sha256": digest,
+        "method": f"bradley_terry/{interval}",
+        "bootstrap_rounds": rounds if interval == "bootstrap" else 0,
+        "seed": seed,
+    }
 
 
 def sha256_of(path: Path) -> str:
@@ -124,9 +161,9 @@ def build_release(
     )
     exported = export_votes(engine, out_dir, opts, on_rows)
     computed_at = cutoff.isoformat(timespec="seconds")
-    board = leaderboard_of(exported.path, seed=seed, rounds=rounds)
+    board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds)
     board_path = out_dir / "leaderboard.json"
-    _write_json(board_path, board.to_json_obj(computed_at))
+    _write_json(board_path, {**board.to_json_obj(computed_at), "counted_votes": counted})
     files = {p.name: sha256_of(p) for p in (exported.path, board_path)}
     manifest = {
         "rows": exported.rows,
@@ -134,6 +171,7 @@ def build_release(
         "since": since.isoformat(timespec="seconds") if since else None,
         "code_version": code_version(),
         "rules": RELEASE_RULES,
+        "vote_set_sha256": counted["vote_set_sha256"],
         "leaderboard": {
             "command": f"arena leaderboard --votes {exported.path.name} --format json "
             f"--seed {seed} --bootstrap {rounds}",

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from arena.data.vote_digest import add_votes, digest_hex
 from arena.errors import InvalidInput
 from arena.ratings.counts import PairCounts, parse_winner
 from arena.ratings.style import STYLE_FEATURES, StyleData
@@ -79,6 +80,9 @@ class VotesTable:
         Raw style counts (tokens, headers, lists, bold) when requested.
     rows_read : int
         Rows seen before filters.
+    vote_set_sha256 : str or None
+        Fingerprint of the kept votes (:mod:`arena.data.vote_digest`), when asked
+        for and the file has ``id`` and ``winner`` columns.
     """
 
     models: list[str]
@@ -88,6 +92,7 @@ class VotesTable:
     style_a: np.ndarray | None = None
     style_b: np.ndarray | None = None
     rows_read: int = 0
+    vote_set_sha256: str | None = None
 
     def pair_counts(self) -> PairCounts:
         return PairCounts.from_indices(self.models, self.ia, self.ib, self.outcome)
@@ -329,6 +334,7 @@ def read_votes(
     *,
     filters: VoteFilters | None = None,
     style: bool = False,
+    fingerprint: bool = False,
     batch_size: int = 1 << 20,
 ) -> VotesTable:
     """Read and filter a votes file or directory.
@@ -342,6 +348,8 @@ def read_votes(
     filters : VoteFilters, optional
     style : bool
         Also read the style counts from ``conv_metadata``.
+    fingerprint : bool
+        Also hash the kept votes, as a server's leaderboard does for the votes it counts.
 
     Returns
     -------
@@ -365,6 +373,10 @@ def read_votes(
         columns += ["timestamp", "tstamp"]
     if style:
         columns.append("conv_metadata")
+    digest: int | None = None
+    if fingerprint:
+        columns.append("id")
+        digest = 0
     for batch in iter_batches(path, batch_size, columns):
         rows += batch.num_rows
         names = batch.schema.names
@@ -396,6 +408,8 @@ def read_votes(
         out = _outcomes(batch)
         if style:
             sa, sb = _style(batch)
+        if digest is not None:
+            digest = _add_batch_digest(digest, batch, keep)
         if not keep.all():
             ia, ib, out = ia[keep], ib[keep], out[keep]
             if style:
@@ -429,7 +443,23 @@ def read_votes(
         style_a=np.concatenate(sas) if style and sas else (np.zeros((0, 4)) if style else None),
         style_b=np.concatenate(sbs) if style and sbs else (np.zeros((0, 4)) if style else None),
         rows_read=rows,
+        vote_set_sha256=digest_hex(digest) if digest is not None else None,
     )
+
+
+def _add_batch_digest(total: int | None, batch: pa.RecordBatch, keep: np.ndarray) -> int | None:
+    """Add the kept votes' hashes; None (no fingerprint) once a batch lacks id or winner."""
+    names = batch.schema.names
+    if total is None or "id" not in names or "winner" not in names:
+        return None
+    if batch.column("id").null_count:
+        return None
+    index = pa.array(np.flatnonzero(keep))
+    cols = [
+        pc.cast(batch.column(c).take(index), pa.string()).to_pylist()
+        for c in ("id", "model_a", "model_b", "winner")
+    ]
+    return add_votes(total, zip(*cols, strict=True))
 
 
 def parse_time(value: str | None) -> float | None:

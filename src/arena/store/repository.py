@@ -15,7 +15,9 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from arena.errors import Conflict, NotFound
 from arena.store.tables import (
+    PUBLIC_VISIBILITY,
     BattleRow,
     EventRow,
     FlaggedClientRow,
@@ -237,12 +239,15 @@ def _counted(after_vote_id: int, last_id: int, modes: Sequence[str]) -> Any:
         VoteRow.id > after_vote_id,
         VoteRow.id <= last_id,
         VoteRow.valid.is_(True),
-        or_(
-            VoteRow.client_hash.is_(None),
-            VoteRow.client_hash.not_in(select(FlaggedClientRow.client_hash)),
-        ),
+        not_from_flagged_client(),
         BattleRow.mode.in_(modes),
     )
+
+
+def not_from_flagged_client() -> Any:
+    """Votes whose client is not currently flagged (a cleared client counts again)."""
+    flagged = select(FlaggedClientRow.client_hash).where(FlaggedClientRow.status == "flagged")
+    return or_(VoteRow.client_hash.is_(None), VoteRow.client_hash.not_in(flagged))
 
 
 def grouped_votes(
@@ -339,10 +344,22 @@ def votes_since(conn: Connection, name: str, since: datetime) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def flagged_clients_version(conn: Connection) -> tuple[int, str]:
-    """Changes whenever a client is flagged or cleared, so cached counts know to rebuild."""
-    count, latest = conn.execute(select(func.count(), func.max(FlaggedClientRow.flagged_at))).one()
-    return int(count), str(latest)
+def flagged_clients_version(conn: Connection) -> tuple[int, str, str]:
+    """Changes whenever a client is flagged or reviewed, so cached counts know to rebuild."""
+    count, flagged, reviewed = conn.execute(
+        select(
+            func.count(),
+            func.max(FlaggedClientRow.flagged_at),
+            func.max(FlaggedClientRow.reviewed_at),
+        )
+    ).one()
+    return int(count), str(flagged), str(reviewed)
+
+
+def board_models(conn: Connection) -> frozenset[str]:
+    """Models whose votes a public board fits and a release publishes (public or deprecated)."""
+    stmt = select(ModelRow.name).where(ModelRow.visibility.in_(PUBLIC_VISIBILITY))
+    return frozenset(conn.execute(stmt).scalars())
 
 
 def counted_votes(
@@ -350,7 +367,9 @@ def counted_votes(
 ) -> tuple[list[tuple[Any, ...]], int, datetime | None]:
     """Votes the public board counts, newer than ``after_vote_id``.
 
-    Rows: (battle id, model a, model b, winner, is_code, turns, category_tag, conv_metadata).
+    Rows: (vote set id, model a, model b, winner, is_code, turns, category_tag,
+    conv_metadata), where the id is the one a release publishes (an imported
+    battle keeps its original id), so a release's fingerprint can match the board's.
 
     Also returns the last vote id and its time: the board's cut-off.
     """
@@ -361,7 +380,7 @@ def counted_votes(
     ).first() or (0, None)
     stmt = (
         select(
-            BattleRow.id,
+            func.coalesce(BattleRow.external_id, BattleRow.id),
             model_a.name,
             model_b.name,
             VoteRow.winner,
@@ -434,8 +453,45 @@ def client_votes(
     return [(c, a, b, w) for c, a, b, w in conn.execute(stmt)]
 
 
-def flagged_client_hashes(conn: Connection) -> set[str]:
-    return set(conn.execute(select(FlaggedClientRow.client_hash)).scalars())
+def flagged_client_hashes(conn: Connection, status: str | None = None) -> set[str]:
+    """Clients with a flag row; ``status`` narrows to ``flagged`` or ``cleared`` ones."""
+    stmt = select(FlaggedClientRow.client_hash)
+    if status is not None:
+        stmt = stmt.where(FlaggedClientRow.status == status)
+    return set(conn.execute(stmt).scalars())
+
+
+REVIEW_DECISIONS = {"clear": "cleared", "flag": "flagged"}
+
+
+def review_client(
+    conn: Connection, client_hash: str, decision: str, actor: str, reason: str
+) -> FlaggedClientRow:
+    """Record a reviewer's decision on a flagged client, with one audit event.
+
+    ``clear`` puts the client's votes back on the board; ``flag`` takes them off
+    again. Raises NotFound for a client that was never flagged and Conflict when
+    the client already has that status.
+    """
+    status = REVIEW_DECISIONS[decision]
+    row = conn.execute(
+        select(FlaggedClientRow).where(FlaggedClientRow.client_hash == client_hash)
+    ).first()
+    if row is None:
+        raise NotFound(f"client {client_hash!r} has never been flagged")
+    if row.status == status:
+        raise Conflict(f"client {client_hash!r} is already {status}")
+    now = utcnow()
+    conn.execute(
+        update(FlaggedClientRow)
+        .where(FlaggedClientRow.client_hash == client_hash)
+        .values(status=status, reviewed_at=now, reviewed_by=actor, review_reason=reason)
+    )
+    kind = "client_cleared" if status == "cleared" else "client_flagged"
+    _event(conn, kind, client_hash, actor, {"reason": reason, "review": True})
+    return conn.execute(
+        select(FlaggedClientRow).where(FlaggedClientRow.client_hash == client_hash)
+    ).one()
 
 
 def flag_client(

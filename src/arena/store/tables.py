@@ -53,6 +53,10 @@ class Base(DeclarativeBase):
     }
 
 
+# Models whose votes the public board fits and a release publishes; preview ones wait.
+PUBLIC_VISIBILITY = ("public", "deprecated")
+
+
 class ModelRow(Base):
     __tablename__ = "models"
 
@@ -162,7 +166,12 @@ class ApiTokenRow(Base):
 
 
 class FlaggedClientRow(Base):
-    """Clients whose votes look anomalous: their votes stay in the data, off the board."""
+    """Clients whose votes look anomalous, and what a reviewer decided about them.
+
+    While ``status`` is ``flagged`` the client's votes stay in the data but off the
+    board; a reviewer who finds them honest sets ``cleared`` and they count again.
+    The row is kept either way, so a scan never flags a cleared client a second time.
+    """
 
     __tablename__ = "flagged_clients"
 
@@ -170,6 +179,10 @@ class FlaggedClientRow(Base):
     score: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
     flagged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="flagged", server_default="flagged")
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    reviewed_by: Mapped[str | None] = mapped_column(String(128))
+    review_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class EventRow(Base):
@@ -188,6 +201,7 @@ class EventRow(Base):
 
 
 __all__ = [
+    "PUBLIC_VISIBILITY",
     "ApiTokenRow",
     "Base",
     "BattleRow",

@@ -105,7 +105,7 @@ def create_app_from_env() -> FastAPI:
 
 
 def _describer(service: BattleService, engine: Engine) -> Any:
-    """Public facts for a board row; ``None`` hides the model (preview or unknown)."""
+    """Public facts for a board row; ``None`` when this worker does not know the model yet."""
 
     def describe(name: str) -> dict[str, Any] | None:
         stored = service.stored_model(name)

@@ -5,6 +5,11 @@ and merges them into running state: pair counts for the overall board (the fit
 runs on a K×K table) plus compact per-vote columns (categories, style counts) for
 category and style-controlled boards, computed in memory on request. A worker's
 cache is derived state: any worker can rebuild it from the store.
+
+The running counts hold every counted vote, preview models included (the
+sampling policy needs them); a board fits only the votes between shown (public
+or deprecated) models, which is exactly what a release publishes, so its
+``vote_set_sha256`` matches the one ``arena leaderboard`` prints for the release.
 """
 
 from __future__ import annotations
@@ -21,13 +26,20 @@ from sqlalchemy import Engine
 
 from arena.battles.categories import CATEGORIES, battle_categories
 from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
-from arena.data.vote_digest import add_votes, digest_hex
+from arena.data.vote_digest import MODULUS, digest_hex, vote_hash
 from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.store import repository as repo
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
 BOARD_MAX_AGE = 15.0
+UNDESCRIBED = {
+    "organization": "unknown",
+    "license": "unknown",
+    "provisional": False,
+    "deprecated": False,
+    "deprecated_at": None,
+}
 
 
 @dataclass
@@ -42,9 +54,12 @@ class _Columns:
     style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
     seen_categories: set[str] = field(default_factory=set)
+    # (board key, model a, model b) -> sum of vote hashes: any board's fingerprint over
+    # any set of shown models is a sum over pairs, without keeping a hash per vote.
+    digests: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     def append(self, row: tuple[Any, ...]) -> None:
-        _id, a, b, winner, is_code, turns, tag, meta = row
+        vote_id, a, b, winner, is_code, turns, tag, meta = row
         meta = meta or {}
         self.model_a.append(a)
         self.model_b.append(b)
@@ -57,6 +72,24 @@ class _Columns:
         self.style_a.append(style_a)
         self.style_b.append(style_b)
         self.has_style.append(bool(meta))
+        h = vote_hash(str(vote_id), a, b, winner)
+        for category in found | {"overall"}:
+            keys = [_board_key(category, False)]
+            if meta:  # only votes with style counts enter a style-controlled board
+                keys.append(_board_key(category, True))
+            for key in keys:
+                self.digests[(key, a, b)] = (self.digests.get((key, a, b), 0) + h) % MODULUS
+
+    def digest(self, category: str, style_control: bool, shown: frozenset[str]) -> str:
+        key = _board_key(category, style_control)
+        total = sum(
+            h for (k, a, b), h in self.digests.items() if k == key and a in shown and b in shown
+        )
+        return digest_hex(total % MODULUS)
+
+
+def _board_key(category: str, style_control: bool) -> str:
+    return f"{category}/style" if style_control else category
 
 
 def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -86,14 +119,14 @@ class LeaderboardCache:
         self._lock = asyncio.Lock()
         self._checked_at = 0.0
         self._stats: SamplingStats | None = None
-        self._flags_version: tuple[int, str] | None = None
+        self._flags_version: tuple[int, str, str] | None = None
+        self._shown: frozenset[str] = frozenset()
         self._reset()
 
     def _reset(self) -> None:
         self._counts: PairCounts | None = None
         self._columns = _Columns()
         self._last_vote_id = 0
-        self._digest = 0
         self._cutoff: tuple[int, datetime | None] = (0, None)
         self._boards: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
 
@@ -135,6 +168,11 @@ class LeaderboardCache:
                 self._reset()
                 self._flags_version = flags
             votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
+            shown = repo.board_models(conn)
+        if shown != self._shown:
+            # A preview model released (or a model added): its earlier votes join the board.
+            self._shown = shown
+            self._boards.clear()
         if not votes:
             self._last_vote_id = max(self._last_vote_id, last_id)
             return
@@ -142,7 +180,6 @@ class LeaderboardCache:
         fresh = PairCounts.from_votes(a, b, w)
         self._counts = fresh if self._counts is None else self._counts + fresh
         self._stats = sampling_stats_from_counts(self._counts)
-        self._digest = add_votes(self._digest, (v[:4] for v in votes))
         for vote in votes:
             self._columns.append(vote)
         self._last_vote_id = last_id
@@ -154,9 +191,9 @@ class LeaderboardCache:
         rows: list[dict[str, Any]] = []
         if board is not None:
             for row in board.to_dicts():
-                info = self._describe(row["model"])
-                if info is None:  # hidden (preview) or unknown: not on the public board
-                    continue
+                # The fit holds only shown models; a model this worker has not read yet
+                # (another worker just released it) keeps its row, without the details.
+                info = self._describe(row["model"]) or UNDESCRIBED
                 rows.append({**row, **info})
         _rerank(rows)
         return {
@@ -175,7 +212,7 @@ class LeaderboardCache:
                 },
                 "cutoff_vote_id": self._cutoff[0],
                 "cutoff_time": self._cutoff[1].isoformat() if self._cutoff[1] else None,
-                "vote_set_sha256": digest_hex(self._digest),
+                "vote_set_sha256": self._columns.digest(category, style_control, self._shown),
                 "method": "style_control/sandwich" if style_control else "bradley_terry/bootstrap",
                 "bootstrap_rounds": 0 if style_control else self._rounds,
                 "seed": 0,
@@ -187,10 +224,16 @@ class LeaderboardCache:
         columns = self._columns
         if not columns.winner:
             return None
+        shown = self._shown
         if category == "overall" and not style_control:
             assert self._counts is not None
-            return build_leaderboard(self._counts, interval="bootstrap", rounds=self._rounds)
+            counts = self._counts.subset(sorted(shown))
+            if not counts.total:
+                return None
+            return build_leaderboard(counts, interval="bootstrap", rounds=self._rounds)
         mask = np.fromiter((category in c for c in columns.categories), bool, len(columns.winner))
+        mask &= np.fromiter((m in shown for m in columns.model_a), bool, len(columns.winner))
+        mask &= np.fromiter((m in shown for m in columns.model_b), bool, len(columns.winner))
         if style_control:
             mask &= np.asarray(columns.has_style, bool)
         if not mask.any():

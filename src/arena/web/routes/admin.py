@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +12,8 @@ from sqlalchemy import select
 from arena.battles.anomaly_scan import scan_voters
 from arena.battles.lifecycle import set_model_status
 from arena.registry import Visibility
+from arena.store import repository as repo
+from arena.store.repository import as_utc
 from arena.store.tables import EventRow, FlaggedClientRow
 from arena.web.auth import AdminActor
 from arena.web.deps import BattlesDep, LeaderboardDep
@@ -76,24 +78,58 @@ async def events(
     return {"events": await asyncio.to_thread(load)}
 
 
+class Review(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["clear", "flag"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def _client_out(row: FlaggedClientRow) -> dict[str, Any]:
+    return {
+        "client_hash": row.client_hash,
+        "status": row.status,
+        "score": row.score,
+        "reason": row.reason,
+        "flagged_at": as_utc(row.flagged_at).isoformat(),  # type: ignore[union-attr]
+        "reviewed_at": as_utc(row.reviewed_at).isoformat() if row.reviewed_at else None,
+        "reviewed_by": row.reviewed_by,
+        "review_reason": row.review_reason,
+    }
+
+
 @router.get("/flagged-clients", responses=ERRORS)
-async def flagged_clients(actor: AdminActor, battles: BattlesDep) -> dict[str, Any]:
-    """Clients whose votes are off the board, for review (their votes stay in the data)."""
+async def flagged_clients(
+    actor: AdminActor,
+    battles: BattlesDep,
+    status: Literal["flagged", "cleared"] | None = Query(None),
+) -> dict[str, Any]:
+    """Clients flagged for review; those still ``flagged`` have their votes off the board."""
 
     def load() -> list[dict[str, Any]]:
         stmt = select(FlaggedClientRow).order_by(FlaggedClientRow.score)
+        if status is not None:
+            stmt = stmt.where(FlaggedClientRow.status == status)
         with battles.engine.connect() as conn:
-            return [
-                {
-                    "client_hash": row.client_hash,
-                    "score": row.score,
-                    "reason": row.reason,
-                    "flagged_at": row.flagged_at.isoformat(),
-                }
-                for row in conn.execute(stmt)
-            ]
+            return [_client_out(row) for row in conn.execute(stmt)]
 
     return {"clients": await asyncio.to_thread(load)}
+
+
+@router.post("/flagged-clients/{client_hash}/review", responses=ERRORS)
+async def review_client(
+    client_hash: str,
+    body: Review,
+    actor: AdminActor,
+    battles: BattlesDep,
+    leaderboard: LeaderboardDep,
+) -> dict[str, Any]:
+    """A reviewer's decision: ``clear`` puts the client's votes back, ``flag`` takes them off."""
+    row = await battles.writer.write(
+        lambda conn: repo.review_client(conn, client_hash, body.decision, actor, body.reason)
+    )
+    leaderboard.invalidate(full=True)
+    return _client_out(row)
 
 
 @router.post("/scan-voters", responses=ERRORS)
