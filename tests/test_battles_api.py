@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import select
 
+from arena.store.engine import create_store_engine
+from arena.store.tables import MessageRow
 from tests.sse import parse_sse, replies, send_turn
 
 PAIR = [
@@ -14,7 +17,19 @@ PAIR = [
 ]
 
 
-def test_anonymous_battle_end_to_end(start_app) -> None:
+def _stored_replies(db_url: str, battle_id: str) -> list:
+    engine = create_store_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            stmt = select(MessageRow).where(
+                MessageRow.battle_id == battle_id, MessageRow.role == "assistant"
+            )
+            return list(conn.execute(stmt.order_by(MessageRow.id)))
+    finally:
+        engine.dispose()
+
+
+def test_anonymous_battle_end_to_end(start_app, db_url) -> None:
     app = start_app(PAIR)
     with app.client() as client:
         created = client.post("/api/v1/battles", json={"mode": "anonymous"})
@@ -33,6 +48,14 @@ def test_anonymous_battle_end_to_end(start_app) -> None:
         response, events = send_turn(client, battle_id, "and again")
         second = replies(events)
         assert all("and again" in text and "(turn 2)" in text for text in second.values())
+        # Each stored reply keeps its token counts and timings.
+        stored = _stored_replies(db_url, battle_id)
+        assert [(m.turn, m.side) for m in stored] == [(1, "a"), (1, "b"), (2, "a"), (2, "b")]
+        for m in stored:
+            assert m.completion_tokens and m.completion_tokens > 0
+            assert m.prompt_tokens and m.prompt_tokens > 0
+            assert m.first_token_ms is not None and m.duration_ms >= m.first_token_ms
+            assert m.finish_reason == "stop"
 
         # Before the vote the battle view names nobody.
         view = client.get(f"/api/v1/battles/{battle_id}").json()

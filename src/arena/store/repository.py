@@ -170,9 +170,14 @@ def save_turn(
 ) -> None:
     """Store a finished turn (prompt and replies per side) and unlock the battle."""
     if messages:
-        conn.execute(
-            insert(MessageRow), [{"battle_id": battle_id, "turn": turn, **m} for m in messages]
-        )
+        # An executemany takes its columns from the first row: give every row the same
+        # keys, or the replies' token counts and timings after a prompt row are dropped.
+        keys = dict.fromkeys(k for m in messages for k in m)
+        rows = [
+            {"battle_id": battle_id, "turn": turn, **{k: m.get(k) for k in keys}}
+            for m in messages
+        ]
+        conn.execute(insert(MessageRow), rows)
     values: dict[str, Any] = {"turns": turn, "turn_lock_until": None, **(details or {})}
     if failure_reason:
         values["status"] = "failed"
