@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from arena.battles.categories import looks_like_code
+from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
 from arena.battles.validity import identity_terms, names_itself, vote_flags
@@ -124,6 +125,8 @@ class BattleService:
         self._model_ids: dict[str, int] = {}
         self._models: dict[str, repo.StoredModel] = {}
         self._models_read_at = 0.0
+        # Skips the read before a turn or vote on battles this worker just served.
+        self.recent = RecentBattles()
 
     # ------------------------------------------------------------ set-up
 
@@ -226,6 +229,19 @@ class BattleService:
             "user_id": user_id,
         }
         await self.writer.write(lambda conn: repo.insert_battle(conn, **values))
+        stored = repo.StoredBattle(
+            id=battle_id,
+            mode=mode.value,
+            model_a=a.name,
+            model_b=b.name if b else None,
+            status="open",
+            failure_reason=None,
+            turns=0,
+            turn_lock_until=None,
+            created_at=utcnow(),
+            winner=None,
+        )
+        self.recent.put(BattleSnapshot(stored, ()))
         if mode is Mode.anonymous:
             return CreatedBattle(battle_id, None)
         shown = [self._public(c.name) for c in (a, b) if c is not None]
@@ -254,24 +270,35 @@ class BattleService:
     async def turn(self, battle_id: str, prompt: str) -> AsyncIterator[TurnEvent]:
         """Validate, claim the battle, and return the stream of events for one turn.
 
-        Checks run before the first byte, so a bad request gets a plain 4xx.
+        Checks run before the first byte, so a bad request gets a plain 4xx. A battle
+        this worker just served starts from its snapshot; the claim re-checks it.
         """
+        snapshot = self.recent.get(battle_id)
+        if snapshot is not None and _ready_for_turn(snapshot.battle):
+            events = await self._start_turn(snapshot, prompt)
+            if events is not None:
+                return events
+            self.recent.drop(battle_id)  # another worker moved it on: read afresh
         battle, history = await asyncio.to_thread(self._load_for_turn, battle_id)
-        sides = (
-            {"a": battle.model_a}
-            if battle.model_b is None
-            else {
-                "a": battle.model_a,
-                "b": battle.model_b,
-            }
-        )
+        events = await self._start_turn(BattleSnapshot(battle, tuple(history)), prompt)
+        if events is None:
+            raise Conflict("another turn of this battle is running; wait for it to finish")
+        return events
+
+    async def _start_turn(
+        self, snapshot: BattleSnapshot, prompt: str
+    ) -> AsyncIterator[TurnEvent] | None:
+        """Start both sides and claim the battle; None if the claim fails."""
+        battle, history = snapshot.battle, list(snapshot.history)
+        sides = {"a": battle.model_a} if battle.model_b is None else {
+            "a": battle.model_a, "b": battle.model_b
+        }  # fmt: skip
         contestants: dict[str, Contestant] = {}
         for side, name in sides.items():
             contestant = self.roster.get(name)
             if contestant is None:
                 raise Conflict("this battle's models are no longer available; start a new battle")
             contestants[side] = contestant
-        turn = battle.turns + 1
         longest = max(c.spec.timeout_total for c in contestants.values())
         lock_until = utcnow() + timedelta(seconds=longest + 30)
         # Start both models while the claim on the battle is being committed: the
@@ -289,15 +316,15 @@ class BattleService:
         ]
         try:
             locked = await self.writer.write(
-                lambda conn: repo.lock_turn(conn, battle_id, battle.turns, lock_until)
+                lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until)
             )
         except BaseException:
             _cancel(tasks)
             raise
         if not locked:
             _cancel(tasks)
-            raise Conflict("another turn of this battle is running; wait for it to finish")
-        return self._run_turn(battle_id, turn, prompt, results, tasks, queue, history)
+            return None
+        return self._run_turn(snapshot, prompt, results, tasks, queue)
 
     def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
         with self.engine.connect() as conn:
@@ -314,14 +341,13 @@ class BattleService:
 
     async def _run_turn(
         self,
-        battle_id: str,
-        turn: int,
+        snapshot: BattleSnapshot,
         prompt: str,
         results: dict[str, _SideResult],
         tasks: list[asyncio.Task[None]],
         queue: asyncio.Queue[TurnEvent],
-        history: list[dict[str, Any]],
     ) -> AsyncIterator[TurnEvent]:
+        battle_id = snapshot.battle.id
         saved = False
         try:
             finished = 0
@@ -332,7 +358,7 @@ class BattleService:
                     if finished == len(tasks):
                         # Store the turn before the client sees it end, so a vote
                         # sent straight after the last event always finds it.
-                        await self._save_turn(battle_id, turn, prompt, results, history)
+                        await self._save_turn(snapshot, prompt, results)
                         saved = True
                 yield event
         finally:
@@ -385,20 +411,19 @@ class BattleService:
             queue.put_nowait(final)
 
     async def _save_turn(
-        self,
-        battle_id: str,
-        turn: int,
-        prompt: str,
-        results: dict[str, _SideResult],
-        history: list[dict[str, Any]],
+        self, snapshot: BattleSnapshot, prompt: str, results: dict[str, _SideResult]
     ) -> None:
+        battle_id, turn = snapshot.battle.id, snapshot.battle.turns + 1
+        history = list(snapshot.history)
+        now = utcnow()
         rows: list[dict[str, Any]] = []
         for side, result in results.items():
-            rows.append({"side": side, "role": "user", "content": prompt})
+            rows.append({"side": side, "role": "user", "content": prompt, "created_at": now})
             rows.append(
                 {
                     "side": side,
                     "role": "assistant",
+                    "created_at": now,
                     "content": "".join(result.text),
                     "prompt_tokens": result.prompt_tokens,
                     "completion_tokens": result.completion_tokens,
@@ -410,45 +435,65 @@ class BattleService:
         failed = [side for side, r in results.items() if r.failed]
         reason = f"side {', '.join(failed)} failed" if failed else None
         details = _battle_details(history + rows, prompt)
+        self.recent.drop(battle_id)
         await asyncio.shield(
             self.writer.write(
                 lambda conn: repo.save_turn(conn, battle_id, turn, rows, reason, details)
             )
         )
+        self.recent.put(snapshot.after_turn([{**r, "turn": turn} for r in rows], bool(failed)))
 
     # ------------------------------------------------------------ vote
 
     async def vote(
         self, battle_id: str, winner: Winner, client_hash: str | None, user_id: str | None
     ) -> tuple[PublicModel, PublicModel]:
+        snapshot = self.recent.get(battle_id)
+        if snapshot is not None and _vote_refusal(snapshot.battle) is None:
+            # The write re-checks that the battle is still as cached; if not, read afresh.
+            revealed = await self._record_vote(
+                snapshot.battle, list(snapshot.history), winner, client_hash, user_id, True
+            )
+            if revealed is not None:
+                return revealed
+
         def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
             return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
 
+        self.recent.drop(battle_id)
         battle, messages = await asyncio.to_thread(self._read, load)
         if battle is None:
             raise NotFound("no such battle")
-        if battle.winner is not None:
+        refusal = _vote_refusal(battle)
+        if refusal is not None:
+            raise Conflict(refusal)
+        revealed = await self._record_vote(battle, messages, winner, client_hash, user_id, False)
+        if revealed is None:
             raise Conflict("this battle already has a vote")
-        if battle.mode == Mode.direct.value or battle.model_b is None:
-            raise Conflict("direct chats are not voted on")
-        if battle.status == "failed":
-            raise Conflict(
-                "a side of this battle failed, so it cannot be voted; start a new battle"
-            )
-        if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
-            raise Conflict("wait until both sides have finished answering")
-        if battle.turns == 0:
-            raise Conflict("send a prompt and read both answers before voting")
+        return revealed
+
+    async def _record_vote(
+        self,
+        battle: repo.StoredBattle,
+        messages: list[dict[str, Any]],
+        winner: Winner,
+        client_hash: str | None,
+        user_id: str | None,
+        from_snapshot: bool,
+    ) -> tuple[PublicModel, PublicModel] | None:
+        """Store the vote; None if it was not counted (already voted, or the snapshot was stale)."""
         if battle.model_a not in self._models or battle.model_b not in self._models:
             await self.refresh_models()
         flags = self._flags(battle, messages)
+        expected_turns = battle.turns if from_snapshot else None
         counted = await self.writer.write(
             lambda conn: repo.record_vote(
-                conn, battle_id, winner.value, client_hash, user_id, flags
+                conn, battle.id, winner.value, client_hash, user_id, flags, expected_turns
             )
         )
+        self.recent.drop(battle.id)
         if not counted:
-            raise Conflict("this battle already has a vote")
+            return None
         return self._public(battle.model_a), self._public(battle.model_b)
 
     def _flags(self, battle: repo.StoredBattle, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -506,6 +551,29 @@ class BattleService:
             "winner": battle.winner,
             "sides": sides,
         }
+
+
+def _ready_for_turn(battle: repo.StoredBattle) -> bool:
+    return (
+        battle.winner is None
+        and battle.status == "open"
+        and (battle.turn_lock_until is None or battle.turn_lock_until <= utcnow())
+    )
+
+
+def _vote_refusal(battle: repo.StoredBattle) -> str | None:
+    """Why this battle cannot take a vote now, or None."""
+    if battle.winner is not None:
+        return "this battle already has a vote"
+    if battle.mode == Mode.direct.value or battle.model_b is None:
+        return "direct chats are not voted on"
+    if battle.status == "failed":
+        return "a side of this battle failed, so it cannot be voted; start a new battle"
+    if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
+        return "wait until both sides have finished answering"
+    if battle.turns == 0:
+        return "send a prompt and read both answers before voting"
+    return None
 
 
 def _conversation(history: list[dict[str, Any]], side: str, prompt: str) -> list[ChatMessage]:

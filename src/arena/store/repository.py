@@ -174,8 +174,7 @@ def save_turn(
         # keys, or the replies' token counts and timings after a prompt row are dropped.
         keys = dict.fromkeys(k for m in messages for k in m)
         rows = [
-            {"battle_id": battle_id, "turn": turn, **{k: m.get(k) for k in keys}}
-            for m in messages
+            {"battle_id": battle_id, "turn": turn, **{k: m.get(k) for k in keys}} for m in messages
         ]
         conn.execute(insert(MessageRow), rows)
     values: dict[str, Any] = {"turns": turn, "turn_lock_until": None, **(details or {})}
@@ -211,11 +210,28 @@ def record_vote(
     client_hash: str | None,
     user_id: str | None,
     flags: dict[str, Any],
+    expected_turns: int | None = None,
 ) -> bool:
     """Insert the vote unless the battle already has one; True if this call counted it.
 
     A vote with any flag is stored as not valid: kept in the data, off the board.
+    With ``expected_turns`` (a vote judged on a cached snapshot) the vote counts only
+    if the battle is still open, unlocked and has exactly that many turns.
     """
+    if expected_turns is not None:
+        now = utcnow()
+        still = conn.execute(
+            update(BattleRow)
+            .where(
+                BattleRow.id == battle_id,
+                BattleRow.status == "open",
+                BattleRow.turns == expected_turns,
+                or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < now),
+            )
+            .values(status="voted")
+        )
+        if still.rowcount != 1:
+            return False
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     values = {
         "battle_id": battle_id,
