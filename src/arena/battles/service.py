@@ -301,9 +301,14 @@ class BattleService:
             contestants[side] = contestant
         longest = max(c.spec.timeout_total for c in contestants.values())
         lock_until = utcnow() + timedelta(seconds=longest + 30)
-        # Start both models while the claim on the battle is being committed: the
-        # first token and the commit overlap, and nothing reaches the client
-        # unless the claim holds.
+        # Claim first, then start the models. Overlapping the two was slower: while
+        # the loop built both upstream requests, the writer thread waited for the
+        # GIL, and the claim came back later than the first token.
+        locked = await self.writer.write(
+            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until)
+        )
+        if not locked:
+            return None
         queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
         results = {side: _SideResult() for side in contestants}
         tasks = [
@@ -314,16 +319,6 @@ class BattleService:
             )
             for side, c in contestants.items()
         ]
-        try:
-            locked = await self.writer.write(
-                lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until)
-            )
-        except BaseException:
-            _cancel(tasks)
-            raise
-        if not locked:
-            _cancel(tasks)
-            return None
         return self._run_turn(snapshot, prompt, results, tasks, queue)
 
     def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:

@@ -29,6 +29,15 @@ def serve(
         int, typer.Option(envvar="ARENA_WORKERS", help="Worker processes.", min=1, max=64)
     ] = 1,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            envvar="ARENA_KEEP_ALIVE",
+            min=1,
+            help="Seconds an idle connection stays open. Keep it above the idle timeout of "
+            "the load balancer or client in front, or requests race a closing connection.",
+        ),
+    ] = 75,
 ) -> None:
     """Start the arena: the web UI and the JSON API.
 
@@ -54,6 +63,7 @@ def serve(
         log_level=log_level,
         server_header=False,
         date_header=False,
+        timeout_keep_alive=keep_alive,
     )
 
 
