@@ -79,30 +79,27 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return float(np.percentile(array, 50)), float(np.percentile(array, 99))
 
 
-async def _first_delta_direct(client: httpx.AsyncClient, upstream: str) -> float:
-    body = {"model": "echo-a", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
+async def _first_line_time(client: httpx.AsyncClient, url: str, body: dict, marker: str) -> float:
+    """Seconds from sending ``body`` to the first SSE data line containing ``marker``."""
     started = time.perf_counter()
-    async with client.stream("POST", f"{upstream}/chat/completions", json=body) as response:
-        first = None
+    first = None
+    async with client.stream("POST", url, json=body) as response:
         async for line in response.aiter_lines():
-            if first is None and line.startswith("data: ") and '"content"' in line:
+            if first is None and line.startswith("data: ") and marker in line:
                 first = time.perf_counter() - started
     if first is None:
-        raise RuntimeError("upstream sent no content")
+        raise RuntimeError(f"{url} sent no {marker} event")
     return first
+
+
+async def _first_delta_direct(client: httpx.AsyncClient, upstream: str) -> float:
+    body = {"model": "echo-a", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
+    return await _first_line_time(client, f"{upstream}/chat/completions", body, '"content"')
 
 
 async def _first_delta_arena(client: httpx.AsyncClient, arena: str, battle_id: str) -> float:
-    started = time.perf_counter()
     url = f"{arena}/api/v1/battles/{battle_id}/turns"
-    async with client.stream("POST", url, json={"prompt": "hi"}) as response:
-        first = None
-        async for line in response.aiter_lines():
-            if first is None and line.startswith("data: ") and '"delta"' in line:
-                first = time.perf_counter() - started
-    if first is None:
-        raise RuntimeError("arena sent no delta")
-    return first
+    return await _first_line_time(client, url, {"prompt": "hi"}, '"delta"')
 
 
 async def _new_battle(client: httpx.AsyncClient, arena: str, models: list[str]) -> str:

@@ -140,18 +140,20 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
     )
 
 
+def _idle_at(battle_id: str, expected_turns: int) -> Any:
+    """The battle is open, no turn holds it, and it has exactly ``expected_turns`` turns."""
+    return and_(
+        BattleRow.id == battle_id,
+        BattleRow.status == "open",
+        BattleRow.turns == expected_turns,
+        or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < utcnow()),
+    )
+
+
 def lock_turn(conn: Connection, battle_id: str, expected_turns: int, until: datetime) -> bool:
     """Claim the battle for one turn; fails if another turn runs or the battle moved on."""
-    now = utcnow()
     result = conn.execute(
-        update(BattleRow)
-        .where(
-            BattleRow.id == battle_id,
-            BattleRow.status == "open",
-            BattleRow.turns == expected_turns,
-            or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < now),
-        )
-        .values(turn_lock_until=until)
+        update(BattleRow).where(_idle_at(battle_id, expected_turns)).values(turn_lock_until=until)
     )
     return result.rowcount == 1
 
@@ -219,16 +221,8 @@ def record_vote(
     if the battle is still open, unlocked and has exactly that many turns.
     """
     if expected_turns is not None:
-        now = utcnow()
         still = conn.execute(
-            update(BattleRow)
-            .where(
-                BattleRow.id == battle_id,
-                BattleRow.status == "open",
-                BattleRow.turns == expected_turns,
-                or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < now),
-            )
-            .values(status="voted")
+            update(BattleRow).where(_idle_at(battle_id, expected_turns)).values(status="voted")
         )
         if still.rowcount != 1:
             return False
@@ -249,7 +243,8 @@ def record_vote(
     )
     counted = conn.execute(stmt).first() is not None
     if counted:
-        conn.execute(update(BattleRow).where(BattleRow.id == battle_id).values(status="voted"))
+        if expected_turns is None:  # otherwise already marked voted above
+            conn.execute(update(BattleRow).where(BattleRow.id == battle_id).values(status="voted"))
         _event(conn, "vote_cast", battle_id, user_id, {"winner": winner, "flags": flags})
     return counted
 
