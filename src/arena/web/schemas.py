@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from arena.battles.service import Mode, Winner
+from arena.battles.service import LEGACY_WINNERS, Mode, Winner
 
 
 class BattleCreate(BaseModel):
@@ -43,7 +43,8 @@ class TurnCreate(BaseModel):
 class VoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    winner: str
+    # Checked by Winner.parse for a friendlier message; the enum documents the choices.
+    winner: str = Field(json_schema_extra={"enum": [*(w.value for w in Winner), *LEGACY_WINNERS]})
 
     def parsed(self) -> Winner:
         return Winner.parse(self.winner)
@@ -112,3 +113,9 @@ class LeaderboardOut(BaseModel):
 
 class ErrorOut(BaseModel):
     error: str
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the errors a route can answer, all in the one ``{"error"}`` shape
+    (FastAPI would otherwise document its own 422 body, which this app never sends)."""
+    return {code: {"model": ErrorOut} for code in codes}

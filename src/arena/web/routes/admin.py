@@ -17,10 +17,10 @@ from arena.store.repository import as_utc
 from arena.store.tables import EventRow, FlaggedClientRow
 from arena.web.auth import AdminActor
 from arena.web.deps import BattlesDep, LeaderboardDep
-from arena.web.schemas import ErrorOut
+from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
+ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 class StatusChange(BaseModel):

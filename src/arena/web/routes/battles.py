@@ -15,15 +15,15 @@ from arena.web.ratelimit import limit_battles, limit_votes
 from arena.web.schemas import (
     BattleCreate,
     BattleCreated,
-    ErrorOut,
     PublicModelOut,
     Reveal,
     TurnCreate,
     VoteCreate,
+    error_responses,
 )
 
 router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
-ERRORS = {code: {"model": ErrorOut} for code in (404, 409, 422, 429, 503)}
+ERRORS = error_responses(404, 409, 422, 429, 503)
 
 # Headers that keep proxies from buffering the stream; nothing here varies by model.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

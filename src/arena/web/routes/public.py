@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from arena.web.deps import BattlesDep, LeaderboardDep
-from arena.web.schemas import LeaderboardOut, ModelOut, ModelsOut
+from arena.web.schemas import LeaderboardOut, ModelOut, ModelsOut, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 
@@ -25,7 +25,7 @@ async def list_models(battles: BattlesDep) -> ModelsOut:
     return ModelsOut(models=sorted(models, key=lambda m: m.name))
 
 
-@router.get("/leaderboard", response_model=LeaderboardOut)
+@router.get("/leaderboard", response_model=LeaderboardOut, responses=error_responses(422))
 async def leaderboard(
     board: LeaderboardDep,
     category: str = Query("overall", max_length=64),

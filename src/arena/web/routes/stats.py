@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from arena.store import repository as repo
 from arena.store.tables import utcnow
 from arena.web.deps import BattlesDep
+from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
@@ -41,7 +42,7 @@ def _group(rows: list[tuple[str, str, str, int, int]], key: Any) -> list[tuple[s
     return [(k, v[0], v[1]) for k, v in grouped.items()]
 
 
-@router.get("/sampling")
+@router.get("/sampling", responses=error_responses(422))
 async def sampling(battles: BattlesDep, days: float = Query(30.0, gt=0, le=3650)) -> dict[str, Any]:
     """Shares of anonymous battles and of conversation data per model, organization and
     license type. Preview models appear under their codename only."""
