@@ -46,7 +46,12 @@ def test_builtin_registry_has_three_real_local_contestants() -> None:
             "  - {name: x, provider: local, path: b}\n",
             "appears twice",
         ),
-        ("models:\n  - {name: x, provider: local, path: a, colour: red}\n", "colour"),
+        ("models:\n  - {name: x, provider: local, path: a, colour: red}\n", "model 'x', colour"),
+        (
+            "models:\n  - {name: x, provider: local, path: a}\n"
+            "  - {provider: local, path: b, temperature: hot}\n",
+            "model #2, temperature",
+        ),
     ],
 )
 def test_bad_registry_files_are_explained(tmp_path: Path, content: str, message: str) -> None:

@@ -134,7 +134,18 @@ def load_registry(path: str | Path | None = None) -> Registry:
     try:
         return Registry.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{_where(data, err['loc'])}: {err['msg']}" for err in exc.errors())
         raise RegistryError(f"{source}: {problems}") from exc
+
+
+def _where(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    """``model 'gpt-x', temperature`` rather than ``models.3.temperature``."""
+    path = ".".join(str(part) for part in loc)
+    if len(loc) < 2 or loc[0] != "models" or not isinstance(loc[1], int):
+        return path
+    entries = data.get("models")
+    entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+    name = entry.get("name") if isinstance(entry, dict) else None
+    model = f"model {name!r}" if isinstance(name, str) else f"model #{loc[1] + 1}"
+    rest = ".".join(str(part) for part in loc[2:])
+    return f"{model}, {rest}" if rest else model
