@@ -14,7 +14,7 @@ from arena.errors import ProviderError, ProviderUnavailable
 from arena.providers import ChatMessage, Delta, GenerationParams, Provider, build_provider
 from arena.providers.gguf_paths import package_dir, resolve_gguf
 from arena.providers.llama_server import loaded_models
-from arena.providers.local import gemma_prompt
+from arena.providers.local import _END, _chunk_text, _start_worker, gemma_prompt
 from arena.registry import ModelSpec, load_registry
 
 pytestmark = pytest.mark.local_model
@@ -171,3 +171,45 @@ def test_local_errors_are_provider_errors(local_models: dict[str, Provider]) -> 
     provider = local_models["smollm2-135m-instruct"]
     with pytest.raises(ProviderError):
         run(collect(provider, "hi", GenerationParams(max_tokens=8, extra={"n_probs": "bad"})))
+
+
+def _role_chunk() -> dict[str, Any]:
+    return {"choices": [{"delta": {"role": "assistant", "content": None}}]}
+
+
+def _text_chunk(text: str) -> dict[str, Any]:
+    return {"choices": [{"delta": {"content": text}}]}
+
+
+def test_first_text_reaches_the_loop_at_once_later_chunks_in_batches() -> None:
+    """A fast model must not wake the event loop per token, but the first words must not
+    wait for the next batch either (a chat stream opens with a text-less role chunk)."""
+
+    def handler(request: dict[str, Any], on_chunk: Any) -> None:
+        on_chunk(_role_chunk())
+        time.sleep(0.005)
+        emitted["first text"] = time.monotonic()
+        on_chunk(_text_chunk("Hello"))
+        time.sleep(0.3)  # a pause: the first text must not sit in a batch meanwhile
+        for i in range(100):
+            on_chunk(_text_chunk(f" {i}"))
+            time.sleep(0.0005)
+
+    emitted: dict[str, float] = {}
+
+    async def scenario() -> tuple[float, list[list[Any]]]:
+        chunks: asyncio.Queue[Any] = asyncio.Queue()
+        _start_worker(handler, {}, chunks, threading.Event(), "fake")
+        batches: list[list[Any]] = []
+        first_text_at = 0.0
+        while (batch := await chunks.get()) is not _END:
+            if not first_text_at and any(_chunk_text(c) for c in batch):
+                first_text_at = time.monotonic()
+            batches.append(batch)
+        return first_text_at, batches
+
+    first_text_at, batches = run(scenario())
+    assert first_text_at - emitted["first text"] < 0.15
+    texts = [_chunk_text(c) for batch in batches for c in batch]
+    assert texts == [None, "Hello", *(f" {i}" for i in range(100))]  # nothing lost or reordered
+    assert len(batches) < 40  # 100 chunks over ~60 ms: a handful of hand-overs, not 100

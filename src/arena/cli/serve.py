@@ -46,15 +46,15 @@ def serve(
     Example: arena serve --models models.yaml --db sqlite:///arena.db --port 8000
     """
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    port = _usable_port(host, port)
     settings = Settings.from_env(
         models_file=models, db_url=db or default_db_url(), host=host, port=port, workers=workers
     )
     load_registry(settings.models_file)  # a bad registry stops here, with its message
     engine = create_store_engine(settings.db_url)
+    port = _usable_port(host, port)
     migrate.upgrade(engine)  # once, before any worker starts
     engine.dispose()
-    settings = Settings.from_env(**{**_as_dict(settings), "migrate_on_start": False})
+    settings = Settings.from_env(**{**_as_dict(settings), "port": port, "migrate_on_start": False})
     os.environ.update(settings.to_env())
     typer.echo(f"Arena listening on http://{host}:{port}  (database: {_safe(settings.db_url)})")
     uvicorn.run(
