@@ -20,6 +20,10 @@ from arena.store import migrate
 ARENA = str(Path(sys.executable).parent / "arena")
 
 
+def _arena(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([ARENA, *args], capture_output=True, text=True, timeout=60)
+
+
 def test_builtin_registry_has_three_real_local_contestants() -> None:
     registry = load_registry()
     local = [m for m in registry.models if m.provider == "local"]
@@ -64,37 +68,23 @@ def test_bad_registry_files_are_explained(tmp_path: Path, content: str, message:
 def test_serve_with_a_bad_registry_exits_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "models.yaml"
     path.write_text("models: [")
-    result = subprocess.run(
-        [ARENA, "serve", "--models", str(path), "--db", f"sqlite:///{tmp_path / 'a.db'}"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _arena("serve", "--models", str(path), "--db", f"sqlite:///{tmp_path / 'a.db'}")
     assert result.returncode == 2
     assert "not valid YAML" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_missing_registry_file_and_bad_db_url(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [ARENA, "serve", "--models", str(tmp_path / "nope.yaml")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _arena("serve", "--models", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2 and "cannot read model registry" in result.stderr
-    result = subprocess.run(
-        [ARENA, "db", "upgrade", "--db", "mysql://nope"], capture_output=True, text=True, timeout=60
-    )
+    result = _arena("db", "upgrade", "--db", "mysql://nope")
     assert result.returncode == 2 and "unsupported database" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    result = subprocess.run(
-        [ARENA, "db", "upgrade", "--db", url], capture_output=True, text=True, timeout=60
-    )
+    result = _arena("db", "upgrade", "--db", url)
     assert result.returncode == 0, result.stderr
     assert f"database at revision {migrate.head_revision()}" in result.stdout
 
@@ -148,12 +138,7 @@ def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(
-            [ARENA, "serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'a.db'}"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = _arena("serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 'a.db'}")
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr and "listening" not in result.stdout
