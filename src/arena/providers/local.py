@@ -40,7 +40,7 @@ _END = object()
 # small machine. Handing chunks over at most every 20 ms (50 times a second, about
 # a screen refresh) raised SmolLM2's speed through Arena from 0.90-0.92 to
 # 0.93-0.98 of xllamacpp alone on 2 cores (bench/serve.py part d, 7 interleaved
-# runs per figure, 5 figures each way).
+# runs per figure, five or more figures each way).
 DELIVERY_INTERVAL = 0.02
 
 
