@@ -312,7 +312,7 @@ class BattleService:
         # the loop built both upstream requests, the writer thread waited for the
         # GIL, and the claim came back later than the first token.
         locked = await self.writer.write(
-            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until)
+            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until), durable=False
         )
         if not locked:
             return None
@@ -372,7 +372,9 @@ class BattleService:
             if not saved:
                 # The client left mid-turn: nothing of this turn is kept.
                 await asyncio.shield(
-                    self.writer.write(lambda conn: repo.release_turn(conn, battle_id))
+                    self.writer.write(
+                        lambda conn: repo.release_turn(conn, battle_id), durable=False
+                    )
                 )
 
     async def _stream_side(

@@ -7,10 +7,13 @@ instead of failing half way. PostgreSQL uses the same code through psycopg 3.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -67,3 +70,32 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def write_transaction(conn: Connection, durable: bool = True) -> Iterator[None]:
+    """A write transaction whose commit waits for the disk only if ``durable``.
+
+    Votes and turns must survive a crash. A turn's lease (the claim that no other
+    turn runs) need not: after a crash the turn is gone anyway. A durable commit
+    also flushes everything written before it, so skipping the flush for leases
+    never loses anything durable. SQLite sets the level per connection, outside
+    any transaction, so it is lowered for this one and restored after it: a
+    pooled connection always leaves here at FULL.
+    """
+    relax_sqlite = not durable and conn.dialect.name == "sqlite"
+    if relax_sqlite:
+        _driver(conn).execute("PRAGMA synchronous=NORMAL")
+    try:
+        with conn.begin():
+            if not durable and conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            yield
+    finally:
+        if relax_sqlite:
+            _driver(conn).execute("PRAGMA synchronous=FULL")
+
+
+def _driver(conn: Connection) -> Any:
+    """The driver's own connection: a PRAGMA sent here does not open a transaction."""
+    return conn.connection.driver_connection

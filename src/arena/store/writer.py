@@ -5,7 +5,8 @@ transaction. A single thread drains the queue, runs everything waiting in one
 transaction and commits once, then wakes each caller. A caller is answered only
 after its commit, so an acknowledged vote is durable, and many concurrent votes
 share one fsync. If a batch fails, its items are retried one by one so that one
-bad write (say a duplicate vote) cannot sink its neighbours.
+bad write (say a duplicate vote) cannot sink its neighbours. A batch of leases
+only (turn claims) commits without waiting for the disk.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from arena.store.engine import write_transaction
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -33,6 +36,7 @@ MAX_BATCH = 256
 class _Job:
     fn: WriteFn[Any]
     future: Future[Any]
+    durable: bool = True
 
 
 class Writer:
@@ -42,15 +46,19 @@ class Writer:
         self._thread = threading.Thread(target=self._run, name="arena-writer", daemon=True)
         self._thread.start()
 
-    async def write(self, fn: WriteFn[T]) -> T:
-        """Run ``fn`` in a transaction; return its result once committed."""
+    async def write(self, fn: WriteFn[T], *, durable: bool = True) -> T:
+        """Run ``fn`` in a transaction; return its result once committed.
+
+        ``durable=False`` is for leases that a crash may forget: its commit does
+        not wait for the disk, unless it shares a batch with a durable write.
+        """
         future: Future[T] = Future()
-        self._queue.put(_Job(fn, future))
+        self._queue.put(_Job(fn, future, durable))
         return await asyncio.wrap_future(future)
 
-    def write_sync(self, fn: WriteFn[T]) -> T:
+    def write_sync(self, fn: WriteFn[T], *, durable: bool = True) -> T:
         future: Future[T] = Future()
-        self._queue.put(_Job(fn, future))
+        self._queue.put(_Job(fn, future, durable))
         return future.result()
 
     def close(self) -> None:
@@ -80,7 +88,8 @@ class Writer:
     def _commit(self, batch: list[_Job]) -> None:
         if len(batch) > 1:
             try:
-                results = self._transaction([job.fn for job in batch])
+                durable = any(job.durable for job in batch)
+                results = self._transaction([job.fn for job in batch], durable)
             except Exception:
                 log.debug("batch of %d failed; retrying one by one", len(batch), exc_info=True)
             else:
@@ -89,17 +98,17 @@ class Writer:
                 return
         for job in batch:
             try:
-                (result,) = self._transaction([job.fn])
+                (result,) = self._transaction([job.fn], job.durable)
             except BaseException as exc:  # handed to the caller, who decides
                 job.future.set_exception(exc)
             else:
                 job.future.set_result(result)
 
-    def _transaction(self, fns: list[WriteFn[Any]]) -> list[Any]:
+    def _transaction(self, fns: list[WriteFn[Any]], durable: bool) -> list[Any]:
         with self._engine.connect() as conn:
             conn.info["write"] = True
             try:
-                with conn.begin():
+                with write_transaction(conn, durable):
                     return [fn(conn) for fn in fns]
             finally:
                 conn.info.pop("write", None)
