@@ -35,7 +35,7 @@ from tests.app_fixtures import free_port
 from arena.providers.base import ChatMessage
 from arena.providers.common import with_system_prompt
 from arena.providers.llama_server import default_threads
-from arena.providers.local import LocalProvider, llama_request
+from arena.providers.local import LocalProvider, chunk_text, llama_request
 from arena.registry import ModelSpec, load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,17 +107,12 @@ async def _stream_times(
             if "error" in event:
                 raise RuntimeError(f"{url} streamed an error: {event}")
             side = event.get("side", "a")
-            text = event.get("delta") or _upstream_text(event)
+            text = event.get("delta") or chunk_text(event)
             if text and side not in firsts:
                 firsts[side] = time.perf_counter() - started
     if not firsts:
         raise RuntimeError(f"{url} sent no delta")
     return firsts, time.perf_counter() - started
-
-
-def _upstream_text(chunk: dict) -> str | None:
-    choices = chunk.get("choices") or [{}]
-    return (choices[0].get("delta") or {}).get("content")
 
 
 async def _first_delta_direct(client: httpx.AsyncClient, upstream: str) -> float:
@@ -406,7 +401,7 @@ def _direct_pair(specs: list[ModelSpec], prompt: str) -> tuple[list[float], floa
         handler, request = llama_request(spec, messages, provider.defaults)
 
         def on_chunk(chunk: dict) -> bool:
-            if firsts[index] is None and _llama_text(chunk):
+            if firsts[index] is None and chunk_text(chunk):
                 firsts[index] = time.perf_counter() - started
             return False
 
@@ -420,11 +415,6 @@ def _direct_pair(specs: list[ModelSpec], prompt: str) -> tuple[list[float], floa
     if any(first is None for first in firsts):
         raise RuntimeError(f"a direct reply had no text: {firsts}")
     return [first for first in firsts if first is not None], time.perf_counter() - started
-
-
-def _llama_text(chunk: dict) -> str | None:
-    choices = chunk.get("choices") or [{}]
-    return choices[0].get("text") or (choices[0].get("delta") or {}).get("content")
 
 
 async def local_first_deltas(arena: str, turns: int) -> None:

@@ -1,4 +1,4 @@
-"""Reading Arena's SSE turn streams in tests."""
+"""Starting battles and reading Arena's SSE turn streams in tests."""
 
 from __future__ import annotations
 
@@ -31,3 +31,12 @@ def send_turn(
     response = client.post(f"/api/v1/battles/{battle_id}/turns", json={"prompt": prompt})
     events = parse_sse(response.text) if response.status_code == 200 else []
     return response, events
+
+
+def side_by_side(client: httpx.Client, model_a: str, model_b: str) -> str:
+    """A named battle between two models; its id."""
+    created = client.post(
+        "/api/v1/battles", json={"mode": "side_by_side", "models": [model_a, model_b]}
+    )
+    assert created.status_code == 201, created.text
+    return created.json()["battle_id"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, MessageRow, VoteRow
-from tests.sse import parse_sse, replies, send_turn
+from tests.sse import parse_sse, replies, send_turn, side_by_side
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a", "organization": "Org Alpha"},
@@ -137,9 +137,7 @@ def test_failed_side_gives_generic_error_and_blocks_the_vote(start_app) -> None:
     )
     with app.client() as client:
         for broken in ("broken-model", "dropping-model"):
-            battle_id = client.post(
-                "/api/v1/battles", json={"mode": "side_by_side", "models": ["good-model", broken]}
-            ).json()["battle_id"]
+            battle_id = side_by_side(client, "good-model", broken)
             response, events = send_turn(client, battle_id, "hi")
             assert response.status_code == 200
             errors = [e for e in events if "error" in e]
@@ -160,10 +158,7 @@ def test_hanging_model_times_out_into_an_error_event(start_app) -> None:
         ]
     )
     with app.client() as client:
-        battle_id = client.post(
-            "/api/v1/battles",
-            json={"mode": "side_by_side", "models": ["good-model", "stuck-model"]},
-        ).json()["battle_id"]
+        battle_id = side_by_side(client, "good-model", "stuck-model")
         _, events = send_turn(client, battle_id, "hi")
         assert [e["side"] for e in events if "error" in e] == ["b"]
 
@@ -269,10 +264,7 @@ def test_client_leaving_mid_turn_frees_the_battle(start_app, db_url) -> None:
         ]
     )
     with app.client() as client:
-        battle_id = client.post(
-            "/api/v1/battles",
-            json={"mode": "side_by_side", "models": ["quick-model", "slow-model"]},
-        ).json()["battle_id"]
+        battle_id = side_by_side(client, "quick-model", "slow-model")
         url = f"/api/v1/battles/{battle_id}/turns"
         with client.stream("POST", url, json={"prompt": "abandoned"}) as response:
             assert response.status_code == 200

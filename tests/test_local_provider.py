@@ -14,7 +14,7 @@ from arena.errors import ProviderError, ProviderUnavailable
 from arena.providers import ChatMessage, Delta, GenerationParams, Provider, build_provider
 from arena.providers.gguf_paths import package_dir, resolve_gguf
 from arena.providers.llama_server import loaded_models
-from arena.providers.local import _END, _chunk_text, _start_worker, gemma_prompt
+from arena.providers.local import _END, _start_worker, chunk_text, gemma_prompt
 from arena.registry import ModelSpec, load_registry
 
 pytestmark = pytest.mark.local_model
@@ -203,13 +203,13 @@ def test_first_text_reaches_the_loop_at_once_later_chunks_in_batches() -> None:
         batches: list[list[Any]] = []
         first_text_at = 0.0
         while (batch := await chunks.get()) is not _END:
-            if not first_text_at and any(_chunk_text(c) for c in batch):
+            if not first_text_at and any(chunk_text(c) for c in batch):
                 first_text_at = time.monotonic()
             batches.append(batch)
         return first_text_at, batches
 
     first_text_at, batches = run(scenario())
     assert first_text_at - emitted["first text"] < 0.15
-    texts = [_chunk_text(c) for batch in batches for c in batch]
+    texts = [chunk_text(c) for batch in batches for c in batch]
     assert texts == [None, "Hello", *(f" {i}" for i in range(100))]  # nothing lost or reordered
     assert len(batches) < 40  # 100 chunks over ~60 ms: a handful of hand-overs, not 100

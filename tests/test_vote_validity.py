@@ -9,7 +9,7 @@ from sqlalchemy import select
 from arena.data.vote_digest import add_votes, digest_hex
 from arena.store.engine import create_store_engine
 from arena.store.tables import VoteRow
-from tests.sse import send_turn
+from tests.sse import send_turn, side_by_side
 
 MODELS = [
     {"name": "claude-like", "model": "leaky", "organization": "Anthropic"},
@@ -18,9 +18,7 @@ MODELS = [
 
 
 def _battle(client) -> str:
-    battle_id = client.post(
-        "/api/v1/battles", json={"mode": "side_by_side", "models": ["claude-like", "quiet-model"]}
-    ).json()["battle_id"]
+    battle_id = side_by_side(client, "claude-like", "quiet-model")
     send_turn(client, battle_id, "who made you?")
     return battle_id
 

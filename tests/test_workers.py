@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import MessageRow, VoteRow
-from tests.sse import replies, send_turn
+from tests.sse import replies, send_turn, side_by_side
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a", "organization": "Org Alpha"},
@@ -22,10 +22,7 @@ PAIR = [
 def test_steps_alternate_between_workers(start_app, db_url) -> None:
     one, two = start_app(PAIR), start_app(PAIR)
     with one.client() as first, two.client() as second:
-        battle_id = first.post(
-            "/api/v1/battles",
-            json={"mode": "side_by_side", "models": ["alpha-model", "beta-model"]},
-        ).json()["battle_id"]
+        battle_id = side_by_side(first, "alpha-model", "beta-model")
         _, events = send_turn(first, battle_id, "hello")
         assert all("(turn 1)" in text for text in replies(events).values())
         _, events = send_turn(second, battle_id, "still there?")
@@ -66,10 +63,7 @@ def test_a_vote_on_a_battle_running_elsewhere_waits(start_app, db_url) -> None:
     ]
     one, two = start_app(slow_pair), start_app(slow_pair)
     with one.client() as first, two.client() as second:
-        battle_id = first.post(
-            "/api/v1/battles",
-            json={"mode": "side_by_side", "models": ["alpha-model", "slow-model"]},
-        ).json()["battle_id"]
+        battle_id = side_by_side(first, "alpha-model", "slow-model")
         send_turn(first, battle_id, "hello")
         with second.stream(
             "POST", f"/api/v1/battles/{battle_id}/turns", json={"prompt": "and now?"}

@@ -281,7 +281,7 @@ class BattleService:
         this worker just served starts from its snapshot; the claim re-checks it.
         """
         snapshot = self.recent.get(battle_id)
-        if snapshot is not None and _ready_for_turn(snapshot.battle):
+        if snapshot is not None and _turn_refusal(snapshot.battle) is None:
             events = await self._start_turn(snapshot, prompt)
             if events is not None:
                 return events
@@ -333,12 +333,9 @@ class BattleService:
             battle = repo.get_battle(conn, battle_id)
             if battle is None:
                 raise NotFound("no such battle")
-            if battle.winner is not None:
-                raise Conflict("this battle has been voted on; start a new battle")
-            if battle.status == "failed":
-                raise Conflict("a side of this battle failed; start a new battle")
-            if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
-                raise Conflict("another turn of this battle is running; wait for it to finish")
+            refusal = _turn_refusal(battle)
+            if refusal is not None:
+                raise Conflict(refusal)
             return battle, repo.list_messages(conn, battle_id)
 
     async def _run_turn(
@@ -555,12 +552,15 @@ class BattleService:
         }
 
 
-def _ready_for_turn(battle: repo.StoredBattle) -> bool:
-    return (
-        battle.winner is None
-        and battle.status == "open"
-        and (battle.turn_lock_until is None or battle.turn_lock_until <= utcnow())
-    )
+def _turn_refusal(battle: repo.StoredBattle) -> str | None:
+    """Why this battle cannot take a turn now, or None. The claim re-checks it in the store."""
+    if battle.winner is not None:
+        return "this battle has been voted on; start a new battle"
+    if battle.status == "failed":
+        return "a side of this battle failed; start a new battle"
+    if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
+        return "another turn of this battle is running; wait for it to finish"
+    return None
 
 
 def _vote_refusal(battle: repo.StoredBattle) -> str | None:

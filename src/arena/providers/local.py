@@ -28,7 +28,7 @@ from arena.providers.llama_server import shared_server
 from arena.providers.timeouts import describe
 from arena.registry import ModelSpec
 
-__all__ = ["LocalProvider", "gemma_prompt", "llama_request"]
+__all__ = ["LocalProvider", "chunk_text", "gemma_prompt", "llama_request"]
 
 # Without a limit a small model can ramble until its context is full.
 DEFAULT_MAX_TOKENS = 512
@@ -82,7 +82,7 @@ class LocalProvider(ProviderBase):
                         chunk["usage"].get("prompt_tokens", 0),
                         chunk["usage"].get("completion_tokens", 0),
                     )
-                if text := _chunk_text(chunk):
+                if text := chunk_text(chunk):
                     yield Delta(text=text)
                 for choice in (chunk.get("choices") or [])[:1]:
                     finish = choice.get("finish_reason") or finish
@@ -125,8 +125,9 @@ def llama_request(
     return handler, request
 
 
-def _chunk_text(chunk: dict[str, Any]) -> str | None:
-    """The text of a completion (``text``) or chat (``delta.content``) chunk."""
+def chunk_text(chunk: dict[str, Any]) -> str | None:
+    """The text of a completion (``text``) or chat (``delta.content``) chunk, in
+    llama.cpp's or any OpenAI-compatible stream."""
     for choice in (chunk.get("choices") or [])[:1]:
         return choice.get("text") or (choice.get("delta") or {}).get("content")
     return None
@@ -182,7 +183,7 @@ def _start_worker(
         waiting.append(chunk)
         if text_sent and time.monotonic() - handed_over_at < DELIVERY_INTERVAL:
             return False
-        text_sent = text_sent or bool(_chunk_text(chunk))
+        text_sent = text_sent or bool(chunk_text(chunk))
         return not hand_over()
 
     def work() -> None:
