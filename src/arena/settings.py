@@ -33,6 +33,8 @@ class Settings:
     """uniform, weighted (default: a boost for models with few votes) or active."""
     leaderboard_bootstrap_rounds: int = 100
     leaderboard_refresh_seconds: float = 2.0
+    category_min_votes: int = 10
+    """A model shows on a category or language board only with this many votes there."""
     static_dir: str | None = None
     migrate_on_start: bool = True
     rate_battles_per_minute: int = 60

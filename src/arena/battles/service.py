@@ -26,6 +26,7 @@ from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
 from arena.battles.validity import identity_terms, names_itself, vote_flags
+from arena.categories.background import tag_in_background
 from arena.data.style_counts import conv_metadata
 from arena.errors import Conflict, InvalidInput, NotFound, ProviderError
 from arena.providers.base import ChatMessage, GenerationParams
@@ -441,6 +442,8 @@ class BattleService:
             )
         )
         self.recent.put(snapshot.after_turn([{**r, "turn": turn} for r in rows], bool(failed)))
+        if turn == 1:  # categories, off the streaming path (arena.categories.background)
+            tag_in_background(self.writer, battle_id, [prompt], turn)
 
     # ------------------------------------------------------------ vote
 

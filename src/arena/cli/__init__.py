@@ -40,6 +40,8 @@ app.add_typer(models_app, name="models")
 app.add_typer(tokens_app, name="tokens")
 votes_app = typer.Typer(help="Votes: integrity checks and flag reviews.", no_args_is_help=True)
 app.add_typer(votes_app, name="votes")
+categories_app = typer.Typer(help="Prompt categories: tags, eval, retag.", no_args_is_help=True)
+app.add_typer(categories_app, name="categories")
 
 
 def _register() -> None:
@@ -58,6 +60,12 @@ def _register() -> None:
     votes_app.command("scan")(votes.scan)
     votes_app.command("flagged")(votes.flagged)
     votes_app.command("review")(votes.review)
+    from arena.cli import categories
+
+    categories_app.command("tag")(categories.tag)
+    categories_app.command("eval")(categories.eval_)
+    categories_app.command("retag")(categories.retag)
+    categories_app.command("train")(categories.train)
     from arena.cli.simulate import simulate
 
     app.command("simulate")(simulate)

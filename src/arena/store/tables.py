@@ -200,11 +200,37 @@ class EventRow(Base):
     __table_args__ = (Index("ix_events_kind_created", "kind", "created_at"),)
 
 
+class BattleTagRow(Base):
+    """A battle's categories, as one classifier version decided them (revision 0008).
+
+    One row per battle: ``arena categories retag`` overwrites it, and finds the
+    battles still to do by ``version``.
+    """
+
+    __tablename__ = "battle_tags"
+
+    battle_id: Mapped[str] = mapped_column(
+        ForeignKey("battles.id", ondelete="CASCADE"), primary_key=True
+    )
+    classifier: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tagged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_battle_tags_version", "version"),
+        Index("ix_battle_tags_tagged_at", "tagged_at"),
+    )
+
+
 __all__ = [
     "PUBLIC_VISIBILITY",
     "ApiTokenRow",
     "Base",
     "BattleRow",
+    "BattleTagRow",
     "EventRow",
     "FlaggedClientRow",
     "MessageRow",

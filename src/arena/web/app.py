@@ -26,7 +26,7 @@ from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import LeaderboardCache
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, public, stats
+from arena.web.routes import admin, battles, categories, public, stats
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.leaderboard_refresh_seconds,
             _describer(service, engine),
         )
+        board.category_min_votes = settings.category_min_votes
         service.stats_source = board.sampling_stats
         await board.get()  # the first fit also gives the sampling policy its statistics
         app.state.battles = service
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public.router)
     app.include_router(admin.router)
     app.include_router(stats.router)
+    app.include_router(categories.router)
     mount_ui(app, settings.static_path)
     return app
 

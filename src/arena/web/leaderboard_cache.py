@@ -26,13 +26,17 @@ from sqlalchemy import Engine
 
 from arena.battles.categories import CATEGORIES, battle_categories
 from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
+from arena.categories.names import LANGUAGE_PREFIX
 from arena.data.vote_digest import MODULUS, digest_hex, vote_hash
 from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
+from arena.store import battle_tags
 from arena.store import repository as repo
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
 BOARD_MAX_AGE = 15.0
+# A model shows on a category or language board only with this many votes there.
+CATEGORY_MIN_VOTES = 10
 UNDESCRIBED = {
     "organization": "unknown",
     "license": "unknown",
@@ -54,31 +58,73 @@ class _Columns:
     style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
     seen_categories: set[str] = field(default_factory=set)
+    # Vote id -> position, and each vote's categories before our classifier's tags,
+    # so a retag can move a counted vote between boards.
+    index: dict[str, int] = field(default_factory=dict)
+    base: list[frozenset[str]] = field(default_factory=list)
+    tagged: list[battle_tags.StoredTags | None] = field(default_factory=list)
     # (board key, model a, model b) -> sum of vote hashes: any board's fingerprint over
     # any set of shown models is a sum over pairs, without keeping a hash per vote.
     digests: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
-    def append(self, row: tuple[Any, ...]) -> None:
+    def append(self, row: tuple[Any, ...], ours: battle_tags.StoredTags | None = None) -> None:
         vote_id, a, b, winner, is_code, turns, tag, meta = row
         meta = meta or {}
+        self.index[str(vote_id)] = len(self.model_a)
         self.model_a.append(a)
         self.model_b.append(b)
         self.winner.append(winner)
         longest = int(meta.get("longest_prompt_chars", 0) or 0)
-        found = frozenset(battle_categories(is_code, turns or 0, longest, tag))
+        self.base.append(frozenset(battle_categories(is_code, turns or 0, longest, tag)))
+        self.tagged.append(ours)
+        found = self._found(len(self.base) - 1)
         self.categories.append(found)
         self.seen_categories |= found
         style_a, style_b = _style_counts(meta)
         self.style_a.append(style_a)
         self.style_b.append(style_b)
         self.has_style.append(bool(meta))
-        h = vote_hash(str(vote_id), a, b, winner)
-        for category in found | {"overall"}:
+        self._add_hash(len(self.model_a) - 1, str(vote_id), found | {"overall"}, +1)
+
+    def _found(self, i: int) -> frozenset[str]:
+        """A vote's boards: its stored structural and imported tags, plus ours.
+
+        With our tags, ``coding`` and ``long_query`` are the classifier's (exact rules
+        over the prompt); without them, the older prompt-shape rules decide.
+        """
+        ours = self.tagged[i]
+        if ours is None:
+            return self.base[i]
+        kept = self.base[i] - {"coding", "long_query"}
+        lang = {LANGUAGE_PREFIX + ours.language} if ours.language else set()
+        return frozenset(kept | set(ours.tags) | lang)
+
+    def retag(self, vote_id: str, ours: battle_tags.StoredTags) -> bool:
+        """New tags for a counted vote; True when its boards changed."""
+        i = self.index.get(vote_id)
+        if i is None or self.tagged[i] == ours:
+            return False
+        old = self.categories[i]
+        self.tagged[i] = ours
+        new = self._found(i)
+        if new == old:
+            return False
+        self.categories[i] = new
+        self.seen_categories |= new
+        self._add_hash(i, vote_id, old - new, -1)
+        self._add_hash(i, vote_id, new - old, +1)
+        return True
+
+    def _add_hash(self, i: int, vote_id: str, boards: frozenset[str], sign: int) -> None:
+        """Add (or remove) vote ``i``'s hash to the fingerprints of ``boards``."""
+        a, b = self.model_a[i], self.model_b[i]
+        h = vote_hash(vote_id, a, b, self.winner[i])
+        for category in boards:
             keys = [_board_key(category, False)]
-            if meta:  # only votes with style counts enter a style-controlled board
+            if self.has_style[i]:  # only votes with style counts enter a style-controlled board
                 keys.append(_board_key(category, True))
             for key in keys:
-                self.digests[(key, a, b)] = (self.digests.get((key, a, b), 0) + h) % MODULUS
+                self.digests[(key, a, b)] = (self.digests.get((key, a, b), 0) + sign * h) % MODULUS
 
     def digest(self, category: str, style_control: bool, shown: frozenset[str]) -> str:
         key = _board_key(category, style_control)
@@ -116,6 +162,7 @@ class LeaderboardCache:
         self._rounds = rounds
         self._refresh_seconds = refresh_seconds
         self._describe = describe
+        self.category_min_votes = CATEGORY_MIN_VOTES
         self._lock = asyncio.Lock()
         self._checked_at = 0.0
         self._stats: SamplingStats | None = None
@@ -129,8 +176,12 @@ class LeaderboardCache:
         self._last_vote_id = 0
         self._cutoff: tuple[int, datetime | None] = (0, None)
         self._boards: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
+        self._tags_since: datetime | None = None
 
-    async def get(self, category: str = "overall", style_control: bool = False) -> dict[str, Any]:
+    async def get(
+        self, category: str = "overall", style_control: bool = False, language: str | None = None
+    ) -> dict[str, Any]:
+        """One board; a category or language board also carries each row's overall rank."""
         async with self._lock:
             if time.monotonic() - self._checked_at > self._refresh_seconds:
                 await asyncio.to_thread(self._refresh)
@@ -138,17 +189,32 @@ class LeaderboardCache:
             if category not in self.categories():
                 known = ", ".join(sorted(self.categories()))
                 raise InvalidInput(f"unknown category {category!r}; available: {known}")
-            key = (category, style_control)
-            cached = self._boards.get(key)
-            if cached is None or time.monotonic() - cached[0] > BOARD_MAX_AGE:
-                board = await asyncio.to_thread(self._compute, category, style_control)
-                self._boards[key] = (time.monotonic(), board)
-                cached = self._boards[key]
-            return cached[1]
+            if language is not None and category != "overall":
+                raise InvalidInput("ask for a category or a language, not both")
+            key = category if language is None else LANGUAGE_PREFIX + language.lower()
+            board = await self._board(key, style_control)
+            if key == "overall":
+                return board
+            overall = await self._board("overall", style_control)
+            return _with_rank_change(board, overall)
+
+    async def _board(self, key: str, style_control: bool) -> dict[str, Any]:
+        cached = self._boards.get((key, style_control))
+        if cached is None or time.monotonic() - cached[0] > BOARD_MAX_AGE:
+            board = await asyncio.to_thread(self._compute, key, style_control)
+            self._boards[(key, style_control)] = (time.monotonic(), board)
+            cached = self._boards[(key, style_control)]
+        return cached[1]
 
     def categories(self) -> list[str]:
         seen = set(CATEGORIES) | self._columns.seen_categories
+        seen = {c for c in seen if not c.startswith(LANGUAGE_PREFIX)}
         return ["overall", *sorted(seen - {"overall"})]
+
+    def languages(self) -> list[str]:
+        """ISO 639-1 codes of the counted votes' prompts, as our classifier found them."""
+        n = len(LANGUAGE_PREFIX)
+        return sorted(c[n:] for c in self._columns.seen_categories if c.startswith(LANGUAGE_PREFIX))
 
     def sampling_stats(self) -> SamplingStats | None:
         """What adaptive sampling policies know of the board, as of the last refresh."""
@@ -168,10 +234,16 @@ class LeaderboardCache:
                 self._reset()
                 self._flags_version = flags
             votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
+            tags, self._tags_since = battle_tags.tags_for_board(
+                conn, self._last_vote_id, last_id, self._tags_since
+            )
             shown = repo.board_models(conn)
         if shown != self._shown:
             # A preview model released (or a model added): its earlier votes join the board.
             self._shown = shown
+            self._boards.clear()
+        retagged = [self._columns.retag(vote_id, t) for vote_id, t in tags.items()]
+        if any(retagged):  # a retag, or a tag written after its vote
             self._boards.clear()
         if not votes:
             self._last_vote_id = max(self._last_vote_id, last_id)
@@ -181,16 +253,21 @@ class LeaderboardCache:
         self._counts = fresh if self._counts is None else self._counts + fresh
         self._stats = sampling_stats_from_counts(self._counts)
         for vote in votes:
-            self._columns.append(vote)
+            self._columns.append(vote, tags.get(str(vote[0])))
         self._last_vote_id = last_id
         self._cutoff = (last_id, last_at)
         self._boards.clear()
 
     def _compute(self, category: str, style_control: bool) -> dict[str, Any]:
+        is_language = category.startswith(LANGUAGE_PREFIX)
+        language = category[len(LANGUAGE_PREFIX) :] if is_language else None
         board = self._fit(category, style_control)
         rows: list[dict[str, Any]] = []
+        min_votes = 0 if category == "overall" else self.category_min_votes
         if board is not None:
             for row in board.to_dicts():
+                if row["votes"] < min_votes:
+                    continue  # too few votes in this category to rank the model there
                 # The fit holds only shown models; a model this worker has not read yet
                 # (another worker just released it) keeps its row, without the details.
                 info = self._describe(row["model"]) or UNDESCRIBED
@@ -199,8 +276,11 @@ class LeaderboardCache:
         return {
             "total_votes": int(board.total_votes) if board is not None else 0,
             "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "category": category,
+            "category": "overall" if language else category,
             "categories": self.categories(),
+            "language": language,
+            "languages": self.languages(),
+            "min_votes": min_votes,
             "style_control": style_control,
             "style_control_available": True,
             "counted_votes": {
@@ -247,6 +327,21 @@ class LeaderboardCache:
         style_a = np.asarray(columns.style_a, dtype=float)[mask]
         style_b = np.asarray(columns.style_b, dtype=float)[mask]
         return build_style_leaderboard(a, b, w, style_a, style_b, interval="sandwich")
+
+
+def _with_rank_change(board: dict[str, Any], overall: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``board`` whose rows carry ``rank_overall`` and ``rank_change``.
+
+    ``rank_change`` is positive when a model ranks higher (a smaller number) here
+    than overall, as LMArena's arrows show it.
+    """
+    overall_rank = {row["model"]: row["rank"] for row in overall["models"]}
+    rows = []
+    for row in board["models"]:
+        before = overall_rank.get(row["model"])
+        change = None if before is None else before - row["rank"]
+        rows.append({**row, "rank_overall": before, "rank_change": change})
+    return {**board, "models": rows}
 
 
 def _rerank(rows: list[dict[str, Any]]) -> None:

@@ -85,6 +85,10 @@ class LeaderboardRow(BaseModel):
     """Set when the comparison graph is split: ranks hold only within one component."""
     raw_score: float | None = None
     """With style control: the plain Bradley–Terry score, shown beside the controlled one."""
+    rank_overall: int | None = None
+    """On a category or language board: the model's rank on the overall board."""
+    rank_change: int | None = None
+    """``rank_overall - rank``: positive when the model ranks higher here than overall."""
 
 
 class CountedVotes(BaseModel):
@@ -104,6 +108,11 @@ class LeaderboardOut(BaseModel):
     computed_at: str
     category: str = "overall"
     categories: list[str] = ["overall"]
+    language: str | None = None
+    """Set on a language board (ISO 639-1): only prompts our classifier found in it."""
+    languages: list[str] = []
+    min_votes: int = 0
+    """A model shows on this board only with at least this many votes in it."""
     style_control: bool = False
     style_control_available: bool = False
     method: Literal["bradley_terry"] = "bradley_terry"

@@ -30,6 +30,7 @@ async def leaderboard(
     board: LeaderboardDep,
     category: str = Query("overall", max_length=64),
     style_control: bool = Query(False),
+    language: str | None = Query(None, min_length=2, max_length=8, pattern="^[A-Za-z-]+$"),
 ) -> LeaderboardOut:
-    data = await board.get(category, style_control)
+    data = await board.get(category, style_control, language)
     return LeaderboardOut.model_validate(data)

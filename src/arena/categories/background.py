@@ -1,0 +1,51 @@
+"""Tag a battle once its first turn is stored, off the streaming path.
+
+The classifier runs on one dedicated thread (so a burst of battles never takes
+the default executor's threads from turn and vote work) and the row goes
+through the store's writer like any other write. A failure is logged, never
+raised: a battle without tags is re-tagged by ``arena categories retag``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from arena.store.writer import Writer
+
+log = logging.getLogger(__name__)
+
+_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arena-tagger")
+_PENDING: set[asyncio.Task[None]] = set()
+
+
+def tag_in_background(writer: Writer, battle_id: str, prompts: list[str], turns: int) -> None:
+    """Schedule tagging; returns at once (call from the event loop)."""
+    task = asyncio.get_running_loop().create_task(_tag(writer, battle_id, prompts, turns))
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+
+
+async def pending() -> None:
+    """Wait for the tags scheduled so far (shutdown, tests)."""
+    while _PENDING:
+        await asyncio.gather(*list(_PENDING), return_exceptions=True)
+
+
+async def _tag(writer: Writer, battle_id: str, prompts: list[str], turns: int) -> None:
+    from arena.categories import tagger
+    from arena.store.battle_tags import save_tags
+
+    try:
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(_EXECUTOR, tagger.tag_prompts, prompts, turns)
+        version = await loop.run_in_executor(_EXECUTOR, tagger.classifier_version)
+        await writer.write(
+            lambda conn: save_tags(
+                conn, battle_id, tagger.CLASSIFIER_NAME, version, result.as_json()
+            ),
+            durable=False,
+        )
+    except Exception:
+        log.exception("could not tag battle %s", battle_id)

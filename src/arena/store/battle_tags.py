@@ -1,0 +1,135 @@
+"""Reads and writes of ``battle_tags``: each battle's categories and who decided them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+
+from arena.store.repository import as_utc
+from arena.store.tables import BattleRow, BattleTagRow, MessageRow, VoteRow, utcnow
+
+# Tag writes from several workers can commit out of time order: re-read this much.
+TAG_OVERLAP = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTags:
+    tags: tuple[str, ...]
+    language: str | None
+
+
+def save_tags(
+    conn: Connection,
+    battle_id: str,
+    classifier: str,
+    version: str,
+    result: dict[str, Any],
+) -> None:
+    """Replace a battle's tags (``result`` as ``PromptTags.as_json()``)."""
+    conn.execute(delete(BattleTagRow).where(BattleTagRow.battle_id == battle_id))
+    conn.execute(
+        insert(BattleTagRow).values(
+            battle_id=battle_id,
+            classifier=classifier,
+            version=version,
+            language=result.get("language"),
+            tags=list(result.get("tags", [])),
+            criteria=list(result.get("criteria", [])),
+            tagged_at=utcnow(),
+        )
+    )
+
+
+def save_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Replace the tags of many battles at once (``arena categories retag``)."""
+    if not rows:
+        return
+    ids = [r["battle_id"] for r in rows]
+    conn.execute(delete(BattleTagRow).where(BattleTagRow.battle_id.in_(ids)))
+    now = utcnow()
+    conn.execute(insert(BattleTagRow), [{**r, "tagged_at": now} for r in rows])
+
+
+def _needs_tags(version: str) -> Any:
+    tagged = select(BattleTagRow.battle_id).where(BattleTagRow.version == version)
+    return and_(BattleRow.turns > 0, BattleRow.id.not_in(tagged))
+
+
+def count_untagged(conn: Connection, version: str) -> int:
+    """Battles with a turn whose tags are missing or from another classifier version."""
+    return int(conn.execute(select(func.count()).where(_needs_tags(version))).scalar_one())
+
+
+def untagged_batch(
+    conn: Connection, version: str, after_id: str, limit: int
+) -> list[tuple[str, int, list[str]]]:
+    """The next ``limit`` battles (by id, after ``after_id``) to tag: (id, turns, prompts)."""
+    battles = conn.execute(
+        select(BattleRow.id, BattleRow.turns)
+        .where(_needs_tags(version), BattleRow.id > after_id)
+        .order_by(BattleRow.id)
+        .limit(limit)
+    ).all()
+    if not battles:
+        return []
+    prompts: dict[str, list[str]] = {b.id: [] for b in battles}
+    rows = conn.execute(
+        select(MessageRow.battle_id, MessageRow.content)
+        .where(
+            MessageRow.battle_id.in_(list(prompts)),
+            MessageRow.side == "a",
+            MessageRow.role == "user",
+        )
+        .order_by(MessageRow.battle_id, MessageRow.turn)
+    )
+    for battle_id, content in rows:
+        prompts[battle_id].append(content)
+    return [(b.id, int(b.turns), prompts[b.id]) for b in battles]
+
+
+def get_tags(conn: Connection, battle_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(BattleTagRow).where(BattleTagRow.battle_id == battle_id)).first()
+    if row is None:
+        return None
+    tag = row[0]
+    return {
+        "classifier": tag.classifier,
+        "version": tag.version,
+        "language": tag.language,
+        "tags": list(tag.tags),
+        "criteria": list(tag.criteria),
+    }
+
+
+def tags_for_board(
+    conn: Connection, after_vote_id: int, last_vote_id: int, since: datetime | None
+) -> tuple[dict[str, StoredTags], datetime | None]:
+    """Tags of voted battles the board must (re)read, keyed like ``counted_votes`` rows.
+
+    Those of the votes in ``(after_vote_id, last_vote_id]`` (new to the board) and
+    those written since ``since`` (a retag, or a tag that came after its vote).
+    Also returns the newest ``tagged_at`` seen, the next call's ``since``.
+    """
+    vote_key = func.coalesce(BattleRow.external_id, BattleRow.id)
+    fresh = and_(VoteRow.id > after_vote_id, VoteRow.id <= last_vote_id)
+    where = fresh if since is None else or_(fresh, BattleTagRow.tagged_at >= since - TAG_OVERLAP)
+    rows = conn.execute(
+        select(vote_key, BattleTagRow.tags, BattleTagRow.language, BattleTagRow.tagged_at)
+        .select_from(BattleTagRow)
+        .join(BattleRow, BattleRow.id == BattleTagRow.battle_id)
+        .join(VoteRow, VoteRow.battle_id == BattleRow.id)
+        .where(VoteRow.id <= last_vote_id, where)
+    )
+    found: dict[str, StoredTags] = {}
+    # With nothing tagged yet, later tags of already counted votes start from now.
+    newest = since if since is not None else utcnow()
+    for key, tags, language, tagged_at in rows:
+        found[str(key)] = StoredTags(tuple(tags or ()), language)
+        at = as_utc(tagged_at)
+        if at is not None and (newest is None or at > newest):
+            newest = at
+    return found, newest

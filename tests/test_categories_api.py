@@ -1,0 +1,135 @@
+"""Categories over real HTTP: tags stored per battle, category and language boards,
+minimum votes, rank change, the overview grid, and ``arena categories retag``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, update
+
+from arena.categories.tagger import CLASSIFIER_NAME, classifier_version
+from arena.store.tables import BattleTagRow
+from tests.sse import send_turn
+
+ARENA = str(Path(sys.executable).parent / "arena")
+MODELS = [
+    {"name": "plain-a", "model": "echo-a", "organization": "Org A"},
+    {"name": "plain-b", "model": "echo-b", "organization": "Org B"},
+]
+# Exact rules decide these (LaTeX, code fences); the language is unambiguous.
+MATH = r"Simplify $\frac{x^2-1}{x-1}$ for x = {i}."
+CODE = "```python\nprint({i})\n```\nWhat does this print?"
+CHINESE = "请告诉我第{i}个关于长城的历史事实，谢谢。"
+
+
+def _battle(client, prompt: str, winner: str) -> str:
+    battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
+    send_turn(client, battle_id, prompt)
+    vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": winner})
+    assert vote.status_code == 200
+    return battle_id
+
+
+def _stored_tags(db_url: str) -> dict[str, BattleTagRow]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {r.battle_id: r for r in conn.execute(select(BattleTagRow)).all()}
+    finally:
+        engine.dispose()
+
+
+def _wait_for_tags(db_url: str, ids: list[str]) -> dict[str, BattleTagRow]:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        stored = _stored_tags(db_url)
+        if all(i in stored for i in ids):
+            return stored
+        time.sleep(0.1)
+    raise AssertionError("battles were not tagged in time")
+
+
+def test_tags_boards_min_votes_and_overview(start_app, db_url) -> None:
+    app = start_app(MODELS, leaderboard_refresh_seconds=0, category_min_votes=4)
+    with app.client() as client:
+        ids = [_battle(client, MATH.replace("{i}", str(i)), "model_a") for i in range(5)]
+        ids += [_battle(client, CODE.replace("{i}", str(i)), "model_b") for i in range(4)]
+        ids += [_battle(client, CHINESE.replace("{i}", str(i)), "tie") for i in range(3)]
+        stored = _wait_for_tags(db_url, ids)
+        for battle_id in ids:
+            row = stored[battle_id]
+            assert row.classifier == CLASSIFIER_NAME and row.version == classifier_version()
+        assert all("math" in stored[i].tags for i in ids[:5])
+        assert all("coding" in stored[i].tags for i in ids[5:9])
+        assert [stored[i].language for i in ids[9:]] == ["zh"] * 3
+
+        overall = client.get("/api/v1/leaderboard").json()
+        assert overall["total_votes"] == 12 and "zh" in overall["languages"]
+        assert {"math", "coding"} <= set(overall["categories"])
+        math = client.get("/api/v1/leaderboard?category=math").json()
+        assert math["total_votes"] == 5 and math["min_votes"] == 4
+        assert {r["model"] for r in math["models"]} == {"plain-a", "plain-b"}
+        for row in math["models"]:
+            assert row["rank_change"] == row["rank_overall"] - row["rank"]
+        # Three Chinese votes: below the minimum, no model is ranked there.
+        chinese = client.get("/api/v1/leaderboard?language=zh").json()
+        assert chinese["language"] == "zh" and chinese["total_votes"] == 3
+        assert chinese["models"] == []
+        both = client.get("/api/v1/leaderboard?category=math&language=zh")
+        assert both.status_code == 422 and "error" in both.json()
+        bad = client.get("/api/v1/leaderboard?language=z%3B")
+        assert bad.status_code == 422 and "error" in bad.json()
+
+        grid = client.get("/api/v1/leaderboard/overview").json()
+        assert grid["categories"][0] == "overall" and {"math", "coding"} <= set(grid["categories"])
+        assert {m["model"] for m in grid["models"]} == {"plain-a", "plain-b"}
+        for model in grid["models"]:
+            assert model["ranks"]["math"] in (1, 2) and model["ranks"]["overall"] in (1, 2)
+
+        meta = client.get("/api/v1/categories").json()
+        by_name = {t["name"]: t for t in meta["tags"]}
+        assert by_name["math"]["kind"] == "task" and isinstance(by_name["math"]["f1"], float)
+        assert by_name["math"]["experimental"] == (by_name["math"]["f1"] < 0.8)
+        assert meta["version"] == classifier_version() and "zh" in meta["languages"]
+
+
+def test_retag_moves_votes_between_boards_and_resumes(start_app, db_url) -> None:
+    app = start_app(MODELS, leaderboard_refresh_seconds=0, category_min_votes=1)
+    with app.client() as client:
+        ids = [_battle(client, MATH.replace("{i}", str(i)), "model_a") for i in range(3)]
+        _wait_for_tags(db_url, ids)
+        assert client.get("/api/v1/leaderboard?category=math").json()["total_votes"] == 3
+        # An older classifier had tagged these battles as poems: the board follows the store.
+        engine = create_engine(db_url)
+        with engine.begin() as conn:
+            conn.execute(
+                update(BattleTagRow).values(version="0+old", tags=["creative_writing"])
+            )
+        engine.dispose()
+        deadline = time.monotonic() + 10
+        while client.get("/api/v1/leaderboard?category=math").json()["total_votes"] != 0:
+            assert time.monotonic() < deadline, "the board did not follow the retag"
+            time.sleep(0.1)
+        poems = client.get("/api/v1/leaderboard?category=creative_writing").json()
+        assert poems["total_votes"] == 3
+
+        first = subprocess.run(
+            [ARENA, "categories", "retag", "--db", db_url, "--limit", "2"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert first.returncode == 0, first.stderr
+        assert "tagged 2 battles" in first.stdout and "1 left" in first.stdout
+        second = subprocess.run(
+            [ARENA, "categories", "retag", "--db", db_url],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert second.returncode == 0 and "tagged 1 battles" in second.stdout, second.stdout
+        stored = _stored_tags(db_url)
+        assert {stored[i].version for i in ids} == {classifier_version()}
+        deadline = time.monotonic() + 10
+        while client.get("/api/v1/leaderboard?category=math").json()["total_votes"] != 3:
+            assert time.monotonic() < deadline, "the board did not pick up the new tags"
+            time.sleep(0.1)
