@@ -3,6 +3,7 @@ minimum votes, rank change, the overview grid, and ``arena categories retag``.""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -52,7 +53,7 @@ def _wait_for_tags(db_url: str, ids: list[str]) -> dict[str, BattleTagRow]:
     raise AssertionError("battles were not tagged in time")
 
 
-def test_tags_boards_min_votes_and_overview(start_app, db_url) -> None:
+def test_tags_boards_min_votes_overview_and_release(start_app, db_url, tmp_path) -> None:
     app = start_app(MODELS, leaderboard_refresh_seconds=0, category_min_votes=4)
     with app.client() as client:
         ids = [_battle(client, MATH.replace("{i}", str(i)), "model_a") for i in range(5)]
@@ -94,6 +95,31 @@ def test_tags_boards_min_votes_and_overview(start_app, db_url) -> None:
         assert by_name["math"]["kind"] == "task" and isinstance(by_name["math"]["f1"], float)
         assert by_name["math"]["experimental"] == (by_name["math"]["f1"] < 0.8)
         assert meta["version"] == classifier_version() and "zh" in meta["languages"]
+
+    # The release: votes carry our tags in category_tag, leaderboard.json a board per tag.
+    out = tmp_path / "release"
+    done = subprocess.run(
+        [ARENA, "release", "--out", str(out), "--format", "jsonl", "--db", db_url,
+         "--bootstrap", "5"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in (out / "votes.jsonl").read_text().splitlines()]
+    by_id = {r["id"]: r for r in rows}
+    assert all("math" in by_id[i]["category_tag"] for i in ids[:5])
+    assert all(by_id[i]["language"] == "zh" for i in ids[9:])
+    published = json.loads((out / "leaderboard.json").read_text())
+    assert published["categories"]["math"]["total_votes"] == 5
+    assert published["categories"]["coding"]["total_votes"] == 4
+    # Fewer than the minimum (10) votes in a category: no model is ranked there.
+    assert published["categories"]["math"]["models"] == []
+    board = subprocess.run(
+        [ARENA, "leaderboard", "--votes", str(out / "votes.jsonl"), "--category", "math",
+         "--format", "json", "--bootstrap", "5"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert board.returncode == 0, board.stderr
+    assert json.loads(board.stdout)["total_votes"] == 5
 
 
 def test_retag_moves_votes_between_boards_and_resumes(start_app, db_url) -> None:

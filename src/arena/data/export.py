@@ -27,7 +27,7 @@ from arena.data.public_schema import VOTES_SCHEMA
 from arena.data.scrub import Scrubber
 from arena.data.style_counts import conv_metadata
 from arena.store.repository import not_from_flagged_client
-from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, ModelRow, VoteRow
+from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, BattleTagRow, ModelRow, VoteRow
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
 
@@ -39,7 +39,7 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "data_page_version": "1.0",
     "write_statistics": True,
-    "use_dictionary": ["model_a", "model_b", "winner", "language", "category_tag"],
+    "use_dictionary": ["model_a", "model_b", "winner", "language"],
 }
 
 
@@ -111,6 +111,8 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             BattleRow.created_at,
             BattleRow.category_tag,
             BattleRow.is_code,
+            BattleTagRow.tags.label("our_tags"),
+            BattleTagRow.language.label("our_language"),
         ]
     )
     stmt = (
@@ -119,6 +121,7 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
+        .outerjoin(BattleTagRow, BattleTagRow.battle_id == BattleRow.id)
         .where(and_(True, *where))
     )
     return stmt if count else stmt.order_by(BattleRow.created_at, export_id)
@@ -161,6 +164,14 @@ def _flags(value: Any) -> list[str]:
     return sorted(value) if value else []
 
 
+def _category_tag(battle: Any) -> list[str] | None:
+    """The file's own tag (imported data keeps it) plus our classifier's tags."""
+    tags = set(battle.our_tags or ())
+    if battle.category_tag:
+        tags.add(battle.category_tag)
+    return sorted(tags) or None
+
+
 def _session(row: Any, opts: ExportOptions) -> str | None:
     raw = row.session_id or row.client_hash
     if raw is None or not opts.release:
@@ -194,9 +205,9 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
         "conversation_b": conv["b"],
         "turn": battle.turns,
         "anony": battle.mode == "anonymous",
-        "language": battle.language,
+        "language": battle.language or battle.our_language,
         "timestamp": _aware(battle.created_at),
-        "category_tag": battle.category_tag,
+        "category_tag": _category_tag(battle),
         "is_code": bool(is_code),
         "is_flagged": bool(flags),
         "moderation_flags": flags,

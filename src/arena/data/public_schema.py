@@ -43,7 +43,7 @@ VOTES_SCHEMA = pa.schema(
         ("anony", pa.bool_()),
         ("language", pa.string()),
         ("timestamp", pa.timestamp("us", tz="UTC")),
-        ("category_tag", pa.string()),
+        ("category_tag", pa.list_(pa.string())),  # the file's own tag and ours (issue 11)
         ("is_code", pa.bool_()),
         ("is_flagged", pa.bool_()),
         ("moderation_flags", pa.list_(pa.string())),

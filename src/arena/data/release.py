@@ -24,6 +24,7 @@ from sqlalchemy import Engine, select
 
 from arena import __version__
 from arena.data.export import ExportOptions, Format, export_votes
+from arena.data.release_categories import category_boards
 from arena.ratings import Leaderboard
 from arena.store.tables import UserProfileRow
 
@@ -163,7 +164,11 @@ def build_release(
     computed_at = cutoff.isoformat(timespec="seconds")
     board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds)
     board_path = out_dir / "leaderboard.json"
-    _write_json(board_path, {**board.to_json_obj(computed_at), "counted_votes": counted})
+    published = {**board.to_json_obj(computed_at), "counted_votes": counted}
+    published["categories"] = category_boards(
+        exported.path, published["models"], computed_at, seed=seed, rounds=rounds
+    )
+    _write_json(board_path, published)
     files = {p.name: sha256_of(p) for p in (exported.path, board_path)}
     manifest = {
         "rows": exported.rows,
