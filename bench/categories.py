@@ -81,7 +81,8 @@ def main() -> None:
     print(
         f"retag: {report.tagged} battles in {seconds:.1f}s wall = {rate:.0f} prompts/s, "
         f"{cpu:.1f}s CPU = {rate_cpu:.0f} prompts/s per core; tagger alone (reference): "
-        f"{alone:.0f}/s wall, {alone_cpu:.0f}/s CPU; retag/tagger ratio {rate_cpu / alone_cpu:.2f}; "
+        f"{alone:.0f}/s wall, {alone_cpu:.0f}/s CPU; "
+        f"retag/tagger ratio {rate_cpu / alone_cpu:.2f}; "
         f"target 300 prompts/s: {'met' if max(rate, rate_cpu) >= 300 else 'NOT met'}"
     )
 
