@@ -131,9 +131,7 @@ def test_retag_moves_votes_between_boards_and_resumes(start_app, db_url) -> None
         # An older classifier had tagged these battles as poems: the board follows the store.
         engine = create_engine(db_url)
         with engine.begin() as conn:
-            conn.execute(
-                update(BattleTagRow).values(version="0+old", tags=["creative_writing"])
-            )
+            conn.execute(update(BattleTagRow).values(version="0+old", tags=["creative_writing"]))
         engine.dispose()
         deadline = time.monotonic() + 10
         while client.get("/api/v1/leaderboard?category=math").json()["total_votes"] != 0:
