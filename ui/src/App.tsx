@@ -2,22 +2,24 @@ import { useEffect, useState } from "react";
 import { BattlePage } from "./pages/BattlePage";
 import { DirectPage } from "./pages/DirectPage";
 import { LeaderboardPage } from "./pages/LeaderboardPage";
+import { OverviewPage } from "./pages/OverviewPage";
 import { SideBySidePage } from "./pages/SideBySidePage";
 
-type Route = "battle" | "side-by-side" | "direct" | "leaderboard";
+type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview";
 
 const NAV: { route: Route; href: string; label: string; short: string }[] = [
   { route: "battle", href: "#/", label: "Battle", short: "Battle" },
   { route: "side-by-side", href: "#/side-by-side", label: "Side-by-side", short: "Side-by-side" },
   { route: "direct", href: "#/direct", label: "Direct chat", short: "Direct" },
   { route: "leaderboard", href: "#/leaderboard", label: "Leaderboard", short: "Board" },
+  { route: "overview", href: "#/overview", label: "Overview", short: "Overview" },
 ];
 
 function parseHash(hash: string): { route: Route; params: URLSearchParams } {
   const h = hash.replace(/^#/, "");
   const [path, query = ""] = h.split("?", 2);
   const p = path.replace(/^\/+|\/+$/g, "");
-  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" ? p : "battle";
+  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" ? p : "battle";
   return { route, params: new URLSearchParams(query) };
 }
 
@@ -38,6 +40,7 @@ export function App() {
     "side-by-side": "Arena · Side-by-side",
     direct: "Arena · Direct chat",
     leaderboard: "Arena · Leaderboard",
+    overview: "Arena · Overview",
   };
   useEffect(() => {
     document.title = titles[route];
@@ -73,7 +76,8 @@ export function App() {
         {route === "battle" ? <BattlePage /> : null}
         {route === "side-by-side" ? <SideBySidePage params={params} /> : null}
         {route === "direct" ? <DirectPage params={params} /> : null}
-        {route === "leaderboard" ? <LeaderboardPage /> : null}
+        {route === "leaderboard" ? <LeaderboardPage key={params.get("category") ?? ""} initialCategory={params.get("category") ?? "overall"} /> : null}
+        {route === "overview" ? <OverviewPage /> : null}
       </main>
       <footer className="footer">
         Arena is open source. Answers come from AI models and may be wrong; don't share private information.

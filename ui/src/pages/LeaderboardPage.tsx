@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from "react";
+import { CategoryPicker, RankChange } from "../components/CategoryPicker";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ScoreChart } from "../components/ScoreChart";
-import { ApiError, getLeaderboard, type Leaderboard, type LeaderboardRow } from "../lib/api";
+import { ApiError, type Leaderboard, type LeaderboardRow } from "../lib/api";
+import { getBoard, type RankedRow } from "../lib/categoriesApi";
 
 type SortKey = "rank" | "model" | "score" | "ci" | "votes" | "organization" | "license";
 
@@ -14,12 +16,6 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title?: string 
   { key: "organization", label: "Organization" },
   { key: "license", label: "License" },
 ];
-
-function categoryName(c: string | { name?: string; id?: string; label?: string }): { value: string; label: string } {
-  if (typeof c === "string") return { value: c, label: c };
-  const value = c.id ?? c.name ?? c.label ?? "";
-  return { value, label: c.label ?? c.name ?? value };
-}
 
 function sortValue(r: LeaderboardRow, key: SortKey): number | string {
   switch (key) {
@@ -46,8 +42,8 @@ function formatTime(s: string | null | undefined) {
   return Number.isNaN(d.getTime()) ? s : d.toLocaleString();
 }
 
-export function LeaderboardPage() {
-  const [category, setCategory] = useState("overall");
+export function LeaderboardPage({ initialCategory = "overall" }: { initialCategory?: string }) {
+  const [category, setCategory] = useState(initialCategory);
   const [styleControl, setStyleControl] = useState(false);
   const [data, setData] = useState<Leaderboard | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,7 +54,7 @@ export function LeaderboardPage() {
   useEffect(() => {
     const ctrl = new AbortController();
     setLoading(true);
-    getLeaderboard(category, styleControl, ctrl.signal)
+    getBoard(category, styleControl, ctrl.signal)
       .then((d) => {
         setData({ ...d, models: Array.isArray(d.models) ? d.models : [] });
         setError(null);
@@ -93,8 +89,6 @@ export function LeaderboardPage() {
     return { lo, hi: hi > lo ? hi : lo + 1 };
   }, [rows]);
 
-  const categories = (data?.categories ?? []).map(categoryName).filter((c) => c.value);
-  const showCategories = categories.length > 0;
   // Offered only when the server says it can (a toggle that does nothing would mislead).
   const showStyle = data?.style_control_available === true || styleControl;
 
@@ -108,19 +102,7 @@ export function LeaderboardPage() {
         <p>Bradley–Terry scores from people's votes, with bootstrap 95% intervals. Rank (UB) is 1 + the number of models clearly better.</p>
       </div>
       <div className="controls lb-controls">
-        {showCategories ? (
-          <label className="model-select">
-            <span>Category</span>
-            <select value={category} onChange={(e) => setCategory(e.target.value)} data-testid="category-select">
-              {!categories.some((c) => c.value === category) ? <option value={category}>{category}</option> : null}
-              {categories.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <CategoryPicker value={category} onChange={setCategory} boardCategories={data?.categories} />
         {showStyle ? (
           <label className="toggle">
             <input type="checkbox" checked={styleControl} onChange={(e) => setStyleControl(e.target.checked)} data-testid="style-control-toggle" />
@@ -199,7 +181,10 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
       data-model={r.model}
       className={`${r.deprecated ? "deprecated" : ""}${r.provisional ? " provisional" : ""}`.trim() || undefined}
     >
-      <td className="num rank">{r.rank_ub ?? r.rank}</td>
+      <td className="num rank">
+        {r.rank_ub ?? r.rank}
+        <RankChange change={(r as RankedRow).rank_change} />
+      </td>
       <td className="model-cell">
         <span className="model-name">{r.model}</span>
         {r.provisional ? (
