@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 
 from arena.categories.names import OCCUPATIONAL_TAGS, STRUCTURAL_TAGS, TASK_TAGS
 from arena.web.deps import LeaderboardDep
+from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 
@@ -35,7 +36,7 @@ def _kind(tag: str) -> str:
     return "imported"
 
 
-@router.get("/categories")
+@router.get("/categories", responses=error_responses(422))
 async def categories(board: LeaderboardDep) -> dict[str, Any]:
     """Every category the board knows, with the classifier's held-out F1 where it has one."""
     from arena.categories.tagger import CLASSIFIER_NAME, classifier_version
@@ -67,7 +68,7 @@ async def categories(board: LeaderboardDep) -> dict[str, Any]:
     }
 
 
-@router.get("/leaderboard/overview")
+@router.get("/leaderboard/overview", responses=error_responses(422))
 async def overview(board: LeaderboardDep, style_control: bool = Query(False)) -> dict[str, Any]:
     """One row per model, one column per category with votes, each cell its rank there."""
     overall = await board.get("overall", style_control)
