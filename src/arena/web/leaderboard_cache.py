@@ -15,7 +15,9 @@ or deprecated) models, which is exactly what a release publishes, so its
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,11 +60,14 @@ class _Columns:
     style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
     seen_categories: set[str] = field(default_factory=set)
-    # Vote id -> position, and each vote's categories before our classifier's tags,
-    # so a retag can move a counted vote between boards.
-    index: dict[str, int] = field(default_factory=dict)
+    # Each vote's categories before our classifier's tags, the tags, and a 64-bit key
+    # of its id, so a retag can find a counted vote and move it between boards. Sets and
+    # tags are interned (a board has few distinct ones): the lists hold only pointers.
     base: list[frozenset[str]] = field(default_factory=list)
     tagged: list[battle_tags.StoredTags | None] = field(default_factory=list)
+    keys: array = field(default_factory=lambda: array("q"))
+    _order: np.ndarray | None = None
+    _interned: dict[Any, Any] = field(default_factory=dict)
     # (board key, model a, model b) -> sum of vote hashes: any board's fingerprint over
     # any set of shown models is a sum over pairs, without keeping a hash per vote.
     digests: dict[tuple[str, str, str], int] = field(default_factory=dict)
@@ -70,14 +75,17 @@ class _Columns:
     def append(self, row: tuple[Any, ...], ours: battle_tags.StoredTags | None = None) -> None:
         vote_id, a, b, winner, is_code, turns, tag, meta = row
         meta = meta or {}
-        self.index[str(vote_id)] = len(self.model_a)
+        self.keys.append(_vote_key(str(vote_id)))
+        self._order = None
         self.model_a.append(a)
         self.model_b.append(b)
         self.winner.append(winner)
         longest = int(meta.get("longest_prompt_chars", 0) or 0)
-        self.base.append(frozenset(battle_categories(is_code, turns or 0, longest, tag)))
-        self.tagged.append(ours)
-        found = self._found(len(self.base) - 1)
+        self.base.append(
+            self._intern(frozenset(battle_categories(is_code, turns or 0, longest, tag)))
+        )
+        self.tagged.append(self._intern(ours))
+        found = self._intern(self._found(len(self.base) - 1))
         self.categories.append(found)
         self.seen_categories |= found
         style_a, style_b = _style_counts(meta)
@@ -99,14 +107,30 @@ class _Columns:
         lang = {LANGUAGE_PREFIX + ours.language} if ours.language else set()
         return frozenset(kept | set(ours.tags) | lang)
 
+    def _intern(self, value: Any) -> Any:
+        return self._interned.setdefault(value, value)
+
+    def position(self, vote_id: str) -> int | None:
+        """Where a counted vote sits in the columns, or None."""
+        keys = np.frombuffer(self.keys, dtype=np.int64)
+        if not len(keys):
+            return None
+        if self._order is None:
+            self._order = np.argsort(keys, kind="stable")
+        key = _vote_key(vote_id)
+        at = int(np.searchsorted(keys, key, sorter=self._order))
+        if at < len(keys) and keys[self._order[at]] == key:
+            return int(self._order[at])
+        return None
+
     def retag(self, vote_id: str, ours: battle_tags.StoredTags) -> bool:
         """New tags for a counted vote; True when its boards changed."""
-        i = self.index.get(vote_id)
+        i = self.position(vote_id)
         if i is None or self.tagged[i] == ours:
             return False
         old = self.categories[i]
-        self.tagged[i] = ours
-        new = self._found(i)
+        self.tagged[i] = self._intern(ours)
+        new = self._intern(self._found(i))
         if new == old:
             return False
         self.categories[i] = new
@@ -132,6 +156,13 @@ class _Columns:
             h for (k, a, b), h in self.digests.items() if k == key and a in shown and b in shown
         )
         return digest_hex(total % MODULUS)
+
+
+def _vote_key(vote_id: str) -> int:
+    """A 64-bit key of a vote id (8 bytes a vote instead of a dict entry and a string)."""
+    return int.from_bytes(
+        hashlib.blake2b(vote_id.encode(), digest_size=8).digest(), "little", signed=True
+    )
 
 
 def _board_key(category: str, style_control: bool) -> str:
