@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from arena.store.repository import as_utc
 from arena.store.tables import BattleRow, BattleTagRow, MessageRow, VoteRow, utcnow
@@ -30,28 +31,33 @@ def save_tags(
     result: dict[str, Any],
 ) -> None:
     """Replace a battle's tags (``result`` as ``PromptTags.as_json()``)."""
-    conn.execute(delete(BattleTagRow).where(BattleTagRow.battle_id == battle_id))
-    conn.execute(
-        insert(BattleTagRow).values(
-            battle_id=battle_id,
-            classifier=classifier,
-            version=version,
-            language=result.get("language"),
-            tags=list(result.get("tags", [])),
-            criteria=list(result.get("criteria", [])),
-            tagged_at=utcnow(),
-        )
-    )
+    row = {
+        "battle_id": battle_id,
+        "classifier": classifier,
+        "version": version,
+        "language": result.get("language"),
+        "tags": list(result.get("tags", [])),
+        "criteria": list(result.get("criteria", [])),
+    }
+    save_many(conn, [row])
 
 
 def save_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Replace the tags of many battles at once (``arena categories retag``)."""
+    """Replace the tags of many battles at once.
+
+    An upsert, so the live tagger and a concurrent ``arena categories retag`` never
+    collide on a battle's row: the later write wins.
+    """
     if not rows:
         return
-    ids = [r["battle_id"] for r in rows]
-    conn.execute(delete(BattleTagRow).where(BattleTagRow.battle_id.in_(ids)))
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(BattleTagRow)
+    columns = ("classifier", "version", "language", "tags", "criteria", "tagged_at")
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["battle_id"], set_={c: stmt.excluded[c] for c in columns}
+    )
     now = utcnow()
-    conn.execute(insert(BattleTagRow), [{**r, "tagged_at": now} for r in rows])
+    conn.execute(stmt, [{**r, "tagged_at": now} for r in rows])
 
 
 def _needs_tags(version: str) -> Any:
