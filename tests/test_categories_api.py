@@ -24,6 +24,7 @@ MODELS = [
 MATH = r"Simplify $\frac{x^2-1}{x-1}$ for x = {i}."
 CODE = "```python\nprint({i})\n```\nWhat does this print?"
 CHINESE = "请告诉我第{i}个关于长城的历史事实，谢谢。"
+POEM = "写一首关于春天的短诗"
 
 
 def _battle(client, prompt: str, winner: str) -> str:
@@ -157,3 +158,54 @@ def test_retag_moves_votes_between_boards_and_resumes(start_app, db_url) -> None
         while client.get("/api/v1/leaderboard?category=math").json()["total_votes"] != 3:
             assert time.monotonic() < deadline, "the board did not pick up the new tags"
             time.sleep(0.1)
+
+
+def test_imported_data_keeps_its_own_tags_and_gets_ours_otherwise(db_url, tmp_path) -> None:
+    def conv(text: str) -> list[dict]:
+        return [{"role": "user", "content": text}, {"role": "assistant", "content": "ok"}]
+
+    criteria = dict.fromkeys(
+        ["specificity", "domain_knowledge", "complexity", "problem_solving", "creativity",
+         "technical_accuracy"], True,
+    ) | {"real_world": False}  # fmt: skip
+    rows = [
+        {  # the 140k release's nested struct
+            "id": "imp-struct", "model_a": "x", "model_b": "y", "winner": "model_a",
+            "conversation_a": conv("Tell me a story"), "conversation_b": conv("Tell me a story"),
+            "category_tag": {"criteria_v0.1": criteria, "math_v0.1": {"math": True},
+                             "if_v0.1": {"if": False, "score": 1}},
+        },
+        {  # our own export's list
+            "id": "imp-list", "model_a": "x", "model_b": "y", "winner": "tie",
+            "conversation_a": conv("hello"), "conversation_b": conv("hello"),
+            "category_tag": ["law", "finance"],
+        },
+        {  # no tags: ours, from arena categories retag
+            "id": "imp-none", "model_a": "x", "model_b": "y", "winner": "model_b",
+            "conversation_a": conv(POEM), "conversation_b": conv(POEM),
+        },
+    ]  # fmt: skip
+    votes = tmp_path / "votes.jsonl"
+    votes.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    done = subprocess.run(
+        [ARENA, "import", str(votes), "--db", db_url], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    retag = subprocess.run(
+        [ARENA, "categories", "retag", "--db", db_url], capture_output=True, text=True, timeout=120
+    )
+    assert retag.returncode == 0 and "tagged 1 battles" in retag.stdout, retag.stdout
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        from arena.store.tables import BattleRow
+
+        ext = dict(conn.execute(select(BattleRow.id, BattleRow.external_id)).all())
+    engine.dispose()
+    stored = {ext[k]: v for k, v in _stored_tags(db_url).items()}
+    struct = stored["imp-struct"]
+    assert struct.classifier == "imported" and struct.tags == ["hard_prompt", "math"]
+    assert len(struct.criteria) == 6
+    assert stored["imp-list"].tags == ["finance", "law"]
+    ours = stored["imp-none"]
+    assert ours.classifier == CLASSIFIER_NAME and ours.language == "zh"
+    assert "creative_writing" in ours.tags

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from arena.battles.service import Winner
+from arena.categories.imported import file_tags
 from arena.errors import InvalidInput
 
 __all__ = ["BadRow", "ImportRecord", "normalize", "normalize_columns"]
@@ -60,6 +61,8 @@ class ImportRecord:
     category_tag: str | None = None
     is_code: bool | None = None
     flags: list[str] = field(default_factory=list)
+    # Tags the file brings in our vocabulary (a 140k struct, our export's list): (tags, criteria).
+    file_tags: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def _text(raw: dict[str, Any], key: str, limit: int, required: bool = False) -> str | None:
@@ -290,6 +293,7 @@ def normalize(raw: dict[str, Any], source: str) -> ImportRecord:
         category_tag=_text(raw, "category_tag", MAX_TAG) if isinstance(category, str) else None,
         is_code=_bool(raw.get("is_code")),
         flags=_flags(raw),
+        file_tags=None if category is None or isinstance(category, str) else file_tags(category),
     )
 
 
@@ -379,6 +383,7 @@ def normalize_columns(
             append(None)
             continue
         try:
+            tagged = None if cat is None or isinstance(cat, str) else file_tags(cat)
             messages_a = _fast_conversation(conv_a, _meta_tokens(meta, "a"), "conversation_a")
             messages_b = _fast_conversation(conv_b, _meta_tokens(meta, "b"), "conversation_b")
             mode = "anonymous" if anony is True or _bool(anony) is not False else "side_by_side"
@@ -397,6 +402,7 @@ def normalize_columns(
                     _text_value(cat, "category_tag", MAX_TAG) if isinstance(cat, str) else None,
                     None if code is None else _bool(code),
                     [] if mod_flags is flagged is None else _flag_values(mod_flags, flagged),
+                    tagged,
                 )
             )  # fmt: skip
         except BadRow:

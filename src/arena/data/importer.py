@@ -354,9 +354,12 @@ def _write_batch(
                    models, report)  # fmt: skip
         raw = _RawInserts(conn)
         battles, messages, votes = [], [], []
+        tagged: list[tuple[str, tuple[tuple[str, ...], tuple[str, ...]]]] = []
         for r in fresh:
             created = r.created_at or now
             bid = battle_id_for(r.external_id, created)
+            if r.file_tags is not None:
+                tagged.append((bid, r.file_tags))
             at = raw.time(created)
             battles.append(
                 (
@@ -375,7 +378,33 @@ def _write_batch(
         raw.run("battles", battles)
         raw.run("messages", messages)
         raw.run("votes", votes)
+        _save_file_tags(conn, tagged)
     return len(fresh)
+
+
+def _save_file_tags(
+    conn: Connection, tagged: list[tuple[str, tuple[tuple[str, ...], tuple[str, ...]]]]
+) -> None:
+    """Imported data keeps its own tags (issue 11); ``arena categories retag`` leaves them."""
+    if not tagged:
+        return
+    from arena.categories import imported
+    from arena.store.battle_tags import save_many
+
+    save_many(
+        conn,
+        [
+            {
+                "battle_id": battle_id,
+                "classifier": imported.CLASSIFIER,
+                "version": imported.VERSION,
+                "language": None,
+                "tags": list(tags),
+                "criteria": list(criteria),
+            }
+            for battle_id, (tags, criteria) in tagged
+        ],
+    )
 
 
 def _pragma(conn: Connection, pragma: str) -> None:

@@ -13,6 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from arena.store.repository import as_utc
 from arena.store.tables import BattleRow, BattleTagRow, MessageRow, VoteRow, utcnow
 
+# The classifier name of tags a votes file brought (arena.categories.imported.CLASSIFIER).
+IMPORTED = "imported"
 # Tag writes from several workers can commit out of time order: re-read this much.
 TAG_OVERLAP = timedelta(seconds=60)
 
@@ -61,7 +63,10 @@ def save_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _needs_tags(version: str) -> Any:
-    tagged = select(BattleTagRow.battle_id).where(BattleTagRow.version == version)
+    """Battles with a turn and no tags from this version, nor tags their file brought."""
+    tagged = select(BattleTagRow.battle_id).where(
+        or_(BattleTagRow.version == version, BattleTagRow.classifier == IMPORTED)
+    )
     return and_(BattleRow.turns > 0, BattleRow.id.not_in(tagged))
 
 
