@@ -46,7 +46,7 @@ class ModelSpec(BaseModel):
     api_key_env: str | None = None
     # local
     path: str | None = None
-    chat_format: Literal["template", "gemma"] = "template"
+    chat_format: Literal["template", "gemma", "transcript"] = "template"
     n_ctx: int = Field(default=2048, ge=128)
     # sampling and limits
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)

@@ -172,8 +172,12 @@ def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
     title = f"{'Style-controlled ' if board.style_control else ''}leaderboard of {source}"
     ci = f"95% CI ({board.interval}{f', {board.rounds} rounds' if board.rounds else ''})"
     table = Table(title=title, caption=f"{board.total_votes} votes")
+    longest = max((len(r.model) + 2 for r in board.rows), default=5)
     for col in ("rank", "model", "score", ci, "votes"):
-        table.add_column(col, justify="left" if col == "model" else "right")
+        if col == "model":  # names are never cut; the interval header wraps instead
+            table.add_column(col, no_wrap=True, min_width=longest)
+        else:
+            table.add_column(col, justify="right")
     if board.style_control:
         table.add_column("raw score", justify="right")
     if board.n_components > 1:
@@ -208,7 +212,13 @@ def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
 
 
 def _plot(board, counts, out: Path) -> None:
-    """Scores with 95% intervals (left) and the observed win-rate heatmap (right)."""
+    """Scores with 95% intervals (top) and the observed win-rate heatmap (bottom).
+
+    Stacked rather than side by side, so a page-wide figure keeps both readable
+    without a gap between them; every heatmap cell carries its number, titles
+    stay inside the figure (constrained layout), and the heatmap is left out
+    when there are too many models for numbers to fit.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -219,28 +229,69 @@ def _plot(board, counts, out: Path) -> None:
 
     rows = board.rows
     k = len(rows)
-    fig, (ax1, ax2) = plt.subplots(
-        1, 2, figsize=(14, max(4.0, 0.3 * k + 1.5)), gridspec_kw={"width_ratios": [1, 1.3]}
-    )
+    names = [r.model for r in rows]
+    pos = {m: i for i, m in enumerate(counts.models)}
+    order = [pos[m] for m in names if m in pos]
+    heatmap = 1 < len(order) <= 30
+    score_height = max(2.5, 0.32 * k + 1.2)
+    map_height = 0.42 * len(order) + 2.8 if heatmap else 0.0
+    fig = plt.figure(figsize=(9, score_height + map_height), layout="constrained")
+    axes = fig.subplots(
+        2 if heatmap else 1,
+        1,
+        height_ratios=[score_height, map_height] if heatmap else None,
+        squeeze=False,
+    )[:, 0]
+    ax1 = axes[0]
     y = np.arange(k)[::-1]
     scores = np.array([r.score for r in rows])
     lo = np.array([r.ci_lower for r in rows])
     hi = np.array([r.ci_upper for r in rows])
     ax1.errorbar(scores, y, xerr=[scores - lo, hi - scores], fmt="o", capsize=3)
-    ax1.set_yticks(y, [r.model for r in rows], fontsize=8)
-    ax1.set_xlabel("score (95% interval)")
-    ax1.set_title(("Style-controlled s" if board.style_control else "S") + "cores")
+    for yi, score in zip(y, scores, strict=True):
+        ax1.annotate(
+            f"{score:.0f}",
+            (score, yi),
+            xytext=(0, 5),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+        )
+    ax1.set_yticks(y, names, fontsize=8)
+    ax1.set_ylim(-0.7, k - 0.3)
+    ax1.set_xlabel("score (dots) with 95% interval (bars)")
+    kind = "Style-controlled scores" if board.style_control else "Scores"
+    ax1.set_title(f"{kind}, {board.total_votes} votes", fontsize=11)
     ax1.grid(axis="x", alpha=0.3)
-    names = [r.model for r in rows]
-    pos = {m: i for i, m in enumerate(counts.models)}
-    order = [pos[m] for m in names if m in pos]
-    rate = win_rate_matrix(counts)[np.ix_(order, order)] if order else np.zeros((0, 0))
-    im = ax2.imshow(rate, cmap="RdBu", vmin=0, vmax=1)
+    if not heatmap:
+        fig.savefig(out, dpi=120)
+        plt.close(fig)
+        return
+    ax2 = axes[1]
+    rate = win_rate_matrix(counts)[np.ix_(order, order)]
+    im = ax2.imshow(np.ma.masked_invalid(rate), cmap="RdBu", vmin=0, vmax=1, aspect="auto")
+    im.cmap.set_bad("#eeeeee")
     labels = [counts.models[i] for i in order]
-    ax2.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    ax2.set_xticks(
+        range(len(labels)), labels, rotation=40, ha="right", fontsize=7, rotation_mode="anchor"
+    )
     ax2.set_yticks(range(len(labels)), labels, fontsize=7)
-    ax2.set_title("Win rate of row model against column model")
-    fig.colorbar(im, ax=ax2, fraction=0.046)
-    fig.tight_layout()
+    size = 7 if len(labels) <= 15 else 5
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            value = rate[i, j]
+            text = "" if i == j else ("–" if np.isnan(value) else f"{value:.2f}")
+            dark = not np.isnan(value) and abs(value - 0.5) > 0.3
+            ax2.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="white" if dark else "black",
+            )
+    ax2.set_title("Observed win rate of the row model against the column model", fontsize=11)
+    fig.colorbar(im, ax=ax2, shrink=0.8, label="share of votes won (ties count half)")
     fig.savefig(out, dpi=120)
     plt.close(fig)

