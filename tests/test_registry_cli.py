@@ -28,7 +28,7 @@ def test_builtin_registry_has_three_real_local_contestants() -> None:
     registry = load_registry()
     local = [m for m in registry.models if m.provider == "local"]
     assert len(local) >= 3
-    assert any(m.chat_format == "gemma" for m in local)
+    assert any(m.chat_format == "transcript" for m in local)  # Gemma: a base checkpoint
 
 
 @pytest.mark.parametrize(

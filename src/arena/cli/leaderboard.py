@@ -269,8 +269,8 @@ def _plot(board, counts, out: Path) -> None:
         return
     ax2 = axes[1]
     rate = win_rate_matrix(counts)[np.ix_(order, order)]
-    im = ax2.imshow(np.ma.masked_invalid(rate), cmap="RdBu", vmin=0, vmax=1, aspect="auto")
-    im.cmap.set_bad("#eeeeee")
+    cmap = plt.get_cmap("RdBu").with_extremes(bad="#eeeeee")  # grey: never met
+    im = ax2.imshow(np.ma.masked_invalid(rate), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     labels = [counts.models[i] for i in order]
     ax2.set_xticks(
         range(len(labels)), labels, rotation=40, ha="right", fontsize=7, rotation_mode="anchor"
