@@ -52,6 +52,8 @@ SLOW_DELAY = 0.2
 ECHO_CHUNKS = 20
 AUTH_KEY = "__credential__"
 FLAGGED_WORD = "forbidden-topic"
+FAIL_WORD = "fail-this-turn"
+"""Any chat-completions model answers 500 to a conversation whose last user message has this."""
 """The moderation endpoint flags any input containing this."""
 
 
@@ -270,7 +272,8 @@ def create_app(chunk_delay: float = 0.0, log: deque[dict[str, Any]] | None = Non
     async def chat_completions(request: Request) -> Response:
         body = await read(request)
         model = str(body.get("model", ""))
-        if model == "fail-500":
+        users = _user_texts(body.get("messages") or [])
+        if model == "fail-500" or (users and FAIL_WORD in users[-1]):
             return JSONResponse(FAIL_BODY, status_code=500)
         if model == "hang":
             return await _hang(request)

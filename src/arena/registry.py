@@ -48,6 +48,9 @@ class ModelSpec(BaseModel):
     path: str | None = None
     chat_format: Literal["template", "gemma", "transcript"] = "template"
     n_ctx: int = Field(default=2048, ge=128)
+    context_tokens: int | None = Field(default=None, ge=128)
+    """Tokens the model holds (prompt and reply). Local models hold ``n_ctx``; for a
+    remote model, set it to refuse a turn that would not fit before sending it."""
     # sampling and limits
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     top_p: float | None = Field(default=None, gt=0.0, le=1.0)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from arena.battles.categories import looks_like_code
+from arena.battles.context import ensure_fits, finish_fields
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
@@ -42,6 +43,11 @@ MODEL_STATUS_TTL = 2.0
 REGISTRY_PARAMS = GenerationParams()
 
 SIDE_FAILED = "This model could not answer. Please start a new battle."
+# A later turn that fails is not kept, so the turns before it can still be voted on.
+LATER_TURN_FAILED = (
+    "This model could not answer this message, so this turn was not kept. "
+    "You can still vote on the earlier answers, or start a new battle."
+)
 TURN_NOT_SAVED = "This turn could not be saved. Please try again or start a new battle."
 
 
@@ -79,12 +85,14 @@ class TurnEvent:
     delta: str | None = None
     done: bool = False
     error: str | None = None
+    finish: dict[str, Any] | None = None
+    """On ``done``: ``finish_reason`` (``stop`` or ``length``) and, when cut, ``max_tokens``."""
 
     def as_json(self) -> dict[str, Any]:
         if self.error is not None:
             return {"side": self.side, "error": self.error}
         if self.done:
-            return {"side": self.side, "done": True}
+            return {"side": self.side, "done": True, **(self.finish or {})}
         return {"side": self.side, "delta": self.delta}
 
 
@@ -306,6 +314,8 @@ class BattleService:
             if contestant is None:
                 raise Conflict("this battle's models are no longer available; start a new battle")
             contestants[side] = contestant
+        conversations = {side: _conversation(history, side, prompt) for side in contestants}
+        await ensure_fits(contestants, conversations)  # before the claim: nothing runs
         longest = max(c.spec.timeout_total for c in contestants.values())
         lock_until = utcnow() + timedelta(seconds=longest + 30)
         # Claim first, then start the models. Overlapping the two was slower: while
@@ -320,9 +330,7 @@ class BattleService:
         results = {side: _SideResult() for side in contestants}
         tasks = [
             asyncio.create_task(
-                self._stream_side(
-                    side, c, _conversation(history, side, prompt), results[side], queue
-                )
+                self._stream_side(side, c, conversations[side], results[side], queue)
             )
             for side, c in contestants.items()
         ]
@@ -363,6 +371,8 @@ class BattleService:
                         except Exception:
                             log.exception("could not store a turn of battle %s", battle_id)
                             event = TurnEvent(event.side, error=TURN_NOT_SAVED)
+                if event.error == SIDE_FAILED and snapshot.battle.turns > 0:
+                    event = TurnEvent(event.side, error=LATER_TURN_FAILED)
                 yield event
         finally:
             _cancel(tasks)
@@ -399,7 +409,9 @@ class BattleService:
                     result.completion_tokens = delta.usage.completion_tokens
                 if delta.finish_reason is not None:
                     result.finish_reason = delta.finish_reason
-            final = TurnEvent(side, done=True)
+            limit = getattr(contestant.provider, "max_tokens", None)
+            cut = finish_fields(result.finish_reason, result.completion_tokens, limit)
+            final = TurnEvent(side, done=True, finish=cut)
         except ProviderError as exc:
             log.warning("model %s failed in a battle: %s", spec.name, exc)
         except Exception:
@@ -413,6 +425,14 @@ class BattleService:
         self, snapshot: BattleSnapshot, prompt: str, results: dict[str, _SideResult]
     ) -> None:
         battle_id, turn = snapshot.battle.id, snapshot.battle.turns + 1
+        if turn > 1 and any(r.failed for r in results.values()):
+            # Keep the completed turns votable: this turn is dropped, not the battle.
+            log.warning("turn %d of battle %s failed; not kept", turn, battle_id)
+            self.recent.drop(battle_id)
+            await asyncio.shield(
+                self.writer.write(lambda conn: repo.release_turn(conn, battle_id), durable=False)
+            )
+            return
         history = list(snapshot.history)
         now = utcnow()
         rows: list[dict[str, Any]] = []

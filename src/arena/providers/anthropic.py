@@ -23,6 +23,7 @@ DEFAULT_MAX_TOKENS = 1024
 
 class AnthropicProvider(ProviderBase):
     kind = "anthropic"
+    default_max_tokens = DEFAULT_MAX_TOKENS
 
     def __init__(self, spec: ModelSpec) -> None:
         import anthropic  # imported on first use: the SDK costs seconds at start-up
