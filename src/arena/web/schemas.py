@@ -60,6 +60,8 @@ class ModelOut(BaseModel):
     organization: str
     license: str
     deprecated: bool = False
+    default: bool = False
+    """The model a page offers first (Direct chat): the registry's first public entry."""
 
 
 class ModelsOut(BaseModel):

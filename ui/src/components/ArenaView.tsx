@@ -74,6 +74,7 @@ export function ArenaView({ mode, pair, controls, disabled }: Props) {
         onVote={vote}
         onNewRound={newRound}
         waitingFor={(["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)}
+        failedSides={(["a", "b"] as Side[]).filter((s) => sides[s].status === "error").length}
       />
       <Composer
         inputRef={promptRef}

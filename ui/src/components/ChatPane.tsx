@@ -72,6 +72,11 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
                   <Markdown text={m.content} />
                 </Suspense>
               ) : streaming && i === state.messages.length - 1 ? <span className="cursor" /> : null}
+              {m.cutAt !== undefined ? (
+                <p className="cut-note" data-testid={`cut-note-${side}`}>
+                  {m.cutAt ? `Cut at ${m.cutAt} tokens` : "Cut at the token limit"}
+                </p>
+              ) : null}
             </div>
           ),
         )}

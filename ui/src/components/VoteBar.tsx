@@ -23,10 +23,12 @@ interface Props {
   onNewRound: () => void;
   /** Sides still streaming, to say who we are waiting for. */
   waitingFor?: string[];
+  /** How many sides failed in the last turn. */
+  failedSides?: number;
 }
 
 /** Always takes the same height so the page does not jump when voting opens. */
-export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [] }: Props) {
+export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [], failedSides = 0 }: Props) {
   const canVote = phase === "ready";
   let status: string;
   switch (phase) {
@@ -38,7 +40,10 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
       status = waitingFor.length === 1 ? `Waiting for ${waitingFor[0]}…` : "Both models are answering…";
       break;
     case "ready":
-      status = "Which answer is better? Vote, or ask a follow-up.";
+      status =
+        failedSides > 0
+          ? "The last turn failed and was not kept. Vote on the earlier answers, or start a new round."
+          : "Which answer is better? Vote, or ask a follow-up.";
       break;
     case "voting":
       status = "Recording your vote…";
@@ -47,7 +52,10 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
       status = `Thanks! You voted: ${winner ? LABEL[winner] : ""}.`;
       break;
     case "failed":
-      status = "One side failed to answer, so this battle can't be voted on.";
+      status =
+        failedSides > 1
+          ? "Both sides failed to answer, so this battle can't be voted on."
+          : "One side failed to answer, so this battle can't be voted on.";
       break;
   }
   return (

@@ -20,6 +20,8 @@ export interface PublicModel {
   organization?: string | null;
   license?: string | null;
   deprecated?: boolean;
+  /** The model to offer first (the registry's first public entry). */
+  default?: boolean;
 }
 
 export interface RevealedModel {

@@ -12,6 +12,8 @@ export type SideStatus = "idle" | "streaming" | "done" | "error";
 export interface Message {
   role: "user" | "assistant";
   content: string;
+  /** The reply ended at the token limit: the number of tokens it was cut at (0: unknown). */
+  cutAt?: number;
 }
 
 export interface SideState {
@@ -61,7 +63,8 @@ function isSide(s: string): s is Side {
 function derivePhase(sides: Record<Side, SideState>, active: Side[]): Phase {
   const st = active.map((s) => sides[s].status);
   if (st.some((s) => s === "streaming")) return "streaming";
-  if (st.some((s) => s === "error")) return "failed";
+  // A failed later turn is not kept by the server: the earlier turns can still be voted on.
+  if (st.some((s) => s === "error")) return active.every((s) => sides[s].messages.length > 2) ? "ready" : "failed";
   return "ready";
 }
 
@@ -112,7 +115,11 @@ function reducer(state: BattleState, action: Action): BattleState {
         next = { ...cur, status: "error", error: ev.error || "This model failed to answer." };
       } else {
         if (cur.status !== "streaming") return state;
-        next = { ...cur, status: "done" };
+        const msgs = cur.messages.slice();
+        const last = msgs[msgs.length - 1];
+        if (ev.finish_reason === "length" && last && last.role === "assistant")
+          msgs[msgs.length - 1] = { ...last, cutAt: ev.max_tokens ?? 0 };
+        next = { ...cur, messages: msgs, status: "done" };
       }
       const sides = { ...state.sides, [ev.side]: next };
       return { ...state, sides, phase: state.phase === "sending" ? "streaming" : state.phase };

@@ -9,7 +9,14 @@ export function useModels() {
     const ctrl = new AbortController();
     listModels(ctrl.signal)
       // Deprecated models take no new battles, so they are not offered.
-      .then((r) => setModels(Array.isArray(r.models) ? r.models.filter((m) => !m.deprecated) : []))
+      // The server's default model goes first: pages offer models[0] until the user picks.
+      .then((r) =>
+        setModels(
+          Array.isArray(r.models)
+            ? r.models.filter((m) => !m.deprecated).sort((x, y) => Number(!!y.default) - Number(!!x.default))
+            : [],
+        ),
+      )
       .catch((e) => {
         if (ctrl.signal.aborted) return;
         setError(e instanceof ApiError ? e.message : "Could not load the models.");

@@ -22,6 +22,11 @@ async def list_models(battles: BattlesDep) -> ModelsOut:
         )
         for contestant, stored in battles.public_roster()
     ]
+    # Registry order says which model to offer first (the built-in roster puts its
+    # steadiest model there); the list itself stays sorted by name.
+    ready = [m for m in models if not m.deprecated]
+    if ready:
+        ready[0].default = True
     return ModelsOut(models=sorted(models, key=lambda m: m.name))
 
 
