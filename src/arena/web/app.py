@@ -24,6 +24,7 @@ from arena.store import repository as repo
 from arena.store.engine import create_store_engine
 from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
+from arena.web.json_body import JsonByDefault
 from arena.web.leaderboard_cache import LeaderboardCache
 from arena.web.ratelimit import build_limiter
 from arena.web.routes import admin, battles, public, stats
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.moderator = moderator
     install_error_handlers(app)
+    app.add_middleware(JsonByDefault)
     app.include_router(battles.router)
     app.include_router(public.router)
     app.include_router(admin.router)
