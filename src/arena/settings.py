@@ -49,6 +49,9 @@ class Settings:
     moderation_api_key_env: str | None = None
     """Name of the environment variable holding the moderation API key."""
     moderation_model: str = "omni-moderation-latest"
+    worker_healthcheck_seconds: int = 30
+    """How long uvicorn waits for a worker to answer its health check before killing it
+    (uvicorn's own default, 5 s, killed workers still loading on a busy machine)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
