@@ -50,6 +50,24 @@ def test_top_level_help_lists_every_command_without_importing_them() -> None:
         assert f"  {name} " in out
 
 
+@pytest.mark.parametrize("columns", [40, 60, 80, 132])
+def test_the_fast_top_level_help_is_what_click_prints(columns: int) -> None:
+    """``arena --help`` skips typer; it must still match the typer app's own help."""
+    typer_help = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv = ['arena', '--help']\n"
+            "from arena.cli.typer_app import app\napp()",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": str(columns)},
+    ).stdout
+    assert _arena("--help", columns=columns).stdout == typer_help
+
+
 @pytest.mark.parametrize("group", sorted(COMMANDS))
 def test_the_command_table_says_what_each_command_says(group: str) -> None:
     for name, (target, short_help) in COMMANDS[group].items():
