@@ -8,7 +8,8 @@ import asyncio
 
 import pytest
 
-from arena.battles.context import finish_fields
+from arena.battles.context import ConversationTooLong, ensure_fits, finish_fields
+from arena.battles.roster import Contestant
 from arena.providers import ChatMessage, build_provider
 from arena.registry import ModelSpec, load_registry
 from tests.fake_upstream import FAIL_WORD
@@ -55,6 +56,30 @@ def test_anthropic_cut_is_spelled_like_every_other_provider(start_app) -> None:
         _, events = send_turn(client, battle_id, "hello")
         finishes = sorted(e.get("finish_reason", "") for e in events if e.get("done"))
         assert finishes == ["length", "stop"]  # never "max_tokens" or "end_turn"
+
+
+class _Counting:
+    def __init__(self, used: int | Exception, limit: int = 1000) -> None:
+        self.used, self.context_tokens = used, limit
+
+    async def count_tokens(self, messages: object) -> int:
+        if isinstance(self.used, Exception):
+            raise self.used
+        return self.used
+
+
+def _sides(*providers: object) -> dict[str, Contestant]:
+    spec = ModelSpec(name="x", provider="openai", base_url="http://127.0.0.1:9/v1")
+    return {side: Contestant(spec, p) for side, p in zip("ab", providers, strict=False)}  # type: ignore[arg-type]
+
+
+def test_the_fit_check_refuses_only_when_a_side_has_no_room_to_reply() -> None:
+    talk = {"a": [ChatMessage("user", "hi")], "b": [ChatMessage("user", "hi")]}
+    asyncio.run(ensure_fits(_sides(_Counting(900), _Counting(10)), talk))
+    with pytest.raises(ConversationTooLong):
+        asyncio.run(ensure_fits(_sides(_Counting(10), _Counting(990)), talk))
+    # A side that cannot even count (weights that will not load) is left to fail in the turn.
+    asyncio.run(ensure_fits(_sides(_Counting(RuntimeError("no weights")), _Counting(10)), talk))
 
 
 def test_finish_fields_use_the_tokens_actually_given() -> None:

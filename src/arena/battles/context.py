@@ -13,11 +13,14 @@ provider's own spelling, e.g. Anthropic's ``end_turn``, would name it).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 
 from arena.battles.roster import Contestant
 from arena.errors import ArenaError
 from arena.providers.base import ChatMessage
+
+log = logging.getLogger(__name__)
 
 # A turn must leave at least this many tokens for the reply, or it is refused.
 MIN_REPLY_TOKENS = 64
@@ -43,7 +46,11 @@ async def ensure_fits(
         counter = getattr(provider, "count_tokens", None)
         if limit is None or counter is None:
             return False
-        used = await counter(conversations[side])
+        try:
+            used = await counter(conversations[side])
+        except Exception as exc:  # e.g. weights that will not load: the turn reports it
+            log.warning("could not count a conversation's tokens: %s", exc)
+            return False
         return used is not None and used + MIN_REPLY_TOKENS > limit
 
     results = await asyncio.gather(*(too_long(side) for side in contestants))
