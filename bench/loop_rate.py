@@ -43,7 +43,7 @@ BEFORE: dict[str, dict[str, Any]] = {
     "gemma-3-270m": {"temperature": 0.8, "max_tokens": 256, "chat_format": "gemma"},
 }
 # Settings the roster later gained; the reference run must not use them.
-NEW_FIELDS = ("extra_params", "system_prompt", "chat_format", "top_p", "n_ctx", "default")
+NEW_FIELDS = ("extra_params", "chat_format", "top_p", "context_tokens")
 
 
 def loops(text: str, span: int = SPAN, times: int = TIMES) -> bool:
