@@ -2,9 +2,10 @@
 import { useCallback, useRef, type ReactNode } from "react";
 import type { PublicModel } from "../lib/api";
 import { useBattle, type Side } from "../lib/useBattle";
-import { ChatPane } from "./ChatPane";
+import { ChatPane, type Verdict } from "./ChatPane";
 import { Composer } from "./Composer";
 import { ErrorBanner } from "./ErrorBanner";
+import { LiveRegion, spokenName } from "./LiveRegion";
 import { VoteBar } from "./VoteBar";
 
 interface Props {
@@ -34,19 +35,24 @@ export function ArenaView({ mode, pair, controls, disabled }: Props) {
     if (pair) return side === "a" ? pair[0] : pair[1];
     return null;
   };
-  const highlight = (side: Side) => {
+  const highlight = (side: Side): Verdict | null => {
     if (!winner) return null;
-    if (winner === "tie") return "tie" as const;
-    if (winner === "both_bad") return "loser" as const;
-    return (winner === "model_a") === (side === "a") ? ("winner" as const) : ("loser" as const);
+    if (winner === "tie") return "tie";
+    if (winner === "both_bad") return "bad";
+    return (winner === "model_a") === (side === "a") ? "winner" : "loser";
   };
+  // The reveal is news: screen readers hear the names the page now shows.
+  const announcement =
+    reveal && mode === "anonymous"
+      ? `Assistant A was ${spokenName(reveal.model_a)}. Assistant B was ${spokenName(reveal.model_b)}.`
+      : "";
 
   let composerHint = "Enter to send · Shift+Enter for a new line";
   if (phase === "voted") composerHint = "Voted. Start a new round to ask again.";
   else if (phase === "failed") composerHint = "Start a new round to try again.";
 
   return (
-    <div className="arena">
+    <div className={`arena${phase === "idle" ? " arena-idle" : ""}`} data-phase={phase}>
       {controls}
       <ErrorBanner message={state.error} onClose={clearError} />
       <div className="panes">
@@ -67,6 +73,7 @@ export function ArenaView({ mode, pair, controls, disabled }: Props) {
           />
         ))}
       </div>
+      <LiveRegion message={announcement} testId="reveal-announcement" />
       <VoteBar
         phase={phase}
         hasTurns={hasTurns}

@@ -13,11 +13,21 @@ interface Props {
   model?: { name: string; organization?: string | null } | null;
   revealed?: boolean;
   state: SideState;
-  highlight?: "winner" | "loser" | "tie" | null;
+  /** After a vote: this side was picked, not picked, tied, or both sides were bad. */
+  highlight?: Verdict | null;
   placeholder?: string;
   onNewBattle?: () => void;
   newBattleLabel?: string;
 }
+
+export type Verdict = "winner" | "loser" | "tie" | "bad";
+
+const VERDICT_LABEL: Record<Verdict, string | null> = {
+  winner: "✓ Your pick",
+  loser: null,
+  tie: "Tie",
+  bad: "Both bad",
+};
 
 export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -39,6 +49,8 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
   }, [state.messages.length]);
 
   const streaming = state.status === "streaming";
+  const verdict = highlight ? VERDICT_LABEL[highlight] : null;
+  const fullName = model ? `${model.name}${model.organization ? ` · ${model.organization}` : ""}` : undefined;
   return (
     <section
       className={`pane${highlight ? ` pane-${highlight}` : ""}`}
@@ -47,17 +59,48 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
       aria-label={title}
       aria-busy={streaming}
     >
-      <header className="pane-head">
-        <span className="pane-title">{title}</span>
-        {model ? (
-          <span className={`pane-model${revealed ? " revealed" : ""}`} data-testid={`reveal-${side}`}>
+      {revealed && model ? (
+        // The reveal: the name large, on its own line, wrapping rather than cut (the title
+        // holds the full name too), and the side the person voted for marked in words.
+        <header className="pane-head pane-head-revealed">
+          <div className="pane-head-line">
+            <span className="pane-title">{title} was</span>
+            {verdict ? (
+              <span className={`verdict verdict-${highlight}`} data-testid={`verdict-${side}`}>
+                {verdict}
+              </span>
+            ) : null}
+          </div>
+          <div className="reveal-name" data-testid={`reveal-${side}`} title={fullName}>
             <strong>{model.name}</strong>
-            {model.organization ? <span className="org"> · {model.organization}</span> : null}
-          </span>
-        ) : null}
-        {streaming ? <span className="typing" aria-label="streaming"><i /><i /><i /></span> : null}
-        {state.status === "done" && !model ? <span className="pane-done" aria-hidden="true">✓</span> : null}
-      </header>
+            {model.organization ? <span className="org">{model.organization}</span> : null}
+          </div>
+        </header>
+      ) : (
+        <header className="pane-head">
+          <span className="pane-title">{title}</span>
+          {model ? (
+            <span className="pane-model" data-testid={`reveal-${side}`} title={fullName}>
+              <strong>{model.name}</strong>
+              {model.organization ? <span className="org"> · {model.organization}</span> : null}
+            </span>
+          ) : null}
+          {verdict ? (
+            <span className={`verdict verdict-${highlight}`} data-testid={`verdict-${side}`}>
+              {verdict}
+            </span>
+          ) : null}
+          {streaming ? (
+            <span className="typing">
+              <i aria-hidden="true" />
+              <i aria-hidden="true" />
+              <i aria-hidden="true" />
+              <span className="sr-only">Answering…</span>
+            </span>
+          ) : null}
+          {state.status === "done" && !model ? <span className="pane-done" aria-hidden="true">✓</span> : null}
+        </header>
+      )}
       <div className="pane-body" ref={scrollRef} onScroll={onScroll} data-testid={`pane-body-${side}`}>
         {state.messages.length === 0 ? <p className="pane-empty">{placeholder}</p> : null}
         {state.messages.map((m, i) =>

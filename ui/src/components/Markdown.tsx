@@ -2,10 +2,12 @@
  * Renders model output as Markdown. Model output is untrusted: there is no
  * rehype-raw, so raw HTML stays text (react-markdown turns raw nodes into
  * text), URLs go through react-markdown's safe transform (no javascript:),
- * and links open in a new tab without an opener or referrer.
+ * and links open in a new tab without an opener or referrer. Single newlines
+ * are kept as line breaks: models write poems and addresses line by line.
  */
 import { memo, type ComponentPropsWithoutRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
+import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 import rehypeHighlight from "rehype-highlight";
 
@@ -30,7 +32,8 @@ const components: Components = {
 };
 
 const rehypePlugins = [[rehypeHighlight, { detect: false }]] as NonNullable<Parameters<typeof ReactMarkdown>[0]["rehypePlugins"]>;
-const remarkPlugins = [remarkGfm];
+// remark-breaks: a single newline is a line break, as in chat UIs (a poem keeps its lines).
+const remarkPlugins = [remarkGfm, remarkBreaks];
 
 function MarkdownImpl({ text }: { text: string }) {
   return (

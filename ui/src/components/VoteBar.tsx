@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import type { Winner } from "../lib/api";
 import type { Phase } from "../lib/useBattle";
 
@@ -28,6 +29,15 @@ interface Props {
 /** Always takes the same height so the page does not jump when voting opens. */
 export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [] }: Props) {
   const canVote = phase === "ready";
+  const barRef = useRef<HTMLDivElement>(null);
+  const newRoundRef = useRef<HTMLButtonElement>(null);
+  // The vote button a person pressed disables itself, which would drop focus to the page;
+  // hand it to "New round", the next step, so Enter starts the next battle at once.
+  useEffect(() => {
+    if (phase !== "voted") return;
+    const active = document.activeElement;
+    if (!active || active === document.body || barRef.current?.contains(active)) newRoundRef.current?.focus();
+  }, [phase]);
   let status: string;
   switch (phase) {
     case "idle":
@@ -51,7 +61,7 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
       break;
   }
   return (
-    <div className="vote-bar" data-testid="vote-bar" data-phase={phase}>
+    <div className="vote-bar" data-testid="vote-bar" data-phase={phase} ref={barRef}>
       <p className="vote-status" data-testid="vote-status" aria-live="polite">
         {status}
       </p>
@@ -72,6 +82,7 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
           type="button"
           className={`btn new-round${phase === "voted" || phase === "failed" ? " btn-primary" : ""}`}
           data-testid="new-round"
+          ref={newRoundRef}
           disabled={!hasTurns || phase === "voting"}
           onClick={onNewRound}
         >

@@ -199,7 +199,7 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
       data-model={r.model}
       className={`${r.deprecated ? "deprecated" : ""}${r.provisional ? " provisional" : ""}`.trim() || undefined}
     >
-      <td className="num rank">{r.rank_ub ?? r.rank}</td>
+      <td className="num rank" data-label="Rank">{r.rank_ub ?? r.rank}</td>
       <td className="model-cell">
         <span className="model-name">{r.model}</span>
         {r.provisional ? (
@@ -213,8 +213,9 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
           </span>
         ) : null}
       </td>
-      <td className="num score">{r.score.toFixed(0)}</td>
-      <td className="num" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
+      {/* data-label: on a phone each row is a card and the cells carry their own labels. */}
+      <td className="num score" data-label="Score">{r.score.toFixed(0)}</td>
+      <td className="num ci-cell" data-label="95% CI" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
         <div className="ci">
           <span className="ci-text">
             +{plus.toFixed(0)}/−{minus.toFixed(0)}
@@ -225,9 +226,9 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
           </span>
         </div>
       </td>
-      <td className="num">{(r.votes ?? 0).toLocaleString()}</td>
-      <td>{r.organization || "—"}</td>
-      <td>{r.license || "—"}</td>
+      <td className="num votes" data-label="Votes">{(r.votes ?? 0).toLocaleString()}</td>
+      <td className="org" data-label="Organization">{r.organization || "—"}</td>
+      <td className="license" data-label="License">{r.license || "—"}</td>
     </tr>
   );
 }
