@@ -5,7 +5,7 @@ import { useBattle, type Side } from "../lib/useBattle";
 import { ChatPane, type Verdict } from "./ChatPane";
 import { Composer } from "./Composer";
 import { ErrorBanner } from "./ErrorBanner";
-import { LiveRegion, spokenName } from "./LiveRegion";
+import { spokenName } from "./LiveRegion";
 import { VoteBar } from "./VoteBar";
 
 interface Props {
@@ -41,11 +41,9 @@ export function ArenaView({ mode, pair, controls, disabled }: Props) {
     if (winner === "both_bad") return "bad";
     return (winner === "model_a") === (side === "a") ? "winner" : "loser";
   };
-  // The reveal is news: screen readers hear the names the page now shows.
-  const announcement =
-    reveal && mode === "anonymous"
-      ? `Assistant A was ${spokenName(reveal.model_a)}. Assistant B was ${spokenName(reveal.model_b)}.`
-      : "";
+  // The reveal is news: the vote bar (a live region) says who was who.
+  const revealed =
+    reveal && mode === "anonymous" ? { a: spokenName(reveal.model_a), b: spokenName(reveal.model_b) } : null;
 
   let composerHint = "Enter to send · Shift+Enter for a new line";
   if (phase === "voted") composerHint = "Voted. Start a new round to ask again.";
@@ -73,7 +71,6 @@ export function ArenaView({ mode, pair, controls, disabled }: Props) {
           />
         ))}
       </div>
-      <LiveRegion message={announcement} testId="reveal-announcement" />
       <VoteBar
         phase={phase}
         hasTurns={hasTurns}
@@ -81,6 +78,7 @@ export function ArenaView({ mode, pair, controls, disabled }: Props) {
         onVote={vote}
         onNewRound={newRound}
         waitingFor={(["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)}
+        revealed={revealed}
       />
       <Composer
         inputRef={promptRef}

@@ -101,7 +101,16 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
           {state.status === "done" && !model ? <span className="pane-done" aria-hidden="true">✓</span> : null}
         </header>
       )}
-      <div className="pane-body" ref={scrollRef} onScroll={onScroll} data-testid={`pane-body-${side}`}>
+      {/* Focusable, so a keyboard user can scroll a long answer with the arrow keys. */}
+      <div
+        className="pane-body"
+        ref={scrollRef}
+        onScroll={onScroll}
+        data-testid={`pane-body-${side}`}
+        tabIndex={0}
+        role="group"
+        aria-label={`${title}: conversation`}
+      >
         {state.messages.length === 0 ? <p className="pane-empty">{placeholder}</p> : null}
         {state.messages.map((m, i) =>
           m.role === "user" ? (

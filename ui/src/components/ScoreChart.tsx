@@ -43,7 +43,10 @@ export function ScoreChart({ rows }: { rows: LeaderboardRow[] }) {
   const pad = Math.max(5, (hi - lo) * 0.06);
   const stacked = width < STACK_BELOW;
   const rowH = stacked ? STACKED_ROW : ROW;
-  const labelW = stacked ? 0 : Math.min(240, Math.max(120, Math.floor(width * 0.3)));
+  // Room for the longest name, up to 40% of the width (longer names are shortened, with the
+  // full name in the row's tooltip).
+  const longest = Math.max(...sorted.map((r) => r.model.length));
+  const labelW = stacked ? 0 : Math.min(Math.floor(width * 0.4), Math.max(120, Math.ceil(longest * CHAR_W) + 26));
   // The outermost tick labels are centred on the plot's ends: leave them room.
   const left = stacked ? 22 : labelW;
   const right = 22;

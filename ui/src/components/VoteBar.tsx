@@ -24,10 +24,12 @@ interface Props {
   onNewRound: () => void;
   /** Sides still streaming, to say who we are waiting for. */
   waitingFor?: string[];
+  /** After an anonymous vote, who was who: shown (and announced) with the thanks. */
+  revealed?: { a: string; b: string } | null;
 }
 
 /** Always takes the same height so the page does not jump when voting opens. */
-export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [] }: Props) {
+export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [], revealed }: Props) {
   const canVote = phase === "ready";
   const barRef = useRef<HTMLDivElement>(null);
   const newRoundRef = useRef<HTMLButtonElement>(null);
@@ -62,8 +64,15 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
   }
   return (
     <div className="vote-bar" data-testid="vote-bar" data-phase={phase} ref={barRef}>
-      <p className="vote-status" data-testid="vote-status" aria-live="polite">
+      {/* A live region: the names are news, and on a phone one pane is above the fold. */}
+      <p className="vote-status" data-testid="vote-status" aria-live="polite" aria-atomic="true">
         {status}
+        {phase === "voted" && revealed ? (
+          <span className="vote-reveal" data-testid="vote-reveal">
+            {" "}
+            A was <strong>{revealed.a}</strong>; B was <strong>{revealed.b}</strong>.
+          </span>
+        ) : null}
       </p>
       <div className="vote-buttons" role="group" aria-label="Vote">
         {BUTTONS.map((b) => (
