@@ -16,7 +16,6 @@ from .support import (
     BOARD,
     DESKTOP,
     EMPTY_BOARD,
-    PHONE,
     SIZES,
     ZOOM_200,
     box,
@@ -288,4 +287,3 @@ def test_revealed_names_readable_at_200_percent_zoom(new_page: NewPage) -> None:
     assert strong and strong["x"] + strong["width"] <= pane["x"] + pane["width"]
     page.wait_for_timeout(400)
     review_shot(page, "zoom200-reveal")
-
