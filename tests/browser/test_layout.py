@@ -141,8 +141,7 @@ def test_prompt_box_is_on_screen_at_first_load(new_page: NewPage, size: str, rou
     expect(page.get_by_test_id("pane-a")).to_be_visible()
     if route != "battle":
         expect(page.get_by_test_id("reveal-a")).to_be_visible()  # the roster has loaded
-    on_screen(page, "prompt-input")
-    on_screen(page, "send-button")
+    on_screen(page, "composer")  # the prompt box, Send and the hint under them
     no_sideways_scroll(page)
     review_shot(page, f"{size}-{route}-first-load")
 

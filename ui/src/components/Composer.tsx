@@ -61,6 +61,7 @@ export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }
   return (
     <form
       className="composer"
+      data-testid="composer"
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
