@@ -102,6 +102,10 @@ class BattleRow(Base):
     is_code: Mapped[bool | None] = mapped_column(Boolean)
     # Revision 0004: style counts of both sides' replies so far (the public conv_metadata).
     conv_metadata: Mapped[dict[str, Any] | None] = mapped_column()
+    # Revision 0007: what an imported file published beyond our columns (category_tag struct,
+    # judge, judge_hash, dedup_tag, is_refusal, openai_moderation, toxic_chat_tag, and which
+    # conv_metadata fields were computed because the file had none), kept to export again.
+    published: Mapped[dict[str, Any] | None] = mapped_column()
 
     __table_args__ = (Index("ix_battles_created_at", "created_at"),)
 
@@ -121,6 +125,9 @@ class MessageRow(Base):
     duration_ms: Mapped[float | None] = mapped_column(Float)
     finish_reason: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Revision 0007: the typed content parts when they are not one text part equal to
+    # ``content`` (images, several parts); ``[]`` for a reply published as null (Kaggle).
+    parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("battle_id", "side", "turn", "role", name="uq_messages_turn"),
