@@ -66,7 +66,10 @@ _CRITERIA = pa.struct([(name, pa.bool_()) for name in _CRITERIA_NAMES])
 CATEGORY_TAG = pa.struct(
     [
         ("criteria_v0.1", _CRITERIA),
-        ("creative_writing_v0.1", pa.struct([("creative_writing", pa.bool_()), ("score", pa.string())])),  # noqa: E501
+        (
+            "creative_writing_v0.1",
+            pa.struct([("creative_writing", pa.bool_()), ("score", pa.string())]),
+        ),
         ("if_v0.1", pa.struct([("if", pa.bool_()), ("score", pa.int64())])),
         ("math_v0.1", pa.struct([("math", pa.bool_())])),
         # Arena's own tags (e.g. a category a battle was tagged with here); not in LMArena's files.

@@ -95,7 +95,8 @@ def vote_set_block(
     return {
         "filters": {
             "category": filters.category or "overall",
-            "anonymous_only": filters.anonymous_only,
+            "anonymous_only": filters.anonymous_only or not filters.include_named,
+            "dedup_sampled_only": not filters.include_deduped,
             "exclude_flagged": filters.exclude_flagged,
             "since": filters.since,
             "until": filters.until,

@@ -52,15 +52,26 @@ class VoteFilters:
         ``hard_prompt`` means at least 6 of the ``criteria`` tags), ``is_code``
         for ``code``, or the ``language`` column (case-insensitive).
     anonymous_only : bool
-        Keep votes with ``anony`` true.
+        Require an ``anony`` column (an error without one) and keep votes with it true.
+    include_named : bool
+        Also count votes whose ``anony`` is false. By default, as on the web board
+        and LMArena's published boards, only anonymous votes count (a file without
+        an ``anony`` column, such as the 140k release, holds anonymous votes only).
+    include_deduped : bool
+        Also count the rows a release marks ``dedup_tag.sampled = false`` (prompts
+        LMArena down-sampled as over-represented). By default they are left out,
+        as LMArena's boards do; files without ``dedup_tag`` are unaffected.
     exclude_flagged : bool
         Drop votes whose ``flagged``/``is_flagged`` is true (no-op without such a column).
     since, until : float or None
-        Unix-time window on ``timestamp``/``tstamp`` (inclusive, exclusive).
+        Unix-time window on ``timestamp``/``tstamp`` (inclusive, exclusive). String
+        times honour their zone offset (``Z``, ``-07:00``); times without one are UTC.
     """
 
     category: str | None = None
     anonymous_only: bool = False
+    include_named: bool = False
+    include_deduped: bool = False
     exclude_flagged: bool = False
     since: float | None = None
     until: float | None = None
@@ -93,6 +104,8 @@ class VotesTable:
     style_b: np.ndarray | None = None
     rows_read: int = 0
     vote_set_sha256: str | None = None
+    # rows left out by each default rule (``named``, ``deduped``), for "what was counted"
+    left_out: dict[str, int] | None = None
 
     def pair_counts(self) -> PairCounts:
         return PairCounts.from_indices(self.models, self.ia, self.ib, self.outcome)
@@ -146,8 +159,9 @@ def iter_batches(
             if suffix in (".parquet", ".pq"):
                 import pyarrow.parquet as pq
 
-                pf = pq.ParquetFile(f, read_dictionary=["model_a", "model_b", "winner"])
-                names = set(pf.schema_arrow.names)
+                names = set(pq.read_schema(f).names)
+                dictionary = [c for c in ("model_a", "model_b", "winner") if c in names]
+                pf = pq.ParquetFile(f, read_dictionary=dictionary)
                 cols = [c for c in wanted if c in names]
                 yield from pf.iter_batches(batch_size=batch_size, columns=cols)
             elif suffix == ".csv":
@@ -186,7 +200,12 @@ def _wanted_columns() -> list[str]:
         "is_code",
         "language",
         "conv_metadata",
+        "dedup_tag",
     ]
+
+
+# Columns of a conversations file (lmsys-chat-1m), which has no votes.
+CONVERSATION_COLUMNS = ("conversation_id", "conversation", "model")
 
 
 def _as_bool(arr: pa.Array) -> np.ndarray:
@@ -246,9 +265,25 @@ def _leaves(arr: pa.Array, prefix: str = "") -> Iterator[tuple[str, pa.Array]]:
 def _category_mask(batch: pa.RecordBatch, category: str) -> np.ndarray:
     cat = category.strip().lower()
     names = batch.schema.names
-    n = batch.num_rows
     if cat == "code" and "is_code" in names:
         return _as_bool(batch.column("is_code"))
+    tagged = _tag_mask(batch, cat)
+    if "language" in names:
+        # A language is a category too, whatever category_tag holds (often empty).
+        vals = pc.utf8_lower(pc.cast(batch.column("language"), pa.string())).fill_null("")
+        in_language = np.asarray(vals, dtype=object) == cat
+        return in_language if tagged is None else (tagged | in_language)
+    if tagged is not None:
+        return tagged
+    raise InvalidInput(
+        f"unknown category {category!r}: no matching tag, is_code or language column"
+    )
+
+
+def _tag_mask(batch: pa.RecordBatch, cat: str) -> np.ndarray | None:
+    """Rows whose ``category_tag`` holds ``cat``; None when no column can say."""
+    names = batch.schema.names
+    n = batch.num_rows
     if "category_tag" in names:
         col = batch.column("category_tag")
         t = col.type
@@ -270,16 +305,21 @@ def _category_mask(batch: pa.RecordBatch, category: str) -> np.ndarray:
                 ]
                 if crit:
                     return sum(_as_bool(a).astype(int) for a in crit) >= 6
+            mask = None
             for key, arr in leaves.items():
                 if key.split(".")[-1].lower() == cat and pa.types.is_boolean(arr.type):
-                    return _as_bool(arr)
-    if "language" in names:
-        vals = pc.utf8_lower(pc.cast(batch.column("language"), pa.string())).fill_null("")
-        mask = np.asarray(vals, dtype=object) == cat
-        return mask
-    raise InvalidInput(
-        f"unknown category {category!r}: no matching tag, is_code or language column"
-    )
+                    mask = _as_bool(arr)
+                elif pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type):
+                    # Arena's own tags (category_tag.tags in an export)
+                    flat = pc.utf8_lower(pc.list_flatten(arr)).fill_null("")
+                    parents = np.asarray(pc.list_parent_indices(arr))
+                    hit = np.asarray(flat, dtype=object) == cat
+                    found = np.bincount(parents[hit], minlength=n) > 0
+                    mask = found if mask is None else (mask | found)
+            if mask is not None:
+                return mask
+            return np.zeros(n, dtype=bool)
+    return None
 
 
 def _time_seconds(batch: pa.RecordBatch) -> np.ndarray | None:
@@ -292,12 +332,42 @@ def _time_seconds(batch: pa.RecordBatch) -> np.ndarray | None:
                 ints = pc.cast(pc.cast(col, pa.timestamp(unit, tz=None)), pa.int64())
                 return np.asarray(ints.fill_null(0)).astype(np.float64) / div
             if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-                # ISO 8601 to the second; fractions and a trailing "Z" are cut off first.
-                seconds = pc.utf8_slice_codeunits(col, 0, 19)
-                ts = pc.strptime(seconds, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-                return np.asarray(pc.cast(ts, pa.int64()).fill_null(0)).astype(np.float64)
+                return _string_seconds(col)
             return np.asarray(pc.cast(col, pa.float64()).fill_null(0.0))
     return None
+
+
+def _string_seconds(col: pa.Array) -> np.ndarray:
+    """Unix seconds of ISO 8601 (any zone offset; none means UTC) or numeric strings.
+
+    Arrow parses a column whose times all carry an offset in one call; a column
+    mixing forms is parsed per distinct value. A time that cannot be read is NaN,
+    so it falls outside every window.
+    """
+    try:
+        ts = pc.cast(col, pa.timestamp("us", tz="UTC"))
+        us = pc.cast(pc.cast(ts, pa.timestamp("us")), pa.int64())
+        return np.asarray(us.to_numpy(zero_copy_only=False), dtype=np.float64) / 1e6
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    encoded = pc.dictionary_encode(col)
+    lut = np.array([_one_time(v) for v in encoded.dictionary.to_pylist()] + [np.nan])
+    codes = np.asarray(encoded.indices.fill_null(len(lut) - 1))
+    return lut[codes]
+
+
+def _one_time(value: str) -> float:
+    from datetime import UTC
+
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return float("nan")
+    return (dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt).timestamp()
 
 
 def _sum_struct(arr: pa.Array, out: np.ndarray) -> None:
@@ -362,9 +432,12 @@ def read_votes(
     rows = 0
     category_hits = 0
     use_category = bool(flt.category) and flt.category.strip().lower() not in ("overall", "all")
-    columns = ["model_a", "model_b", "winner", *ONE_HOT]
-    if flt.anonymous_only:
+    columns = ["model_a", "model_b", "winner", *ONE_HOT, CONVERSATION_COLUMNS[0]]
+    left_out = {"named": 0, "deduped": 0}
+    if flt.anonymous_only or not flt.include_named:
         columns.append("anony")
+    if not flt.include_deduped:
+        columns.append("dedup_tag")
     if flt.exclude_flagged:
         columns += ["flagged", "is_flagged"]
     if use_category:
@@ -375,18 +448,30 @@ def read_votes(
         columns.append("conv_metadata")
     digest: int | None = None
     if fingerprint:
-        columns.append("id")
+        columns += ["id", "question_id"]
         digest = 0
     for batch in iter_batches(path, batch_size, columns):
         rows += batch.num_rows
         names = batch.schema.names
         if "model_a" not in names or "model_b" not in names:
+            if CONVERSATION_COLUMNS[0] in names or "conversation" in names:
+                raise InvalidInput(
+                    "this file has no votes: it holds conversations (like lmsys-chat-1m), "
+                    "not battles with a winner; `arena import` can store them"
+                )
             raise InvalidInput("votes need 'model_a' and 'model_b' columns")
         keep = np.ones(batch.num_rows, dtype=bool)
-        if flt.anonymous_only:
-            if "anony" not in names:
-                raise InvalidInput("--anonymous-only needs an 'anony' column")
-            keep &= _as_bool(batch.column("anony"))
+        if flt.anonymous_only and "anony" not in names:
+            raise InvalidInput("--anonymous-only needs an 'anony' column")
+        if "anony" in names and (flt.anonymous_only or not flt.include_named):
+            anonymous = _as_bool(batch.column("anony"))
+            left_out["named"] += int((keep & ~anonymous).sum())
+            keep &= anonymous
+        if "dedup_tag" in names and not flt.include_deduped:
+            sampled = _dedup_sampled(batch.column("dedup_tag"))
+            if sampled is not None:
+                left_out["deduped"] += int((keep & ~sampled).sum())
+                keep &= sampled
         if flt.exclude_flagged:
             for col in ("flagged", "is_flagged"):
                 if col in names:
@@ -444,20 +529,58 @@ def read_votes(
         style_b=np.concatenate(sbs) if style and sbs else (np.zeros((0, 4)) if style else None),
         rows_read=rows,
         vote_set_sha256=digest_hex(digest) if digest is not None else None,
+        left_out=left_out,
     )
 
 
-def _add_batch_digest(total: int | None, batch: pa.RecordBatch, keep: np.ndarray) -> int | None:
-    """Add the kept votes' hashes; None (no fingerprint) once a batch lacks id or winner."""
-    names = batch.schema.names
-    if total is None or "id" not in names or "winner" not in names:
+def _dedup_sampled(col: pa.Array) -> np.ndarray | None:
+    """``dedup_tag.sampled`` (null counts as sampled); None when the column has no such field."""
+    if not pa.types.is_struct(col.type) or col.type.get_field_index("sampled") < 0:
         return None
-    if batch.column("id").null_count:
+    sampled = pc.struct_field(col, "sampled")
+    if not pa.types.is_boolean(sampled.type):
+        sampled = pc.cast(sampled, pa.bool_())
+    # a null struct or a null flag: the release did not mark the row, so it counts
+    return np.asarray(sampled.fill_null(True).fill_null(True))
+
+
+def _vote_ids(batch: pa.RecordBatch) -> pa.Array | None:
+    """The id import gives each row: ``id``, else ``question_id``, as text."""
+    for name in ("id", "question_id"):
+        if name in batch.schema.names:
+            col = batch.column(name)
+            if pa.types.is_floating(col.type):  # an integer id that went through a float
+                col = pc.cast(col, pa.int64())
+            return pc.cast(col, pa.string())
+    return None
+
+
+def _winner_names(batch: pa.RecordBatch) -> pa.Array:
+    """The winner as the store keeps it (model_a, model_b, tie, both_bad), any spelling."""
+    if "winner" in batch.schema.names:
+        col = pc.cast(batch.column("winner"), pa.string())
+        return pc.replace_substring(col, "tie (bothbad)", "both_bad")
+    out = _outcomes(batch)
+    names = np.where(out == 1.0, "model_a", np.where(out == 0.0, "model_b", "tie"))
+    return pa.array(names.tolist(), pa.string())
+
+
+def _add_batch_digest(total: int | None, batch: pa.RecordBatch, keep: np.ndarray) -> int | None:
+    """Add the kept votes' hashes; None (no fingerprint) once a batch lacks ids.
+
+    Ids and winners are taken as import stores them (``question_id`` or an integer
+    id as text, ``tie (bothbad)`` as ``both_bad``, one-hot columns as a winner), so
+    a file and the store it was imported into give the same fingerprint.
+    """
+    ids = _vote_ids(batch)
+    if total is None or ids is None or ids.null_count:
         return None
     index = pa.array(np.flatnonzero(keep))
     cols = [
-        pc.cast(batch.column(c).take(index), pa.string()).to_pylist()
-        for c in ("id", "model_a", "model_b", "winner")
+        ids.take(index).to_pylist(),
+        pc.cast(batch.column("model_a").take(index), pa.string()).to_pylist(),
+        pc.cast(batch.column("model_b").take(index), pa.string()).to_pylist(),
+        _winner_names(batch).take(index).to_pylist(),
     ]
     return add_votes(total, zip(*cols, strict=True))
 
