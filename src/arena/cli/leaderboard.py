@@ -222,6 +222,8 @@ def _counted_line(kept: int, read: int, filters, left_out: dict[str, int] | None
     rules = []
     if filters.include_named:
         rules.append("anonymous and named votes")
+    elif "named" not in left_out:
+        rules.append("no 'anony' column, so every vote is taken as anonymous")
     else:
         rules.append(
             f"anonymous votes only ({left_out.get('named', 0)} named left out; "

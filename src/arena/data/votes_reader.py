@@ -433,7 +433,7 @@ def read_votes(
     category_hits = 0
     use_category = bool(flt.category) and flt.category.strip().lower() not in ("overall", "all")
     columns = ["model_a", "model_b", "winner", *ONE_HOT, CONVERSATION_COLUMNS[0]]
-    left_out = {"named": 0, "deduped": 0}
+    left_out: dict[str, int] = {}  # a rule's key appears once a file has its column
     if flt.anonymous_only or not flt.include_named:
         columns.append("anony")
     if not flt.include_deduped:
@@ -465,12 +465,12 @@ def read_votes(
             raise InvalidInput("--anonymous-only needs an 'anony' column")
         if "anony" in names and (flt.anonymous_only or not flt.include_named):
             anonymous = _as_bool(batch.column("anony"))
-            left_out["named"] += int((keep & ~anonymous).sum())
+            left_out["named"] = left_out.get("named", 0) + int((keep & ~anonymous).sum())
             keep &= anonymous
         if "dedup_tag" in names and not flt.include_deduped:
             sampled = _dedup_sampled(batch.column("dedup_tag"))
             if sampled is not None:
-                left_out["deduped"] += int((keep & ~sampled).sum())
+                left_out["deduped"] = left_out.get("deduped", 0) + int((keep & ~sampled).sum())
                 keep &= sampled
         if flt.exclude_flagged:
             for col in ("flagged", "is_flagged"):
