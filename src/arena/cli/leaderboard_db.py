@@ -92,13 +92,16 @@ def store_board(
     """The board ``GET /api/v1/leaderboard?category=..&style_control=..`` would return."""
     from arena.store.engine import create_store_engine, default_db_url, normalize_url
     from arena.web.leaderboard_cache import LeaderboardCache
+    from arena.web.schemas import LeaderboardOut
 
     url = normalize_url(db) if db else default_db_url()
     _check_sqlite_file(url)
     engine = create_store_engine(url)
     try:
         cache = LeaderboardCache(engine, rounds, 0.0, _describer(engine))
-        return asyncio.run(cache.get(category, style_control))
+        data = asyncio.run(cache.get(category, style_control))
+        # the API's own response model, so the JSON is the API's byte for byte
+        return LeaderboardOut.model_validate(data).model_dump(mode="json")
     except SQLAlchemyError as exc:
         reason = str(exc.orig) if getattr(exc, "orig", None) else type(exc).__name__
         raise InvalidInput(
