@@ -58,7 +58,7 @@ TAG_140K = pa.struct(
         (
             "creative_writing_v0.1",
             pa.struct([("creative_writing", pa.bool_()), ("score", pa.string())]),
-        ),  # noqa: E501
+        ),
         ("if_v0.1", pa.struct([("if", pa.bool_()), ("score", I64)])),
         ("math_v0.1", pa.struct([("math", pa.bool_())])),
     ]
@@ -69,7 +69,7 @@ PART = pa.struct(
         ("text", pa.string()),
         ("image", pa.string()),
         ("mimeType", pa.string()),
-    ]  # noqa: E501
+    ]
 )
 MESSAGE_140K = pa.struct(
     [("role", pa.string()), ("content", pa.list_(PART)), ("num_tokens", pa.float64())]

@@ -217,7 +217,6 @@ def test_chat_1m_moderation_is_kept_per_message(store: Engine, files) -> None:
 
 
 def test_since_and_until_honour_zone_offsets(tmp_path: Path) -> None:
-    path = tmp_path / "v.jsonl"
     rows = [
         {"id": "1", "model_a": "a", "model_b": "b", "winner": "model_a",
          "timestamp": "2025-06-04T20:00:00-07:00"},  # 03:00 UTC on 5 June
@@ -226,17 +225,27 @@ def test_since_and_until_honour_zone_offsets(tmp_path: Path) -> None:
         {"id": "3", "model_a": "a", "model_b": "b", "winner": "tie",
          "timestamp": "2025-06-04T23:30:00"},  # no offset: UTC
     ]  # fmt: skip
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    import pyarrow as pa
 
-    def count(since: str | None, until: str | None = None) -> int:
+    mixed = tmp_path / "mixed.parquet"  # timestamps as a string column, as some files have
+    pq.write_table(pa.Table.from_pylist(rows), mixed)
+    zoned = tmp_path / "zoned.parquet"  # every time with an offset: parsed in one call
+    pq.write_table(pa.Table.from_pylist(rows[:2]), zoned)
+    as_json = tmp_path / "v.jsonl"
+    as_json.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def count(path: Path, since: str | None, until: str | None = None) -> int:
         flt = VoteFilters(since=parse_time(since), until=parse_time(until))
         return len(read_votes(path, filters=flt).outcome)
 
-    assert count("2025-06-05T00:00:00Z") == 2
-    assert count("2025-06-04T17:00:00-07:00") == 2  # the same instant, written in PDT
-    assert count("2025-06-05T03:00:00+00:00", "2025-06-05T03:00:01Z") == 2
-    assert count(None, "2025-06-05T00:00:00Z") == 1
-    board, _ = _board(["--votes", str(path), "--since", "2025-06-05T00:00:00Z"])
+    for path in (mixed, as_json):
+        assert count(path, "2025-06-05T00:00:00Z") == 2
+        assert count(path, "2025-06-04T17:00:00-07:00") == 2  # the same instant, in PDT
+        assert count(path, "2025-06-05T03:00:00+00:00", "2025-06-05T03:00:01Z") == 2
+        assert count(path, None, "2025-06-05T00:00:00Z") == 1
+    assert count(zoned, "2025-06-05T00:00:00Z") == 2
+    assert count(zoned, None, "2025-06-05T03:00:00Z") == 0
+    board, _ = _board(["--votes", str(mixed), "--since", "2025-06-05T00:00:00Z"])
     assert board["total_votes"] == 2
 
 
@@ -333,10 +342,10 @@ def test_every_shape_has_a_fingerprint_matching_its_store(store: Engine, files) 
         flags = ["--include-named", "--include-deduped"]
         from_file, _ = _board(["--votes", str(files[shape]), *flags])
         assert from_file["counted_votes"]["vote_set_sha256"], shape
-    import_files(store, [files["55k"], files["140k"]])
+    three = [files["55k"], files["140k"], files["33k"]]  # integer ids, question_id, tie (bothbad)
+    import_files(store, three)
     from_store, _ = _board(["--db", url])
-    both = [files["55k"], files["140k"]]
-    digests = [_board(["--votes", str(p)])[0]["counted_votes"]["vote_set_sha256"] for p in both]
+    digests = [_board(["--votes", str(p)])[0]["counted_votes"]["vote_set_sha256"] for p in three]
     total = sum(int(d, 16) for d in digests) % (1 << 256)
     assert from_store["counted_votes"]["vote_set_sha256"] == f"{total:064x}"
-    assert from_store["total_votes"] == 9
+    assert from_store["total_votes"] == 3 + 6 + 3  # the 33k file's named battle left out
