@@ -22,27 +22,24 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from arena.data.public_schema import VOTES_SCHEMA
-
 CHUNK = 100_000
 MODELS = [f"model-{i:02d}" for i in range(40)]
 WINNERS = ["model_a", "model_b", "tie", "both_bad"]
-# The public schema's own field types, for the columns a minimal votes file has.
+# A minimal votes file in the 100k release's shape (string message content, turn, anony):
+# the most common input, and the importer's fast path.
+_MESSAGE = pa.struct([("role", pa.string()), ("content", pa.string())])
 SCHEMA = pa.schema(
     [
-        VOTES_SCHEMA.field(name)
-        for name in (
-            "id",
-            "model_a",
-            "model_b",
-            "winner",
-            "conversation_a",
-            "conversation_b",
-            "turn",
-            "anony",
-            "language",
-            "timestamp",
-        )
+        ("id", pa.string()),
+        ("model_a", pa.string()),
+        ("model_b", pa.string()),
+        ("winner", pa.string()),
+        ("conversation_a", pa.list_(_MESSAGE)),
+        ("conversation_b", pa.list_(_MESSAGE)),
+        ("turn", pa.int32()),
+        ("anony", pa.bool_()),
+        ("language", pa.string()),
+        ("timestamp", pa.timestamp("us", tz="UTC")),
     ]
 )
 

@@ -111,6 +111,7 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             BattleRow.created_at,
             BattleRow.category_tag,
             BattleRow.is_code,
+            BattleRow.source,
             type_coerce(BattleRow.conv_metadata, Text).label("conv_metadata"),
             type_coerce(BattleRow.published, Text).label("published"),
         ]
@@ -216,7 +217,10 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
     flags = _flags(battle.flags)
     is_code = any_code if battle.is_code is None else battle.is_code
     published = _json(battle.published) or {}
-    meta, _ = complete_metadata(_json(battle.conv_metadata), numbered["a"], numbered["b"])
+    meta, computed = complete_metadata(_json(battle.conv_metadata), numbered["a"], numbered["b"])
+    # An imported row's computed fields are marked (its file did not publish them); once
+    # marked, an export of that export keeps the mark. Live battles are our own data.
+    computed = published.get("computed") or (computed if battle.source is not None else [])
     extras = {}
     for key in ("judge", "judge_hash", "is_refusal", "dedup_tag", *JSON_TEXT_KEYS):
         value = published.get(key)
@@ -241,7 +245,7 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
         "anony": battle.mode == "anonymous",
         "is_flagged": bool(flags),
         "moderation_flags": flags,
-        "computed_fields": list(published.get("computed", [])),
+        "computed_fields": list(computed),
         **extras,
     }
 

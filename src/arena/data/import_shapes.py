@@ -31,9 +31,9 @@ from arena.battles.service import Winner
 from arena.data.published import (
     PUBLISHED_KEYS,
     BadContent,
-    complete_metadata,
     parse_content,
     published_extras,
+    published_metadata,
 )
 from arena.errors import InvalidInput
 
@@ -263,15 +263,14 @@ def _kaggle_text(value: Any) -> tuple[str, None, list[dict[str, Any]] | None]:
 
 
 def _with_metadata(record: ImportRecord, meta: Any, get: Any) -> ImportRecord:
-    """Attach conv_metadata (computed where the file had none) and the published extras."""
-    published = published_extras(get)
+    """Attach the conv_metadata and the extras the file published.
+
+    Fields the file lacks are not computed here but when exporting (as for live
+    battles), where they are marked as computed: importing stays cheap.
+    """
+    record.published = published_extras(get) or None
     if record.winner is not None:
-        record.conv_metadata, computed = complete_metadata(
-            meta, record.messages_a, record.messages_b
-        )
-        if computed:
-            published["computed"] = computed
-    record.published = published or None
+        record.conv_metadata = published_metadata(meta, record.messages_a)
     return record
 
 

@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from arena.data.public_schema import CONV_METADATA_FIELDS
-from arena.data.style_counts import estimate_tokens, markdown_counts
+from arena.data.style_counts import conv_metadata, estimate_tokens
 
 __all__ = [
     "PUBLISHED_KEYS",
@@ -24,6 +24,7 @@ __all__ = [
     "complete_metadata",
     "parse_content",
     "published_extras",
+    "published_metadata",
 ]
 
 # Columns older releases published that the store has no column for; kept verbatim.
@@ -126,11 +127,18 @@ def _meta_dict(value: Any) -> dict[str, Any]:
     return {k: v for k, v in value.items() if v is not None} if isinstance(value, dict) else {}
 
 
-def _add_counts(total: dict[str, dict[str, int]], text: str) -> None:
-    for group, counts in markdown_counts(text).items():
-        bucket = total.setdefault(group, dict.fromkeys(counts, 0))
-        for key, n in counts.items():
-            bucket[key] = bucket.get(key, 0) + n
+def published_metadata(published: Any, messages_a: list[tuple[Any, ...]]) -> dict[str, Any] | None:
+    """The conv_metadata a file published, as the store keeps it; None when it had none.
+
+    ``longest_prompt_chars`` is added for the board's ``long_query`` category, as
+    live battles store it.
+    """
+    meta = _meta_dict(published)
+    if not meta:
+        return None
+    prompts = [m[2] for m in messages_a if m[1] == "user"]
+    meta["longest_prompt_chars"] = max((len(p) for p in prompts), default=0)
+    return meta
 
 
 def complete_metadata(
@@ -138,40 +146,34 @@ def complete_metadata(
     messages_a: list[tuple[Any, ...]],
     messages_b: list[tuple[Any, ...]],
 ) -> tuple[dict[str, Any], list[str]]:
-    """(stored conv_metadata, names of the fields computed here) for one voted row.
+    """(conv_metadata, names of the fields computed here) for one voted row.
 
     Messages are (turn, role, content, num_tokens, parts). Published values win;
-    only the fields missing from the file are computed.
+    only the fields missing are computed, with the live battles' rules
+    (:func:`arena.data.style_counts.conv_metadata`; token counts are the reported
+    ones, else an estimate; a side's context is its prompts and replies).
     """
     meta = _meta_dict(published)
     missing = [k for k in CONV_METADATA_FIELDS if k not in meta]
-    prompts = [m[2] for m in messages_a if m[1] == "user"]
-    meta["longest_prompt_chars"] = max((len(p) for p in prompts), default=0)
     if not missing:
         return meta, []
-    sides: dict[str, dict[str, Any]] = {}
+    replies: dict[str, list[tuple[str, int | None]]] = {"a": [], "b": []}
+    user_tokens = {"a": 0, "b": 0}
+    turns = 0
     for side, messages in (("a", messages_a), ("b", messages_b)):
-        replies = 0
-        context = 0
-        counts: dict[str, dict[str, int]] = {}
         for _, role, content, tokens, _ in messages:
-            n = tokens if tokens is not None else estimate_tokens(content)
-            context += n
             if role == "assistant":
-                replies += n
-                _add_counts(counts, content)
-        if not counts:
-            _add_counts(counts, "")
-        sides[side] = {"tokens": replies, "context": context, **counts}
-    computed = {
-        "sum_user_tokens": sum(estimate_tokens(p) for p in prompts),
-        "turns": len(prompts),
-    }
-    for side, got in sides.items():
-        computed[f"sum_assistant_{side}_tokens"] = got["tokens"]
-        computed[f"context_{side}_tokens"] = got["context"]
-        for group in ("header_count", "list_count", "bold_count"):
-            computed[f"{group}_{side}"] = got[group]
+                replies[side].append((content, tokens))
+            else:
+                user_tokens[side] += estimate_tokens(content) if tokens is None else tokens
+                turns += side == "a" and role == "user"
+    computed = conv_metadata(replies["a"], replies["b"])
+    computed["sum_user_tokens"] = user_tokens["a"]
+    computed["turns"] = turns
+    for side in ("a", "b"):
+        computed[f"context_{side}_tokens"] = (
+            user_tokens[side] + computed[f"sum_assistant_{side}_tokens"]
+        )
     for key in missing:
         meta[key] = computed[key]
     return meta, missing
