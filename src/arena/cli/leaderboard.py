@@ -93,13 +93,21 @@ def leaderboard(
         int, typer.Option("--min-votes", min=0, help="Leave out models with fewer votes.")
     ] = 0,
     anonymous_only: Annotated[
-        bool, typer.Option("--anonymous-only", help="Only votes cast in anonymous battles.")
+        bool,
+        typer.Option(
+            "--anonymous-only",
+            help="Fail unless the file has an 'anony' column (anonymous only is the default).",
+        ),
     ] = False,
     exclude_flagged: Annotated[
         bool, typer.Option("--exclude-flagged", help="Drop votes marked flagged/is_flagged.")
     ] = False,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only votes at or after this date/time.")
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only votes at or after this time (ISO 8601, any zone offset; no offset = UTC).",
+        ),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Only votes before this date/time.")
