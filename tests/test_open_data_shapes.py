@@ -342,10 +342,29 @@ def test_every_shape_has_a_fingerprint_matching_its_store(store: Engine, files) 
         flags = ["--include-named", "--include-deduped"]
         from_file, _ = _board(["--votes", str(files[shape]), *flags])
         assert from_file["counted_votes"]["vote_set_sha256"], shape
-    three = [files["55k"], files["140k"], files["33k"]]  # integer ids, question_id, tie (bothbad)
-    import_files(store, three)
+    # integer ids, question_id, tie (bothbad), named battles, dedup_tag.sampled = false
+    four = [files["55k"], files["140k"], files["33k"], files["100k"]]
+    import_files(store, four)
     from_store, _ = _board(["--db", url])
-    digests = [_board(["--votes", str(p)])[0]["counted_votes"]["vote_set_sha256"] for p in three]
+    digests = [_board(["--votes", str(p)])[0]["counted_votes"]["vote_set_sha256"] for p in four]
     total = sum(int(d, 16) for d in digests) % (1 << 256)
     assert from_store["counted_votes"]["vote_set_sha256"] == f"{total:064x}"
-    assert from_store["total_votes"] == 3 + 6 + 3  # the 33k file's named battle left out
+    assert from_store["total_votes"] == 3 + 6 + 3 + 4  # named and down-sampled rows left out
+
+
+def test_a_release_of_imported_votes_has_the_store_fingerprint(
+    store: Engine, files, tmp_path: Path
+) -> None:
+    url = store.url.render_as_string(hide_password=False)
+    import_files(store, [files["100k"], files["33k"]])
+    out = tmp_path / "release"
+    result = runner.invoke(
+        app, ["release", "--db", url, "--out", str(out), "--bootstrap", "3",
+              "--cutoff", "2030-01-01T00:00:00Z"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    released, _ = _board(["--votes", str(out)])
+    from_store, _ = _board(["--db", url])
+    assert released["total_votes"] == from_store["total_votes"] == 4 + 3
+    digest = from_store["counted_votes"]["vote_set_sha256"]
+    assert released["counted_votes"]["vote_set_sha256"] == digest

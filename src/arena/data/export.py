@@ -26,7 +26,7 @@ from sqlalchemy.orm import aliased
 from arena.data.public_schema import CATEGORY_TAG, CONV_METADATA_FIELDS, VOTES_SCHEMA
 from arena.data.published import JSON_TEXT_KEYS, complete_metadata, content_parts
 from arena.data.scrub import Scrubber
-from arena.store.repository import not_from_flagged_client
+from arena.store.repository import not_deduplicated, not_from_flagged_client
 from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, ModelRow, VoteRow
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
@@ -90,6 +90,7 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             # The public board's rules: a release holds exactly the votes it counts.
             VoteRow.valid.is_(True),
             not_from_flagged_client(),
+            not_deduplicated(),
         ]
     cols = (
         [func.count()]

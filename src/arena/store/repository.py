@@ -257,7 +257,15 @@ def _counted(after_vote_id: int, last_id: int, modes: Sequence[str]) -> Any:
         VoteRow.valid.is_(True),
         not_from_flagged_client(),
         BattleRow.mode.in_(modes),
+        not_deduplicated(),
     )
+
+
+def not_deduplicated() -> Any:
+    """Not a row an imported release marked ``dedup_tag.sampled = false`` (a prompt LMArena
+    down-sampled); LMArena's boards and ``arena leaderboard --votes`` leave those out too."""
+    sampled = BattleRow.published[("dedup_tag", "sampled")].as_boolean()
+    return or_(BattleRow.published.is_(None), sampled.is_(None), sampled.is_(True))
 
 
 def not_from_flagged_client() -> Any:
