@@ -368,3 +368,5 @@ def test_a_release_of_imported_votes_has_the_store_fingerprint(
     assert released["total_votes"] == from_store["total_votes"] == 4 + 3
     digest = from_store["counted_votes"]["vote_set_sha256"]
     assert released["counted_votes"]["vote_set_sha256"] == digest
+    # the release holds exactly the counted votes: no named, no down-sampled rows
+    assert json.loads((out / "MANIFEST.json").read_text())["rows"] == 7
