@@ -34,9 +34,10 @@ __all__ = ["ModelIdentity", "identity_of", "names_own_model", "normalize"]
 
 # ---------------------------------------------------------------- normalisation
 
+# Soft hyphen, Mongolian vowel separator, zero-width (non-)joiners and spaces, direction
+# marks, word joiner and invisible operators, byte-order mark, combining grapheme joiner.
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062,
-     0x2063, 0x2064, 0xFEFF, 0x034F]
+    [0xAD, 0x180E, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF, 0x34F]
 )
 _EMPHASIS = re.compile(r"[*_`~]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63]")
@@ -67,7 +68,7 @@ _SEP = r"[\s\-_.·/]?"
 
 
 def _parts(term: str) -> list[str]:
-    """"GPT-4o" -> ["gpt", "4", "o"]: letters, digits and other scripts, separators dropped."""
+    """Split "GPT-4o" into ["gpt", "4", "o"]: letters, digits, other scripts; no separators."""
     return _PART.findall(normalize(term))
 
 
@@ -95,6 +96,15 @@ def _term_regex(term: str, *, exact: bool) -> str:
     return head + body + tail
 
 
+def _union(patterns: list[str]) -> str:
+    """Alternatives sharing the word-start guard test it once per position, not per term."""
+    guard = f"(?<!{_WORD_CHAR})"
+    guarded = [p[len(guard) :] for p in patterns if p.startswith(guard)]
+    others = [p for p in patterns if not p.startswith(guard)]
+    parts = ([f"{guard}(?:{'|'.join(guarded)})"] if guarded else []) + others
+    return "|".join(parts)
+
+
 def _org_words(organization: str) -> list[str]:
     """Organization words without legal suffixes: "OpenAI, Inc." -> ["openai"]."""
     words = re.findall(r"[^\s,()]+", normalize(organization))
@@ -105,8 +115,11 @@ def _org_words(organization: str) -> list[str]:
 
 
 def _spans(words: list[str]) -> set[str]:
-    return {"".join(_compact(w) for w in words[i:j]) for i in range(len(words))
-            for j in range(i + 1, len(words) + 1)}
+    return {
+        "".join(_compact(w) for w in words[i:j])
+        for i in range(len(words))
+        for j in range(i + 1, len(words) + 1)
+    }
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +171,18 @@ def identity_of(
     model_id: str | None = None,
 ) -> ModelIdentity:
     """Build the identity of a registry entry (its fields as in ``ModelSpec``)."""
-    aliases = [a for a in aliases if a and a.strip()]
+    return _identity(name, organization, tuple(aliases), codename, model_id)
+
+
+@lru_cache(maxsize=1024)
+def _identity(
+    name: str,
+    organization: str,
+    aliases_given: tuple[str, ...],
+    codename: str | None,
+    model_id: str | None,
+) -> ModelIdentity:
+    aliases = [a for a in aliases_given if a and a.strip()]
     org = "" if normalize(organization).strip() in ("", "unknown") else organization
     names = tuple(sorted({n for n in (name, codename) if n and _specific(n)}))
     terms: set[str] = set(aliases)
@@ -192,6 +216,12 @@ def _identity_from(model: Any) -> ModelIdentity:
 
 # ---------------------------------------------------------------- self-reference
 
+
+def _items(text: str) -> list[str]:
+    """Phrases from a "|"- or line-separated block (phrases may hold spaces)."""
+    return [w.strip() for w in re.split(r"[|\n]", text) if w.strip()]
+
+
 def _alt(words: Iterable[str]) -> str:
     """One alternation, longest first, of words in matching form ("heiße" -> "heisse")."""
     forms = {normalize(w) for w in words}
@@ -199,27 +229,27 @@ def _alt(words: Iterable[str]) -> str:
 
 
 # First-person words after which a name is a claim ("I am", "je suis", "我是").
-_SELF_EN = [
-    "i am", "i'm", "im", "i was", "i've been", "i have been", "my name is", "my name's",
-    "call me", "i go by", "i run on", "i'm running on", "i am running on", "this is",
-    "you're talking to", "you are talking to", "you're chatting with", "you are chatting with",
-    "you're speaking with", "you are speaking with", "talking to is", "my creator is",
-    "my creators", "my creator", "my developers", "my developer", "my makers", "my maker",
-    "my parent company", "my creators are", "my developers are",
-]
-_SELF_OTHER = [
-    # fr, es, pt, it, de
-    "je suis", "je m'appelle", "j'ai été", "mon nom est", "mes créateurs",
-    "soy", "yo soy", "me llamo", "fui", "mi nombre es",
-    "sou", "eu sou", "me chamo", "meu nome é", "eu fui",
-    "sono", "mi chiamo", "il mio nome è", "sono stato", "sono stata",
-    "ich bin", "ich heiße", "mein name ist", "ich wurde",
-    # ru, ar
-    "я", "меня зовут", "я был", "я была", "моё имя", "мое имя", "أنا", "اسمي",
-    # zh, ja, ko (name follows directly)
-    "我是", "我叫", "我的名字是", "我的名字叫", "我由", "我来自", "我是由", "本模型由", "本助手由",
-    "私の名前は", "わたしの名前は", "제 이름은", "내 이름은",
-]
+_SELF_EN = _items(
+    """
+    i am | i'm | im | i was | i've been | i have been | my name is | my name's | call me
+    i go by | i run on | i'm running on | i am running on | this is | you're talking to
+    you are talking to | you're chatting with | you are chatting with | you're speaking with
+    you are speaking with | talking to is | my creator is | my creators | my creator
+    my developers | my developer | my makers | my maker | my parent company
+    my creators are | my developers are | my underlying model is | my base model is
+    under the hood i'm | under the hood, i'm
+    """
+)
+_SELF_OTHER = _items(
+    """
+    je suis | je m'appelle | j'ai été | mon nom est | mes créateurs | soy | yo soy
+    me llamo | fui | mi nombre es | sou | eu sou | me chamo | meu nome é | eu fui | sono
+    mi chiamo | il mio nome è | sono stato | sono stata | ich bin | ich heiße
+    mein name ist | ich wurde | я | меня зовут | я был | я была | моё имя | мое имя | أنا
+    اسمي | 我是 | 我叫 | 我的名字是 | 我的名字叫 | 我由 | 我来自 | 我是由 | 本模型由
+    本助手由 | 私の名前は | わたしの名前は | 제 이름은 | 내 이름은
+    """
+)
 # "As ChatGPT, I ..." / "作为通义千问，我": a claim only when the sentence goes on in first person.
 _AS = ["as", "en tant que", "como", "als", "come", "в качестве", "作为", "作為", "として"]
 _AS_FOLLOW = re.compile(
@@ -234,55 +264,49 @@ _TOPIC_END = re.compile(
     r"हूँ|हूं|द्वारा|ने\s)"
 )
 # Descriptive words that may stand between the first-person words and the name.
-_FILLERS_LATIN = [
-    # en
-    "a", "an", "the", "ai", "artificial", "intelligence", "assistant", "chatbot", "bot",
-    "chat", "language", "large", "small", "compact", "model", "models", "llm", "version",
-    "variant", "of", "called", "named", "known", "as", "made", "created", "developed",
-    "trained", "built", "designed", "programmed", "produced", "released", "fine-tuned",
-    "finetuned", "by", "from", "at", "team", "company", "researchers", "engineers", "people",
-    "folks", "lab", "labs", "based", "on", "powered", "running", "product", "part", "family",
-    "series", "helpful", "friendly", "virtual", "conversational", "multimodal",
-    "open-weights", "open-weight", "open-source", "open", "source", "weights", "just",
-    "actually", "really", "originally", "specifically", "latest", "newest", "instance",
-    "member", "generation", "is", "are", "was", "here", "to", "help", "and", "now",
-    "research", "group", "division", "in", "ai-powered", "ai-assistant",
-    # fr
-    "un", "une", "le", "la", "l'", "les", "de", "du", "des", "d'", "modèle", "modele",
-    "assistant", "ia", "langage", "grand", "conversationnel", "développé", "développée",
-    "créé", "créée", "conçu", "conçue", "entraîné", "entraînée", "formé", "formée", "par",
-    "chez", "équipe", "l'équipe", "société", "entreprise", "basé", "basée", "sur", "virtuel",
-    "appelé", "nommé", "l'assistant", "ici",
-    # es, pt, it
-    "una", "el", "los", "las", "del", "modelo", "asistente", "inteligencia", "lenguaje",
-    "grande", "desarrollado", "desarrollada", "creado", "creada", "entrenado", "entrenada",
-    "diseñado", "por", "equipo", "empresa", "basado", "en", "llamado", "versión",
-    "um", "o", "os", "as", "do", "da", "assistente", "linguagem", "desenvolvido",
-    "desenvolvida", "criado", "criada", "treinado", "treinada", "pela", "pelo", "equipe",
-    "baseado", "em", "chamado", "uno", "il", "lo", "di", "della", "dello", "modello",
-    "linguistico", "sviluppato", "sviluppata", "creato", "creata", "addestrato",
-    "addestrata", "dal", "dalla", "azienda", "basato", "su", "chiamato", "virtuale",
-    # de
-    "ein", "eine", "einer", "der", "die", "das", "dem", "den", "ki", "künstliche", "intelligenz",
-    "assistent", "ki-assistent", "sprachmodell", "großes", "großer", "kleines", "kleiner",
-    "modell", "von", "entwickelt", "entwickeltes", "entwickelter", "erstellt", "trainiert",
-    "trainiertes", "gebaut", "namens", "basierend", "auf", "firma", "unternehmen",
-    # ru
-    "языковая", "языковой", "модель", "ии", "ии-ассистент", "искусственный", "интеллект",
-    "ассистент", "помощник", "большая", "большой", "разработанная", "разработанный",
-    "созданная", "созданный", "обученная", "обученный", "компанией", "компании", "командой",
-    "от", "на", "основе", "нейросетевая", "нейросеть", "создан", "разработан", "обучен",
-    # ar, hi
-    "نموذج", "لغوي", "مساعد", "ذكاء", "اصطناعي", "من", "طورته", "تم", "تطويري",
-]
-_FILLERS_CJK = [
-    "一个", "一款", "一名", "由", "开发", "研发", "训练", "打造", "创建", "创造", "推出", "构建",
-    "的", "人工智能", "ai", "助手", "智能助手", "语言模型", "大语言模型", "大型语言模型", "大模型",
-    "超大规模", "模型", "公司", "团队", "基于", "旗下", "来自", "是", "智能", "聊天机器人", "科技",
-    "有限公司", "集团", "实验室", "和", "与", "によって", "により", "開発された", "開発した",
-    "作られた", "訓練された", "トレーニングされた", "が", "で", "の", "会社", "チーム",
-    "에서", "개발한", "개발된", "만든", "훈련된", "의", "회사", "팀", "인공지능", "어시스턴트",
-]
+_FILLERS_LATIN = _items(
+    """
+    a | an | the | ai | artificial | intelligence | assistant | chatbot | bot | chat
+    language | large | small | compact | model | models | llm | version | variant | of
+    called | named | known | as | made | created | developed | trained | built | designed
+    programmed | produced | released | fine-tuned | finetuned | by | from | at | team
+    company | researchers | engineers | people | folks | lab | labs | based | on | powered
+    running | product | part | family | series | helpful | friendly | virtual
+    conversational | multimodal | open-weights | open-weight | open-source | open | source
+    weights | just | actually | really | originally | specifically | latest | newest
+    instance | member | generation | is | are | was | here | to | help | and | now
+    research | group | division | in | ai-powered | ai-assistant | un | une | le | la | l'
+    les | de | du | des | d' | modèle | modele | assistant | ia | langage | grand
+    conversationnel | développé | développée | créé | créée | conçu | conçue | entraîné
+    entraînée | formé | formée | par | chez | équipe | l'équipe | société | entreprise
+    basé | basée | sur | virtuel | appelé | nommé | l'assistant | ici | una | el | los | las
+    del | modelo | asistente | inteligencia | lenguaje | grande | desarrollado
+    desarrollada | creado | creada | entrenado | entrenada | diseñado | por | equipo
+    empresa | basado | en | llamado | versión | um | o | os | as | do | da | assistente
+    linguagem | desenvolvido | desenvolvida | criado | criada | treinado | treinada | pela
+    pelo | equipe | baseado | em | chamado | uno | il | lo | di | della | dello | modello
+    linguistico | sviluppato | sviluppata | creato | creata | addestrato | addestrata | dal
+    dalla | azienda | basato | su | chiamato | virtuale | ein | eine | einer | der | die
+    das | dem | den | ki | künstliche | intelligenz | assistent | ki-assistent
+    sprachmodell | großes | großer | kleines | kleiner | modell | von | entwickelt
+    entwickeltes | entwickelter | erstellt | trainiert | trainiertes | gebaut | namens
+    basierend | auf | firma | unternehmen | языковая | языковой | модель | ии | ии-ассистент
+    искусственный | интеллект | ассистент | помощник | большая | большой | разработанная
+    разработанный | созданная | созданный | обученная | обученный | компанией | компании
+    командой | от | на | основе | нейросетевая | нейросеть | создан | разработан | обучен
+    نموذج | لغوي | مساعد | ذكاء | اصطناعي | من | طورته | تم | تطويري
+    """
+)
+_FILLERS_CJK = _items(
+    """
+    一个 | 一款 | 一名 | 由 | 开发 | 研发 | 训练 | 打造 | 创建 | 创造 | 推出 | 构建 | 的
+    人工智能 | ai | 助手 | 智能助手 | 语言模型 | 大语言模型 | 大型语言模型 | 大模型
+    超大规模 | 模型 | 公司 | 团队 | 基于 | 旗下 | 来自 | 是 | 智能 | 聊天机器人 | 科技
+    有限公司 | 集团 | 实验室 | 和 | 与 | によって | により | 開発された | 開発した
+    作られた | 訓練された | トレーニングされた | が | で | の | 会社 | チーム | 에서
+    개발한 | 개발된 | 만든 | 훈련된 | 의 | 회사 | 팀 | 인공지능 | 어시스턴트
+    """
+)
 _SEPS = r"[\s,:;()\[\]\-\"'«»“”„、，：（）]"
 _FILLER = (
     rf"(?:(?<!{_WORD_CHAR})(?:{_alt(_FILLERS_LATIN)})(?!{_WORD_CHAR})"
@@ -305,11 +329,15 @@ _MADE_ME = re.compile(
     r"(?:开发|研发|训练|创造|打造|创建)了我|が(?:私|わたし)を)"
 )
 # "Claude here!" at the start of a clause.
-_HERE = re.compile(r"^\s*(?:here\b|speaking\b|at your service|ici\b|aquí\b|hier\b)")
+_HERE = re.compile(
+    r"^\s*(?:here\b|speaking\b|at your service|is my name\b|ici\b|aquí\b|hier\b|"
+    r"est mon nom|es mi nombre|ist mein name)"
+)
 _IDENTITY_NOUN = re.compile(
     r"^\s*(?:ai|assistant|chatbot|bot|language model|large language model|model|llm|"
     r"conversational|virtual|助手|人工智能|模型|アシスタント|モデル|어시스턴트|모델)"
 )
+_SKIPPABLE = re.compile(r"^[\s()\[\]\"'«»“”-]*")
 _POSSESSIVE = re.compile(r"^(?:'s|s'|の|의|的)\s*")
 
 
@@ -317,7 +345,7 @@ _POSSESSIVE = re.compile(r"^(?:'s|s'|の|의|的)\s*")
 class _Compiled:
     names: re.Pattern[str] | None
     terms: re.Pattern[str] | None
-    tail: re.Pattern[str]
+    tokens: re.Pattern[str]
 
 
 def _ends_with(words: list[str]) -> re.Pattern[str]:
@@ -327,23 +355,27 @@ def _ends_with(words: list[str]) -> re.Pattern[str]:
 _SELF_TAIL = _ends_with(_SELF_EN + _SELF_OTHER)
 _AS_TAIL = _ends_with(_AS)
 _TOPIC_TAIL = re.compile(rf"(?:{_alt(_TOPIC)})$")
+# Cheap test before the exact one: does the clause hold any first-person word at all?
+_ANY_MARKER = re.compile(_alt(_SELF_EN + _SELF_OTHER + _AS + _TOPIC))
 
 
 @lru_cache(maxsize=1024)
 def _compiled(identity: ModelIdentity) -> _Compiled:
     names = "|".join(_term_regex(n, exact=True) for n in identity.names)
     ordered = sorted(identity.terms, key=lambda t: len(_compact(t)), reverse=True)
-    terms = "|".join(_term_regex(t, exact=False) for t in ordered)
-    # The gap may also hold the model's other terms: "I am OpenAI's ChatGPT".
-    tail = re.compile(rf"(?:{_FILLER}|{terms})*$" if terms else rf"(?:{_FILLER})*$")
+    terms = _union([_term_regex(t, exact=False) for t in ordered])
+    # Gap tokens are descriptive words and the model's other terms ("I am OpenAI's
+    # ChatGPT"); anything else is a word or character that ends the gap.
+    gap = f"{_FILLER}|{terms}" if terms else _FILLER
+    tokens = re.compile(rf"(?P<gap>{gap})|(?P<other>{_WORD_CHAR}+|\S)")
     return _Compiled(
-        re.compile(names) if names else None, re.compile(terms) if terms else None, tail
+        re.compile(names) if names else None, re.compile(terms) if terms else None, tokens
     )
 
 
 def _claims(text: str, start: int, end: int, c: _Compiled) -> bool:
     """Is the term at text[start:end] part of a first-person claim?"""
-    window = text[max(0, start - 160) : start]
+    window = text[max(0, start - 120) : start]
     cuts = list(_CLAUSE_START.finditer(window))
     before = window[cuts[-1].end() :] if cuts else window
     after = text[end : end + 80]
@@ -355,18 +387,19 @@ def _claims(text: str, start: int, end: int, c: _Compiled) -> bool:
             return False
     if _MADE_ME.match(after):
         return True
-    gap = c.tail.search(before)
-    if gap is None or (not before[: gap.start()].strip() and _HERE.match(after)):
-        return gap is not None
+    tokens = list(c.tokens.finditer(before))
+    first_gap = len(tokens)
+    while first_gap > 0 and tokens[first_gap - 1].lastgroup == "gap":
+        first_gap -= 1
+    gap_start = tokens[first_gap].start() if first_gap < len(tokens) else len(before)
+    if not before[:gap_start].strip() and _HERE.match(after):
+        return True
+    if not _ANY_MARKER.search(before):
+        return False
     # The first-person words may end anywhere inside the descriptive gap ("I was" +
-    # "trained by"), so try each cut whose remainder is all gap.
-    for cut in range(gap.start(), len(before) + 1):
-        head = before[:cut]
-        if cut > gap.start() and not c.tail.fullmatch(before[cut:]):
-            continue
-        if _first_person(head, after, c):
-            return True
-    return False
+    # "trained by"), so try each token boundary of the gap.
+    cuts_at = [t.start() for t in tokens[first_gap:]] + [len(before)]
+    return any(_first_person(before[max(0, cut - 48) : cut], after, c) for cut in cuts_at)
 
 
 def _first_person(head: str, after: str, c: _Compiled) -> bool:
@@ -384,12 +417,12 @@ def _first_person(head: str, after: str, c: _Compiled) -> bool:
 def _skip_terms(after: str, c: _Compiled) -> str:
     """Text after a term with any further own terms and fillers skipped (topic endings)."""
     while True:
-        stripped = after.lstrip()
+        stripped = _SKIPPABLE.sub("", after)
         m = c.terms.match(stripped) if c.terms is not None else None
         if m and m.end() > 0:
             after = stripped[m.end() :]
             continue
-        return after
+        return stripped
 
 
 def names_own_model(text: str, model: Any) -> bool:

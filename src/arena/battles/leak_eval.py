@@ -5,7 +5,9 @@ in several languages that identify their own model (``self_id``) or name its dep
 (``own_name``), and replies that must not be flagged: mentions of the maker or its
 products without a claim (vendor comparisons, code, news, homonyms such as the mistral
 wind), denials, claims to be another family, and plain answers. Each line carries a fixed
-``split``: the rules were tuned on ``tune`` only; ``heldout`` keeps the figures honest.
+``split``, fixed before any rule was written: the rules were tuned on ``tune`` only;
+``heldout`` keeps the figures honest, and ``fresh`` replies were written after the rules
+were frozen and measured once.
 """
 
 from __future__ import annotations
@@ -18,18 +20,53 @@ from pathlib import Path
 from typing import Any
 
 from arena.battles.identity import names_own_model
+from arena.errors import InvalidInput
 
 SET_NAME = "leak_eval_set.jsonl"
 POSITIVE_KINDS = ("self_id", "own_name")
 
 
 def load_set(path: Path | None = None) -> list[dict[str, Any]]:
-    """The labelled replies; the built-in set unless ``path`` names another JSONL file."""
+    """The labelled replies; the built-in set unless ``path`` names another JSONL file.
+
+    Each line: ``{"text": ..., "label": true|false, "kind": ..., "model": {"name": ...,
+    "organization": ..., "aliases": [...]}}``, optionally ``id``, ``lang`` and ``split``.
+    """
     if path is None:
         text = resources.files("arena.battles").joinpath(SET_NAME).read_text(encoding="utf-8")
+        source = SET_NAME
     else:
-        text = path.read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read {path}: {exc}") from None
+        source = str(path)
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            records.append(_record(line, f"{source}:{number}"))
+    if not records:
+        raise InvalidInput(f"{source} holds no labelled replies")
+    return records
+
+
+def _record(line: str, where: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{where}: not JSON ({exc.msg})") from None
+    ok = (
+        isinstance(record, dict)
+        and isinstance(record.get("text"), str)
+        and isinstance(record.get("label"), bool)
+        and isinstance(record.get("model"), dict)
+        and isinstance(record["model"].get("name"), str)
+    )
+    if not ok:
+        raise InvalidInput(f"{where}: needs text (string), label (true/false) and model.name")
+    record.setdefault("kind", "self_id" if record["label"] else "other")
+    record.setdefault("id", where)
+    return record
 
 
 @dataclass
