@@ -13,16 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from arena.battles.identity import ModelIdentity, identity_of, names_own_model
+if TYPE_CHECKING:
+    from arena.battles.identity import ModelIdentity
 
-__all__ = ["model_identity", "names_own_model", "side_leaked", "vote_flags"]
+__all__ = ["model_identity", "side_leaked", "vote_flags"]
+
+# ``arena.battles.identity`` compiles its rules on import (~0.1 s); it is imported by the
+# first vote, not by the server's start-up.
 
 
 def model_identity(name: str, stored: Any | None, spec: Any | None) -> ModelIdentity:
     """Who a battle side is: the stored model (organization, codename) and, while it is on
     the roster, its registry entry (``aliases``, upstream model id). Either may be missing."""
+    from arena.battles.identity import identity_of
+
     organization = getattr(stored, "organization", None) or getattr(spec, "organization", None)
     codename = getattr(stored, "codename", None) or getattr(spec, "codename", None)
     return identity_of(
@@ -36,6 +42,8 @@ def model_identity(name: str, stored: Any | None, spec: Any | None) -> ModelIden
 
 def side_leaked(replies: Iterable[str], identity: ModelIdentity) -> bool:
     """Did any reply of this side name its own model (see ``arena.battles.identity``)?"""
+    from arena.battles.identity import names_own_model
+
     return any(names_own_model(reply, identity) for reply in replies)
 
 
