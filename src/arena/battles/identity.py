@@ -231,7 +231,7 @@ def _alt(words: Iterable[str]) -> str:
 # First-person words after which a name is a claim ("I am", "je suis", "我是").
 _SELF_EN = _items(
     """
-    i am | i'm | im | i was | i've been | i have been | my name is | my name's | call me
+    i am | i'm | i was | i've been | i have been | my name is | my name's | call me
     i go by | i run on | i'm running on | i am running on | this is | you're talking to
     you are talking to | you're chatting with | you are chatting with | you're speaking with
     you are speaking with | talking to is | my creator is | my creators | my creator
@@ -250,6 +250,9 @@ _SELF_OTHER = _items(
     本助手由 | 私の名前は | わたしの名前は | 제 이름은 | 내 이름은
     """
 )
+# Words after which only the name itself may follow.
+_DIRECT = frozenset({"this is", "call me", "i go by"})
+_BARE = " ,:;-\"'«»“”"
 # "As ChatGPT, I ..." / "作为通义千问，我": a claim only when the sentence goes on in first person.
 _AS = ["as", "en tant que", "como", "als", "come", "в качестве", "作为", "作為", "として"]
 _AS_FOLLOW = re.compile(
@@ -274,8 +277,8 @@ _FILLERS_LATIN = _items(
     running | product | part | family | series | helpful | friendly | virtual
     conversational | multimodal | open-weights | open-weight | open-source | open | source
     weights | just | actually | really | originally | specifically | latest | newest
-    instance | member | generation | is | are | was | here | to | help | and | now
-    research | group | division | in | ai-powered | ai-assistant | un | une | le | la | l'
+    instance | member | generation | is | are | was
+    research | group | division | ai-powered | ai-assistant | un | une | le | la | l'
     les | de | du | des | d' | modèle | modele | assistant | ia | langage | grand
     conversationnel | développé | développée | créé | créée | conçu | conçue | entraîné
     entraînée | formé | formée | par | chez | équipe | l'équipe | société | entreprise
@@ -399,13 +402,19 @@ def _claims(text: str, start: int, end: int, c: _Compiled) -> bool:
     # The first-person words may end anywhere inside the descriptive gap ("I was" +
     # "trained by"), so try each token boundary of the gap.
     cuts_at = [t.start() for t in tokens[first_gap:]] + [len(before)]
-    return any(_first_person(before[max(0, cut - 48) : cut], after, c) for cut in cuts_at)
+    return any(
+        _first_person(before[max(0, cut - 48) : cut], after, c, before[cut:].strip(_BARE))
+        for cut in cuts_at
+    )
 
 
-def _first_person(head: str, after: str, c: _Compiled) -> bool:
+def _first_person(head: str, after: str, c: _Compiled, gap: str) -> bool:
+    """Does ``head`` end in first-person words that make ``gap`` + the term a claim?"""
     self_tail = _SELF_TAIL.search(head)
     if self_tail and not _HEDGE.search(head[: self_tail.start()].rstrip()):
-        return True
+        # "This is ChatGPT" is a claim; "this is a model by Google" describes another one.
+        direct = self_tail.group().strip(_BARE) in _DIRECT
+        return not (direct and gap)
     if _AS_TAIL.search(head):
         # Skip further own terms and versions: "As GPT-4 Turbo 2, I".
         return bool(_AS_FOLLOW.match(re.sub(r"^[\s\d.]*", "", _skip_terms(after, c))))
