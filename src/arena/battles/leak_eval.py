@@ -131,5 +131,6 @@ def evaluate(records: Iterable[dict[str, Any]]) -> dict[str, Scores]:
 
 def _slices(record: dict[str, Any]) -> Iterator[str]:
     yield "all"
-    yield record.get("split", "tune")
+    if "split" in record:
+        yield str(record["split"])
     yield f"lang:{record.get('lang', '?')}"
