@@ -320,7 +320,7 @@ _HEDGE = re.compile(
     r"no|not|ne|nicht|non|не|不|si|ob)\s*$"
 )
 # Clause start: sentence punctuation (not the dot inside "01.AI" or "3.5") or a new line.
-_CLAUSE_START = re.compile(r"(?:[.!?](?=\s)|[。！？\n]|\?|!)")
+_CLAUSE_START = re.compile(r"\.(?=\s)|[!?。！？\n]")
 # "Anthropic trained me", "Meta hat mich entwickelt", "深度求索公司开发了我".
 _MADE_ME = re.compile(
     r"^(?:\s|'s|公司|团队|team)*\s*(?:(?:made|created|built|trained|developed|designed|"
@@ -424,7 +424,7 @@ def _first_person(head: str, after: str, c: _Compiled, gap: str) -> bool:
 
 
 def _skip_terms(after: str, c: _Compiled) -> str:
-    """Text after a term with any further own terms and fillers skipped (topic endings)."""
+    """Text after a term, past brackets, quotes and further own terms: "通義千問（Qwen）です"."""
     while True:
         stripped = _SKIPPABLE.sub("", after)
         m = c.terms.match(stripped) if c.terms is not None else None
