@@ -38,7 +38,9 @@ class ModelSpec(BaseModel):
     visibility: Visibility = Visibility.public
     codename: str | None = Field(default=None, max_length=128)
     aliases: list[str] = Field(default_factory=list)
-    """Other words that would give this model away in its own replies."""
+    """Product and family names this model may call itself ("Nimbus", "Acme Assistant"),
+    on top of the built-in table of well-known families (``battles/model_families.py``).
+    A reply that claims one of them ("I'm Nimbus") flags the vote as an identity leak."""
     sampling_weight: float = Field(default=1.0, ge=0.0)
     # openai / anthropic
     base_url: str | None = None
@@ -57,6 +59,14 @@ class ModelSpec(BaseModel):
     timeout_connect: float = Field(default=10.0, gt=0)
     timeout_first_token: float = Field(default=60.0, gt=0)
     timeout_total: float = Field(default=300.0, gt=0)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        cleaned = [a.strip() for a in value if a and a.strip()]
+        if any(len(a) > 128 for a in cleaned):
+            raise ValueError("an alias is at most 128 characters")
+        return cleaned
 
     @field_validator("api_key_env")
     @classmethod

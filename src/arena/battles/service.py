@@ -25,7 +25,7 @@ from arena.battles.categories import looks_like_code
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
-from arena.battles.validity import identity_terms, names_itself, vote_flags
+from arena.battles.validity import model_identity, side_leaked, vote_flags
 from arena.data.style_counts import conv_metadata
 from arena.errors import Conflict, InvalidInput, NotFound, ProviderError
 from arena.providers.base import ChatMessage, GenerationParams
@@ -483,7 +483,8 @@ class BattleService:
         """Store the vote; None if it was not counted (already voted, or the snapshot was stale)."""
         if battle.model_a not in self._models or battle.model_b not in self._models:
             await self.refresh_models()
-        flags = self._flags(battle, messages)
+        # Off the event loop: a long conversation takes milliseconds to check.
+        flags = await asyncio.to_thread(self._flags, battle, messages)
         expected_turns = battle.turns if from_snapshot else None
         counted = await self.writer.write(
             lambda conn: repo.record_vote(
@@ -498,16 +499,14 @@ class BattleService:
     def _flags(self, battle: repo.StoredBattle, messages: list[dict[str, Any]]) -> dict[str, Any]:
         leaked = []
         for side, name in (("a", battle.model_a), ("b", battle.model_b)):
-            stored = self._models.get(name or "")
             contestant = self.roster.get(name or "")
-            aliases = contestant.spec.aliases if contestant else []
-            terms = identity_terms(name or "", stored.organization if stored else "", aliases)
-            if stored is not None and stored.codename:
-                terms.append(stored.codename)
+            identity = model_identity(
+                name or "", self._models.get(name or ""), contestant.spec if contestant else None
+            )
             replies = [
                 m["content"] for m in messages if m["side"] == side and m["role"] == "assistant"
             ]
-            if names_itself(replies, terms):
+            if side_leaked(replies, identity):
                 leaked.append(side)
         last = max((as_utc(m["created_at"]) for m in messages), default=None)
         return vote_flags(
