@@ -21,12 +21,13 @@ from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
 from arena.store import repository as repo
+from arena.store.blobs import FileBlobStore
 from arena.store.engine import create_store_engine
 from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import LeaderboardCache
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, public, stats
+from arena.web.routes import admin, battles, images, public, stats
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -83,11 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.moderator = moderator
+    app.state.images = FileBlobStore(settings.images_path)
     install_error_handlers(app)
     app.include_router(battles.router)
     app.include_router(public.router)
     app.include_router(admin.router)
     app.include_router(stats.router)
+    app.include_router(images.router)
     mount_ui(app, settings.static_path)
     return app
 

@@ -195,3 +195,5 @@ limit_battles = _quota("battles", "rate_battles_per_minute", 60, "new battles")
 """Dependency for creating a battle: ``rate_battles_per_minute`` per client."""
 limit_votes = _quota("votes", "rate_votes_per_hour", 3600, "votes")
 """Dependency for voting: ``rate_votes_per_hour`` per client."""
+limit_uploads = _quota("uploads", "rate_uploads_per_minute", 60, "image uploads")
+"""Dependency for uploading an image: ``rate_uploads_per_minute`` per client."""

@@ -111,6 +111,12 @@ class LeaderboardOut(BaseModel):
     models: list[LeaderboardRow]
 
 
+class ImageStored(BaseModel):
+    image_id: str = Field(description="SHA-256 hex of the stored (cleaned) bytes")
+    width: int
+    height: int
+
+
 class ErrorOut(BaseModel):
     error: str
 
