@@ -32,7 +32,7 @@ class ModelSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$")
-    provider: Literal["local", "openai", "anthropic"]
+    provider: Literal["local", "openai", "anthropic", "openai_images"]
     organization: str = "unknown"
     license: str = "unknown"
     visibility: Visibility = Visibility.public
@@ -69,8 +69,8 @@ class ModelSpec(BaseModel):
     def _provider_fields(self) -> ModelSpec:
         if self.provider == "local" and not self.path:
             raise ValueError(f"model {self.name!r}: provider 'local' needs 'path'")
-        if self.provider == "openai" and not self.base_url:
-            raise ValueError(f"model {self.name!r}: provider 'openai' needs 'base_url'")
+        if self.provider in {"openai", "openai_images"} and not self.base_url:
+            raise ValueError(f"model {self.name!r}: provider {self.provider!r} needs 'base_url'")
         if self.visibility is Visibility.preview and not self.codename:
             # A stable, meaningless default: the name itself must never be shown.
             object.__setattr__(self, "codename", _default_codename(self.name))
