@@ -316,7 +316,8 @@ def create_app(chunk_delay: float = 0.0, log: deque[dict[str, Any]] | None = Non
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         if log is not None:
             auth = request.headers.get("authorization")
-            log.append({**fields, "image_bytes": len(source), AUTH_KEY: auth})
+            pixel = _first_pixel(source)
+            log.append({**fields, "image_bytes": len(source), "image_pixel": pixel, AUTH_KEY: auth})
         model = str(fields.get("model", ""))
         size = _image_size(source) or (320, 240)
         return _image_answer(request, model, painted_png(model, size))
@@ -355,8 +356,7 @@ def painted_png(model: str, size: tuple[int, int]) -> bytes:
 
     from PIL import Image, PngImagePlugin
 
-    shade = sum(model.encode()) % 256
-    image = Image.new("RGB", size, (shade, 255 - shade, 128))
+    image = Image.new("RGB", size, tuple(painter_colour(model)))
     info = PngImagePlugin.PngInfo()
     info.add_text("Software", f"{model} image generator")
     info.add_itxt("parameters", f"model: {model}; seed: 7")
@@ -377,6 +377,24 @@ def _image_size(data: bytes) -> tuple[int, int] | None:
             return image.size
     except Exception:
         return None
+
+
+def _first_pixel(data: bytes) -> list[int] | None:
+    """The source picture's top-left colour: tells which model painted it."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return list(image.convert("RGB").getpixel((0, 0)))
+    except Exception:
+        return None
+
+
+def painter_colour(model: str) -> list[int]:
+    shade = sum(model.encode()) % 256
+    return [shade, 255 - shade, 128]
 
 
 def _image_answer(request: Request, model: str, png: bytes) -> Response:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from arena.errors import RegistryError
+from arena.vocabulary import CHAT_ARENAS, IMAGE_ARENAS, Arena
 
 DEFAULT_REGISTRY = "default_models.yaml"
 
@@ -40,6 +41,9 @@ class ModelSpec(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     """Other words that would give this model away in its own replies."""
     sampling_weight: float = Field(default=1.0, ge=0.0)
+    arenas: list[Arena] | None = None
+    """What the model can battle in; chat models default to ``[text]``, image models
+    (``openai_images``) to ``[text_to_image, image_edit]``."""
     # openai / anthropic
     base_url: str | None = None
     model: str | None = None
@@ -71,6 +75,17 @@ class ModelSpec(BaseModel):
             raise ValueError(f"model {self.name!r}: provider 'local' needs 'path'")
         if self.provider in {"openai", "openai_images"} and not self.base_url:
             raise ValueError(f"model {self.name!r}: provider {self.provider!r} needs 'base_url'")
+        image_model = self.provider == "openai_images"
+        if self.arenas is None:
+            default = [Arena.text_to_image, Arena.image_edit] if image_model else [Arena.text]
+            object.__setattr__(self, "arenas", default)
+        allowed = IMAGE_ARENAS if image_model else CHAT_ARENAS
+        wrong = [a.value for a in self.arenas or [] if a not in allowed]
+        if wrong:
+            kind = "an image model" if image_model else "a chat model"
+            raise ValueError(f"model {self.name!r}: {kind} cannot serve {', '.join(wrong)}")
+        if not self.arenas:
+            raise ValueError(f"model {self.name!r}: 'arenas' lists no arena")
         if self.visibility is Visibility.preview and not self.codename:
             # A stable, meaningless default: the name itself must never be shown.
             object.__setattr__(self, "codename", _default_codename(self.name))
@@ -82,6 +97,9 @@ class ModelSpec(BaseModel):
         if self.visibility is Visibility.preview:
             return self.codename or _default_codename(self.name)
         return self.name
+
+    def serves(self, arena: Arena) -> bool:
+        return arena in (self.arenas or ())
 
     @property
     def upstream_model(self) -> str:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from arena.battles.service import Winner
 from arena.errors import InvalidInput
+from arena.vocabulary import Winner
 
 __all__ = ["BadRow", "ImportRecord", "normalize", "normalize_columns"]
 

@@ -100,11 +100,13 @@ class StoredBattle:
     turn_lock_until: datetime | None
     created_at: datetime
     winner: str | None
+    arena: str = "text"
 
 
 def insert_battle(conn: Connection, **values: Any) -> None:
     conn.execute(insert(BattleRow).values(**values))
-    _event(conn, "battle_created", values["id"], None, {"mode": values["mode"]})
+    payload = {"mode": values["mode"], "arena": values.get("arena", "text")}
+    _event(conn, "battle_created", values["id"], None, payload)
 
 
 def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
@@ -137,6 +139,7 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
         turn_lock_until=as_utc(battle.turn_lock_until),
         created_at=as_utc(battle.created_at),
         winner=row.winner,
+        arena=battle.arena,
     )
 
 
@@ -195,6 +198,7 @@ def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
             MessageRow.content,
             MessageRow.completion_tokens,
             MessageRow.created_at,
+            MessageRow.image_ids,
         )
         .where(MessageRow.battle_id == battle_id)
         .order_by(MessageRow.turn, MessageRow.id)
@@ -249,15 +253,21 @@ def record_vote(
     return counted
 
 
-def _counted(after_vote_id: int, last_id: int, modes: Sequence[str]) -> Any:
-    """The votes a public board counts: valid, in the given modes, from unflagged clients."""
-    return and_(
+def _counted(
+    after_vote_id: int, last_id: int, modes: Sequence[str], arena: str | None = "text"
+) -> Any:
+    """The votes a public board counts: valid, in the given modes and arena (``None``: every
+    arena), from unflagged clients."""
+    conditions = [
         VoteRow.id > after_vote_id,
         VoteRow.id <= last_id,
         VoteRow.valid.is_(True),
         not_from_flagged_client(),
         BattleRow.mode.in_(modes),
-    )
+    ]
+    if arena is not None:
+        conditions.append(BattleRow.arena == arena)
+    return and_(*conditions)
 
 
 def not_from_flagged_client() -> Any:
@@ -267,7 +277,10 @@ def not_from_flagged_client() -> Any:
 
 
 def grouped_votes(
-    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+    conn: Connection,
+    after_vote_id: int = 0,
+    modes: Sequence[str] = ("anonymous",),
+    arena: str | None = "text",
 ) -> tuple[list[tuple[str, str, str, int]], int]:
     """(model_a, model_b, winner, count) for votes after ``after_vote_id``, and the last id seen."""
     model_a = aliased(ModelRow)
@@ -279,7 +292,7 @@ def grouped_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(_counted(after_vote_id, last_id, modes))
+        .where(_counted(after_vote_id, last_id, modes, arena))
         .group_by(model_a.name, model_b.name, VoteRow.winner)
     )
     return [(a, b, w, int(n)) for a, b, w, n in conn.execute(stmt)], int(last_id)
@@ -379,7 +392,10 @@ def board_models(conn: Connection) -> frozenset[str]:
 
 
 def counted_votes(
-    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+    conn: Connection,
+    after_vote_id: int = 0,
+    modes: Sequence[str] = ("anonymous",),
+    arena: str | None = "text",
 ) -> tuple[list[tuple[Any, ...]], int, datetime | None]:
     """Votes the public board counts, newer than ``after_vote_id``.
 
@@ -409,7 +425,7 @@ def counted_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(_counted(after_vote_id, last_id, modes))
+        .where(_counted(after_vote_id, last_id, modes, arena))
     )
     rows = [tuple(r) for r in conn.execute(stmt.order_by(VoteRow.id))]
     return rows, int(last_id), as_utc(last_at)

@@ -102,6 +102,8 @@ class BattleRow(Base):
     is_code: Mapped[bool | None] = mapped_column(Boolean)
     # Revision 0004: style counts of both sides' replies so far (the public conv_metadata).
     conv_metadata: Mapped[dict[str, Any] | None] = mapped_column()
+    # Revision 0013: which arena (text, vision, text_to_image, ...) the battle is in.
+    arena: Mapped[str] = mapped_column(String(32), default="text", server_default="text")
 
     __table_args__ = (Index("ix_battles_created_at", "created_at"),)
 
@@ -121,6 +123,8 @@ class MessageRow(Base):
     duration_ms: Mapped[float | None] = mapped_column(Float)
     finish_reason: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Revision 0013: ids of the images a message carries (blob store keys, never bytes).
+    image_ids: Mapped[list[str] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("battle_id", "side", "turn", "role", name="uq_messages_turn"),

@@ -25,7 +25,7 @@ from arena.store.blobs import FileBlobStore
 from arena.store.engine import create_store_engine
 from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
-from arena.web.leaderboard_cache import LeaderboardCache
+from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
 from arena.web.ratelimit import build_limiter
 from arena.web.routes import admin, battles, images, public, stats
 from arena.web.ui import mount_ui
@@ -48,17 +48,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrate.upgrade(engine)
         writer = Writer(engine)
         roster = await Roster.build(registry)
-        service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
+        service = BattleService(
+            engine,
+            writer,
+            roster,
+            policy_by_name(settings.sampling_policy),
+            images=app.state.images,
+        )
         service.min_vote_seconds = settings.min_vote_seconds
         await service.sync_registry()
-        board = LeaderboardCache(
-            engine,
-            settings.leaderboard_bootstrap_rounds,
-            settings.leaderboard_refresh_seconds,
-            _describer(service, engine),
+        describe = _describer(service, engine)
+        board = ArenaBoards(
+            lambda arena: LeaderboardCache(
+                engine,
+                settings.leaderboard_bootstrap_rounds,
+                settings.leaderboard_refresh_seconds,
+                describe,
+                arena,
+            )
         )
         service.stats_source = board.sampling_stats
-        await board.get()  # the first fit also gives the sampling policy its statistics
+        # The first fit also gives the sampling policy its statistics.
+        for arena in service.arenas():
+            await board.get(arena)
         app.state.battles = service
         app.state.leaderboard = board
         # Load local weights in the background so the first battle does not wait for them.

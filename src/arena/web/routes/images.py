@@ -60,7 +60,9 @@ async def upload_image(
     return ImageStored(image_id=image_id, width=image.width, height=image.height)
 
 
-@router.get("/{image_id}", responses={200: {"content": {"image/png": {}}}, **error_responses(404)})
+@router.get(
+    "/{image_id}", responses={200: {"content": {"image/png": {}}}, **error_responses(404, 422)}
+)
 async def get_image(image_id: str, blobs: BlobStore = Depends(_blobs)) -> Response:  # noqa: B008
     found = await asyncio.to_thread(blobs.get, image_id)
     if found is None:
