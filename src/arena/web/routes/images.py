@@ -9,6 +9,7 @@ reading it as anything but an image.
 from __future__ import annotations
 
 import asyncio
+import os
 
 from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import Response
@@ -22,6 +23,8 @@ from arena.web.schemas import ImageStored, error_responses
 
 router = APIRouter(prefix="/api/v1/images", tags=["images"])
 
+CLEANING_SLOTS = max(1, min(4, os.cpu_count() or 1))
+"""Images decoded at once per worker: one per core, as decoding is CPU-bound."""
 IMAGE_HEADERS = {
     # The id is the hash of the bytes, so the bytes behind a URL never change.
     "Cache-Control": "public, max-age=31536000, immutable",
@@ -34,6 +37,13 @@ async def _blobs(request: Request) -> BlobStore:
     return request.app.state.images
 
 
+def _cleaning_slots(request: Request) -> asyncio.Semaphore:
+    state = request.app.state
+    if getattr(state, "image_cleaning_slots", None) is None:
+        state.image_cleaning_slots = asyncio.Semaphore(CLEANING_SLOTS)
+    return state.image_cleaning_slots
+
+
 @router.post(
     "",
     status_code=201,
@@ -42,6 +52,7 @@ async def _blobs(request: Request) -> BlobStore:
     dependencies=[Depends(limit_uploads)],
 )
 async def upload_image(
+    request: Request,
     file: UploadFile,
     settings: SettingsDep,
     moderator: ModeratorDep,
@@ -51,10 +62,12 @@ async def upload_image(
     raw = await file.read(limit + 1)
     if len(raw) > limit:
         raise TooLarge(f"the image is larger than {limit // (1024 * 1024)} MB")
-    # Decoding and encoding take tens of milliseconds: keep them off the event loop.
-    image = await asyncio.to_thread(
-        clean_image, raw, max_side=settings.image_max_side, max_bytes=limit
-    )
+    # Decoding takes tens to hundreds of milliseconds and tens of MB: off the event loop,
+    # and a few at a time, so a burst of uploads queues instead of exhausting memory.
+    async with _cleaning_slots(request):
+        image = await asyncio.to_thread(
+            clean_image, raw, max_side=settings.image_max_side, max_bytes=limit
+        )
     await moderator.enforce_image(image.data, image.mime_type)
     image_id = await asyncio.to_thread(blobs.put, image.data, image.mime_type)
     return ImageStored(image_id=image_id, width=image.width, height=image.height)
