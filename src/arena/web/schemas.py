@@ -67,6 +67,7 @@ class ModelOut(BaseModel):
     organization: str
     license: str
     deprecated: bool = False
+    arenas: list[Arena] = [Arena.text]
 
 
 class ModelsOut(BaseModel):

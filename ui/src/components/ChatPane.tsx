@@ -1,5 +1,6 @@
 import { Suspense, lazy, useEffect, useLayoutEffect, useRef } from "react";
 import { loadMarkdown } from "./loadMarkdown";
+import { Pictures } from "./Pictures";
 
 // The Markdown renderer (with the highlighter) is the bulk of the bundle; it loads
 // right after the first paint and until then answers show as plain text.
@@ -63,15 +64,17 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
         {state.messages.map((m, i) =>
           m.role === "user" ? (
             <div key={i} className="msg msg-user" data-testid={`user-msg-${side}`}>
+              {m.images?.length ? <Pictures ids={m.images} label="Your image" /> : null}
               {m.content}
             </div>
           ) : (
             <div key={i} className="msg msg-assistant" data-testid={`assistant-msg-${side}`}>
+              {m.images?.length ? <Pictures ids={m.images} label={`Picture by ${title}`} /> : null}
               {m.content ? (
                 <Suspense fallback={<div className="plain">{m.content}</div>}>
                   <Markdown text={m.content} />
                 </Suspense>
-              ) : streaming && i === state.messages.length - 1 ? <span className="cursor" /> : null}
+              ) : streaming && i === state.messages.length - 1 && !m.images?.length ? <span className="cursor" /> : null}
             </div>
           ),
         )}

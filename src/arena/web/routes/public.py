@@ -27,6 +27,7 @@ async def list_models(battles: BattlesDep) -> ModelsOut:
             organization=stored.organization if stored else contestant.spec.organization,
             license=stored.license if stored else contestant.spec.license,
             deprecated=battles.status(contestant.name) == "deprecated",
+            arenas=list(contestant.spec.arenas or [Arena.text]),
         )
         for contestant, stored in battles.public_roster()
     ]
