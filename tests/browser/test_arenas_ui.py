@@ -38,7 +38,9 @@ def _pick(page: Page, arena: str) -> None:
 def _pictures_loaded(page: Page, side: str) -> None:
     picture = page.get_by_test_id(f"assistant-msg-{side}").get_by_test_id("picture").last
     expect(picture).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
 
 
 def test_arena_picker_lists_the_ready_arenas(page: Page) -> None:
@@ -64,7 +66,9 @@ def test_vision_battle_needs_an_image_then_both_sides_answer_about_it(page: Page
     wait_both_done(page)
     for side in ("a", "b"):
         expect(page.get_by_test_id(f"user-msg-{side}").get_by_test_id("picture")).to_have_count(1)
-        expect(page.get_by_test_id(f"assistant-msg-{side}")).to_contain_text("What is in this picture?")
+        expect(page.get_by_test_id(f"assistant-msg-{side}")).to_contain_text(
+            "What is in this picture?"
+        )
     expect(page.get_by_test_id("reveal-a")).to_have_count(0)
     page.get_by_test_id("vote-tie").click()
     names = {page.get_by_test_id(f"reveal-{s}").locator("strong").inner_text() for s in "ab"}
