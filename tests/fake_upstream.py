@@ -28,7 +28,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-MODELS = ("echo-a", "echo-b", "markdown", "xss", "leaky", "fail-500", "hang", "drop", "slow")
+MODELS = (
+    "echo-a",
+    "echo-b",
+    "markdown",
+    "xss",
+    "leaky",
+    "fail-500",
+    "hang",
+    "drop",
+    "slow",
+    "parrot",
+)
 
 MARKDOWN_REPLY = (
     "# Sorting in Python\n\n"
@@ -80,6 +91,9 @@ def reply_text(model: str, messages: list[dict[str, Any]]) -> str:
     if model == "leaky":
         return LEAKY_REPLY
     users = _user_texts(messages)
+    if model == "parrot":
+        # Says back exactly what it was sent: tests choose a reply (a WebDev app, say).
+        return users[-1] if users else ""
     last = users[-1] if users else ""
     return f"Reply from {model}: you said «{last}» (turn {len(users)})"
 

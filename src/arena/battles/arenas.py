@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from arena.battles import webdev
 from arena.errors import InvalidInput
 from arena.providers.base import ChatMessage, ImageInput
 from arena.vocabulary import Arena
@@ -73,6 +74,10 @@ class ArenaRules:
             ChatMessage(m["role"], m["content"], _images(m.get("image_ids"), load)) for m in mine
         ]
         messages.append(ChatMessage("user", prompt, _images(image_ids, load)))
+        if self.arena is Arena.webdev:
+            # The versioned WebDev brief replaces a model's own system prompt, so both
+            # sides build to the same rules.
+            messages.insert(0, ChatMessage("system", webdev.system_prompt()))
         return messages
 
 

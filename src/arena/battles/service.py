@@ -596,6 +596,9 @@ class BattleService:
         battle, messages = await asyncio.to_thread(self._read, load)
         if battle is None:
             raise NotFound("no such battle")
+        previews: list[dict[str, Any]] = []
+        if battle.arena == Arena.webdev.value:
+            previews = await asyncio.to_thread(self._read, repo.preview_outcomes, battle_id)
         revealed = battle.winner is not None or battle.mode != Mode.anonymous.value
         sides: dict[str, Any] = {}
         for side, name in (("a", battle.model_a), ("b", battle.model_b)):
@@ -621,7 +624,40 @@ class BattleService:
             "turns": battle.turns,
             "winner": battle.winner,
             "sides": sides,
+        } | ({"previews": previews} if battle.arena == Arena.webdev.value else {})
+
+    # ------------------------------------------------------------ webdev previews
+
+    async def preview_source(
+        self, battle_id: str, side: str, turn: int | None = None
+    ) -> tuple[int, str]:
+        """The stored reply a WebDev side's preview is built from: (turn, text).
+
+        Only stored replies: a turn is stored once both sides ended, so a preview never
+        shows code still being written, and an unknown battle, side or turn is a 404.
+        """
+
+        def load(conn: Any) -> tuple[repo.StoredBattle | None, tuple[int, str] | None]:
+            return repo.get_battle(conn, battle_id), repo.reply_text(conn, battle_id, side, turn)
+
+        battle, reply = await asyncio.to_thread(self._read, load)
+        if battle is None or battle.arena != Arena.webdev.value or reply is None:
+            raise NotFound("no such preview")
+        return reply
+
+    async def record_preview(
+        self, battle_id: str, side: str, turn: int, kind: str | None, status: str, error: str | None
+    ) -> bool:
+        await self.preview_source(battle_id, side, turn)  # the same 404 for what is not there
+        values = {
+            "battle_id": battle_id,
+            "side": side,
+            "turn": turn,
+            "kind": kind,
+            "status": status,
+            "error": error,
         }
+        return await self.writer.write(lambda conn: repo.record_preview_outcome(conn, **values))
 
 
 def _turn_refusal(battle: repo.StoredBattle) -> str | None:

@@ -23,6 +23,7 @@ from arena.store.tables import (
     FlaggedClientRow,
     MessageRow,
     ModelRow,
+    PreviewOutcomeRow,
     VoteRow,
     utcnow,
 )
@@ -202,6 +203,41 @@ def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
         )
         .where(MessageRow.battle_id == battle_id)
         .order_by(MessageRow.turn, MessageRow.id)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def reply_text(
+    conn: Connection, battle_id: str, side: str, turn: int | None
+) -> tuple[int, str] | None:
+    """(turn, text) of one side's stored reply: the given turn, or the latest one."""
+    stmt = select(MessageRow.turn, MessageRow.content).where(
+        MessageRow.battle_id == battle_id, MessageRow.side == side, MessageRow.role == "assistant"
+    )
+    if turn is not None:
+        stmt = stmt.where(MessageRow.turn == turn)
+    row = conn.execute(stmt.order_by(MessageRow.turn.desc()).limit(1)).first()
+    return (int(row.turn), row.content) if row is not None else None
+
+
+def record_preview_outcome(conn: Connection, **values: Any) -> bool:
+    """Keep the first report of a side's preview; True if this one was stored."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(PreviewOutcomeRow).values(**values).on_conflict_do_nothing()
+    return conn.execute(stmt).rowcount == 1
+
+
+def preview_outcomes(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
+    stmt = (
+        select(
+            PreviewOutcomeRow.side,
+            PreviewOutcomeRow.turn,
+            PreviewOutcomeRow.kind,
+            PreviewOutcomeRow.status,
+            PreviewOutcomeRow.error,
+        )
+        .where(PreviewOutcomeRow.battle_id == battle_id)
+        .order_by(PreviewOutcomeRow.turn, PreviewOutcomeRow.side)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 

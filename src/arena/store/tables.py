@@ -131,6 +131,27 @@ class MessageRow(Base):
     )
 
 
+class PreviewOutcomeRow(Base):
+    """Whether a WebDev side's app rendered in the voter's browser, or the error it threw.
+
+    Part of what a release says about a WebDev battle: an app that never ran lost for a
+    different reason than one that ran badly. One row per side and turn; the first report
+    stands, so a reload cannot rewrite it.
+    """
+
+    __tablename__ = "preview_outcomes"
+
+    battle_id: Mapped[str] = mapped_column(
+        ForeignKey("battles.id", ondelete="CASCADE"), primary_key=True
+    )
+    side: Mapped[str] = mapped_column(String(1), primary_key=True)
+    turn: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class VoteRow(Base):
     __tablename__ = "votes"
 
@@ -213,6 +234,7 @@ __all__ = [
     "FlaggedClientRow",
     "MessageRow",
     "ModelRow",
+    "PreviewOutcomeRow",
     "UserProfileRow",
     "VoteRow",
 ]

@@ -27,7 +27,7 @@ from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, images, public, stats
+from arena.web.routes import admin, battles, images, preview, public, stats
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(stats.router)
     app.include_router(images.router)
+    app.include_router(preview.router)
     mount_ui(app, settings.static_path)
     return app
 

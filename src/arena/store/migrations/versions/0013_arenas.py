@@ -1,4 +1,4 @@
-"""arenas: a battle's arena and the images a message carries
+"""arenas: a battle's arena, the images a message carries, WebDev preview outcomes
 
 Revision ID: 0013
 Revises: 0005
@@ -23,9 +23,27 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("image_ids", sa.JSON(), nullable=True))
+    op.create_table(
+        "preview_outcomes",
+        sa.Column("battle_id", sa.String(length=36), nullable=False),
+        sa.Column("side", sa.String(length=1), nullable=False),
+        sa.Column("turn", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["battle_id"],
+            ["battles.id"],
+            name=op.f("fk_preview_outcomes_battle_id_battles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("battle_id", "side", "turn", name=op.f("pk_preview_outcomes")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("preview_outcomes")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_column("image_ids")
     with op.batch_alter_table("battles", schema=None) as batch_op:
