@@ -152,14 +152,18 @@ ARENA_TEST_MODELS = [
 ]
 
 
-# The served roster adds the image arenas: echo-a and echo-b also see images, and two
-# image models paint (neither serves text, so text battles draw as before).
+# The served roster adds the other arenas: echo-a and echo-b also see images, two image
+# models paint and two parrots build WebDev apps (none of them serves text, so text
+# battles draw as before).
 ARENA_SERVER_MODELS = [
     {**m, "arenas": ["text", "vision"]} if m["name"] in {"echo-a", "echo-b"} else m
     for m in ARENA_TEST_MODELS
 ] + [
     {"name": "painter-a", "model": "painter-a", "provider": "openai_images"},
     {"name": "painter-b", "model": "painter-b", "provider": "openai_images"},
+    # WebDev only: they say back the prompt, so a test's prompt is the app they "build".
+    {"name": "parrot-a", "model": "parrot", "arenas": ["webdev"]},
+    {"name": "parrot-b", "model": "parrot", "arenas": ["webdev"]},
 ]
 
 

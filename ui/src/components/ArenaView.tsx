@@ -6,6 +6,7 @@ import { ChatPane } from "./ChatPane";
 import { Composer } from "./Composer";
 import { ErrorBanner } from "./ErrorBanner";
 import { ImageAttach } from "./ImageAttach";
+import { WebdevPreview, type PreviewStatus } from "./WebdevPreview";
 import { VoteBar } from "./VoteBar";
 
 interface Props {
@@ -26,6 +27,8 @@ export function ArenaView({ mode, pair, controls, disabled, arena = "text" }: Pr
   const { state, send, vote, reset, clearError } = useBattle({ mode, models, arena });
   const [image, setImage] = useState<StoredImage | null>(null);
   const [imageMissing, setImageMissing] = useState(false);
+  const [views, setViews] = useState<Record<Side, "preview" | "code">>({ a: "preview", b: "preview" });
+  const [apps, setApps] = useState<{ turn: number } & Partial<Record<Side, PreviewStatus>>>({ turn: 0 });
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const newRound = useCallback(() => {
     reset();
@@ -37,6 +40,17 @@ export function ArenaView({ mode, pair, controls, disabled, arena = "text" }: Pr
   const busy = phase === "sending" || phase === "streaming";
   const hasTurns = sides.a.messages.length > 0 || sides.b.messages.length > 0;
   const wantsImage = STARTS_WITH_IMAGE.includes(arena) && !hasTurns;
+  // WebDev: each side's app runs once the turn is stored; voting waits for both to settle.
+  const webdev = arena === "webdev";
+  const turn = sides.a.messages.filter((m) => m.role === "user").length;
+  const appsShown = webdev && !!state.battleId && turn > 0 && (phase === "ready" || phase === "voting" || phase === "voted");
+  const settledApp = (side: Side) => apps.turn === turn && (apps[side] === "rendered" || apps[side] === "error" || apps[side] === "stopped");
+  const appsSettled = !appsShown || (settledApp("a") && settledApp("b"));
+  const onAppStatus = useCallback(
+    (side: Side, status: PreviewStatus) =>
+      setApps((cur) => (cur.turn === turn ? { ...cur, [side]: status } : { turn, [side]: status })),
+    [turn],
+  );
   const sendTurn = async (text: string) => {
     if (wantsImage && !image) {
       setImageMissing(true);
@@ -90,16 +104,45 @@ export function ArenaView({ mode, pair, controls, disabled, arena = "text" }: Pr
             }
             onNewBattle={newRound}
             newBattleLabel="Start a new battle"
+            headerExtra={
+              appsShown ? (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setViews((v) => ({ ...v, [side]: v[side] === "preview" ? "code" : "preview" }))}
+                  aria-pressed={views[side] === "code"}
+                  data-testid={`toggle-code-${side}`}
+                >
+                  {views[side] === "preview" ? "Show code" : "Show app"}
+                </button>
+              ) : null
+            }
+            lastAnswer={
+              appsShown && views[side] === "preview" && state.battleId ? (
+                <WebdevPreview
+                  key={`${state.battleId}-${turn}`}
+                  battleId={state.battleId}
+                  side={side}
+                  turn={turn}
+                  title={`App by ${side === "a" ? "Assistant A" : "Assistant B"}`}
+                  onStatus={(status) => onAppStatus(side, status)}
+                />
+              ) : null
+            }
           />
         ))}
       </div>
       <VoteBar
-        phase={phase}
+        phase={phase === "ready" && !appsSettled ? "streaming" : phase}
         hasTurns={hasTurns}
         winner={winner}
         onVote={vote}
         onNewRound={newRound}
-        waitingFor={(["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)}
+        waitingFor={
+          phase === "ready" && !appsSettled
+            ? ["both apps to load"]
+            : (["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)
+        }
       />
       {wantsImage ? (
         <ImageAttach

@@ -126,6 +126,24 @@ export function listArenas(signal?: AbortSignal): Promise<{ arenas: ArenaInfo[] 
   return request("/arenas", { signal });
 }
 
+export function previewUrl(battleId: string, side: string, turn: number): string {
+  return `${BASE}/battles/${encodeURIComponent(battleId)}/preview/${side}?turn=${turn}`;
+}
+
+export async function reportPreview(
+  battleId: string,
+  side: string,
+  turn: number,
+  status: "rendered" | "error",
+  error: string | null,
+): Promise<void> {
+  await fetch(`${BASE}/battles/${encodeURIComponent(battleId)}/preview/${side}/outcome`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ turn, status, error }),
+  });
+}
+
 export function imageUrl(imageId: string): string {
   return `${BASE}/images/${encodeURIComponent(imageId)}`;
 }
