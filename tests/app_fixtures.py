@@ -152,11 +152,26 @@ ARENA_TEST_MODELS = [
 ]
 
 
+# The served roster adds the other arenas: echo-a and echo-b also see images, two image
+# models paint and two parrots build WebDev apps (none of them serves text, so text
+# battles draw as before).
+ARENA_SERVER_MODELS = [
+    {**m, "arenas": ["text", "vision"]} if m["name"] in {"echo-a", "echo-b"} else m
+    for m in ARENA_TEST_MODELS
+] + [
+    {"name": "painter-a", "model": "painter-a", "provider": "openai_images"},
+    {"name": "painter-b", "model": "painter-b", "provider": "openai_images"},
+    # WebDev only: they say back the prompt, so a test's prompt is the app they "build".
+    {"name": "parrot-a", "model": "parrot", "arenas": ["webdev"]},
+    {"name": "parrot-b", "model": "parrot", "arenas": ["webdev"]},
+]
+
+
 @pytest.fixture(scope="session")
 def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -> Iterator[str]:
     """A real ``arena serve`` process on a free port, with loopback models."""
     folder = tmp_path_factory.mktemp("arena-server")
-    registry = write_registry(folder / "models.yaml", fake_upstream.base_url, ARENA_TEST_MODELS)
+    registry = write_registry(folder / "models.yaml", fake_upstream.base_url, ARENA_SERVER_MODELS)
     port = free_port()
     arena = Path(sys.executable).parent / "arena"
     process = subprocess.Popen(
@@ -180,6 +195,7 @@ def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -
             "ARENA_MIN_VOTE_SECONDS": "0",
             "ARENA_RATE_BATTLES_PER_MINUTE": "0",
             "ARENA_RATE_VOTES_PER_HOUR": "0",
+            "ARENA_IMAGES_DIR": str(folder / "images"),
         },
     )
     base_url = f"http://127.0.0.1:{port}"

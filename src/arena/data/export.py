@@ -115,6 +115,7 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             BattleRow.source,
             type_coerce(BattleRow.conv_metadata, Text).label("conv_metadata"),
             type_coerce(BattleRow.published, Text).label("published"),
+            BattleRow.arena,
         ]
     )
     stmt = (
@@ -242,7 +243,7 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
         "language": battle.language,
         "is_code": bool(is_code),
         "timestamp": _aware(battle.created_at),
-        "arena": published.get("arena", "text"),
+        "arena": battle.arena,
         "anony": battle.mode == "anonymous",
         "is_flagged": bool(flags),
         "moderation_flags": flags,

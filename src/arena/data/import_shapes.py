@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from arena.battles.service import Winner
 from arena.data.published import (
     PUBLISHED_KEYS,
     BadContent,
@@ -36,6 +35,9 @@ from arena.data.published import (
     published_metadata,
 )
 from arena.errors import InvalidInput
+from arena.vocabulary import Arena, Winner
+
+ARENA_NAMES = frozenset(a.value for a in Arena)
 
 __all__ = ["BadRow", "ImportRecord", "normalize", "normalize_columns"]
 
@@ -74,6 +76,7 @@ class ImportRecord:
     # else the file published (see arena.data.published)
     conv_metadata: dict[str, Any] | None = None
     published: dict[str, Any] | None = None
+    arena: str = Arena.text.value
 
 
 Message = tuple[int, str, str, int | None, list[dict[str, Any]] | None]
@@ -269,6 +272,10 @@ def _with_metadata(record: ImportRecord, meta: Any, get: Any) -> ImportRecord:
     battles), where they are marked as computed: importing stays cheap.
     """
     record.published = published_extras(get) or None
+    arena = (record.published or {}).get("arena", Arena.text.value)
+    if arena not in ARENA_NAMES:
+        raise BadRow(f"unknown arena {str(arena)[:40]!r}; arenas: {', '.join(sorted(ARENA_NAMES))}")
+    record.arena = arena
     if record.winner is not None:
         record.conv_metadata = published_metadata(meta, record.messages_a)
     return record

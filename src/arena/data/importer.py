@@ -306,7 +306,7 @@ def _model_ids(
 BATTLE_COLUMNS = (
     "id", "external_id", "source", "mode", "model_a_id", "model_b_id", "sampling_policy",
     "status", "turns", "created_at", "session_id", "evaluation_order", "language",
-    "category_tag", "is_code", "conv_metadata", "published",
+    "category_tag", "is_code", "conv_metadata", "published", "arena",
 )  # fmt: skip
 MESSAGE_COLUMNS = (
     "battle_id", "side", "turn", "role", "content", "prompt_tokens", "completion_tokens",
@@ -393,7 +393,7 @@ def _write_batch(
                     models[r.model_b] if r.model_b else None, "import",
                     "voted" if r.winner else "closed", r.turns, at, r.session_id,
                     r.evaluation_order, r.language, r.category_tag, r.is_code,
-                    raw.json(r.conv_metadata), raw.json(r.published),
+                    raw.json(r.conv_metadata), raw.json(r.published), r.arena,
                 )
             )  # fmt: skip
             for side, side_messages in (("a", r.messages_a), ("b", r.messages_b)):

@@ -24,12 +24,14 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
+from arena.battles.arenas import rules_for
 from arena.battles.categories import CATEGORIES, battle_categories
 from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
 from arena.data.vote_digest import MODULUS, digest_hex, vote_hash
 from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.store import repository as repo
+from arena.vocabulary import Arena
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
 BOARD_MAX_AGE = 15.0
@@ -111,7 +113,9 @@ class LeaderboardCache:
         rounds: int,
         refresh_seconds: float,
         describe: Callable[[str], dict[str, Any] | None],
+        arena: Arena = Arena.text,
     ) -> None:
+        self.arena = arena
         self._engine = engine
         self._rounds = rounds
         self._refresh_seconds = refresh_seconds
@@ -131,6 +135,11 @@ class LeaderboardCache:
         self._boards: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
 
     async def get(self, category: str = "overall", style_control: bool = False) -> dict[str, Any]:
+        if style_control and not rules_for(self.arena).text_style:
+            raise InvalidInput(
+                f"style control adjusts for text length and Markdown; the {self.arena.value} "
+                "arena's answers are pictures"
+            )
         async with self._lock:
             if time.monotonic() - self._checked_at > self._refresh_seconds:
                 await asyncio.to_thread(self._refresh)
@@ -167,7 +176,9 @@ class LeaderboardCache:
                 # A newly flagged client's earlier votes must leave the counts: start over.
                 self._reset()
                 self._flags_version = flags
-            votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
+            votes, last_id, last_at = repo.counted_votes(
+                conn, self._last_vote_id, arena=self.arena.value
+            )
             shown = repo.board_models(conn)
         if shown != self._shown:
             # A preview model released (or a model added): its earlier votes join the board.
@@ -198,16 +209,18 @@ class LeaderboardCache:
         _rerank(rows)
         return {
             "total_votes": int(board.total_votes) if board is not None else 0,
+            "arena": self.arena.value,
             "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "category": category,
             "categories": self.categories(),
             "style_control": style_control,
-            "style_control_available": True,
+            "style_control_available": rules_for(self.arena).text_style,
             "counted_votes": {
                 "filters": {
                     "modes": ["anonymous"],
                     "valid_only": True,
                     "exclude_flagged_clients": True,
+                    "arena": self.arena.value,
                     "category": category,
                 },
                 "cutoff_vote_id": self._cutoff[0],
@@ -255,3 +268,27 @@ def _rerank(rows: list[dict[str, Any]]) -> None:
         above = sum(1 for other in rows if other["ci_lower"] > row["ci_upper"])
         row["rank"] = row["rank_ub"] = 1 + above
     rows.sort(key=lambda r: (r["rank"], -r["score"]))
+
+
+class ArenaBoards:
+    """One board cache per arena, each made on first use: arenas share nothing but the store."""
+
+    def __init__(self, make: Callable[[Arena], LeaderboardCache]) -> None:
+        self._make = make
+        self._boards: dict[Arena, LeaderboardCache] = {}
+
+    def board(self, arena: Arena = Arena.text) -> LeaderboardCache:
+        if arena not in self._boards:
+            self._boards[arena] = self._make(arena)
+        return self._boards[arena]
+
+    async def get(self, arena: Arena = Arena.text, **options: Any) -> dict[str, Any]:
+        return await self.board(arena).get(**options)
+
+    def sampling_stats(self, arena: Arena = Arena.text) -> SamplingStats | None:
+        board = self._boards.get(arena)
+        return board.sampling_stats() if board is not None else None
+
+    def invalidate(self, full: bool = False) -> None:
+        for board in self._boards.values():
+            board.invalidate(full)

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from arena.battles.service import LEGACY_WINNERS, Mode, Winner
+from arena.battles.service import Mode
+from arena.vocabulary import LEGACY_WINNERS, Arena, Winner
 
 
 class BattleCreate(BaseModel):
@@ -15,6 +16,7 @@ class BattleCreate(BaseModel):
 
     mode: Mode = Mode.anonymous
     models: list[str] | None = Field(default=None, max_length=2)
+    arena: Arena = Arena.text
 
 
 class PublicModelOut(BaseModel):
@@ -31,6 +33,11 @@ class TurnCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     prompt: str = Field(min_length=1)
+    images: list[str] = Field(
+        default_factory=list,
+        max_length=1,
+        description="Image ids from POST /api/v1/images (vision and image edit, first turn)",
+    )
 
     @field_validator("prompt")
     @classmethod
@@ -60,6 +67,7 @@ class ModelOut(BaseModel):
     organization: str
     license: str
     deprecated: bool = False
+    arenas: list[Arena] = [Arena.text]
 
 
 class ModelsOut(BaseModel):
@@ -102,6 +110,7 @@ class CountedVotes(BaseModel):
 class LeaderboardOut(BaseModel):
     total_votes: int
     computed_at: str
+    arena: Arena = Arena.text
     category: str = "overall"
     categories: list[str] = ["overall"]
     style_control: bool = False
@@ -109,6 +118,21 @@ class LeaderboardOut(BaseModel):
     method: Literal["bradley_terry"] = "bradley_terry"
     counted_votes: CountedVotes | None = None
     models: list[LeaderboardRow]
+
+
+class ArenaOut(BaseModel):
+    name: Arena
+    models: int = Field(description="battle-ready models in this arena")
+
+
+class ArenasOut(BaseModel):
+    arenas: list[ArenaOut]
+
+
+class ImageStored(BaseModel):
+    image_id: str = Field(description="SHA-256 hex of the stored (cleaned) bytes")
+    width: int
+    height: int
 
 
 class ErrorOut(BaseModel):

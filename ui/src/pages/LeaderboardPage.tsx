@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ScoreChart } from "../components/ScoreChart";
-import { ApiError, getLeaderboard, type Leaderboard, type LeaderboardRow } from "../lib/api";
+import { ArenaPicker } from "../components/ArenaPicker";
+import { ApiError, getLeaderboard, type Arena, type Leaderboard, type LeaderboardRow } from "../lib/api";
 
 type SortKey = "rank" | "model" | "score" | "ci" | "votes" | "organization" | "license";
 
@@ -47,6 +48,7 @@ function formatTime(s: string | null | undefined) {
 }
 
 export function LeaderboardPage() {
+  const [arena, setArena] = useState<Arena>("text");
   const [category, setCategory] = useState("overall");
   const [styleControl, setStyleControl] = useState(false);
   const [data, setData] = useState<Leaderboard | null>(null);
@@ -58,7 +60,7 @@ export function LeaderboardPage() {
   useEffect(() => {
     const ctrl = new AbortController();
     setLoading(true);
-    getLeaderboard(category, styleControl, ctrl.signal)
+    getLeaderboard(category, styleControl, ctrl.signal, arena)
       .then((d) => {
         setData({ ...d, models: Array.isArray(d.models) ? d.models : [] });
         setError(null);
@@ -71,7 +73,7 @@ export function LeaderboardPage() {
         if (!ctrl.signal.aborted) setLoading(false);
       });
     return () => ctrl.abort();
-  }, [category, styleControl, reload]);
+  }, [category, styleControl, reload, arena]);
 
   const rows = useMemo(() => data?.models ?? [], [data]);
   const sorted = useMemo(() => {
@@ -107,6 +109,16 @@ export function LeaderboardPage() {
         <h1>Leaderboard</h1>
         <p>Bradley–Terry scores from people's votes, with bootstrap 95% intervals. Rank (UB) is 1 + the number of models clearly better.</p>
       </div>
+      <ArenaPicker
+        value={arena}
+        onChange={(next) => {
+          // Each arena has its own categories, and image arenas no style control.
+          setArena(next);
+          setCategory("overall");
+          setStyleControl(false);
+        }}
+        label="Leaderboard arena"
+      />
       <div className="controls lb-controls">
         {showCategories ? (
           <label className="model-select">
