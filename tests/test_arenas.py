@@ -87,12 +87,10 @@ def test_vision_battle_sends_both_sides_the_same_clean_image(
         refused = _turn(client, battle_id, "what is this?")
         assert refused.status_code == 422
         assert "exactly one image" in refused.json()["error"]
-
-        before = len(fake_upstream.requests)
         response = _turn(client, battle_id, "what is this?", [image_id])
         assert response.status_code == 200, response.text
         _assert_anonymous(response.text)
-        sent = list(fake_upstream.requests)[before:]
+        sent = list(fake_upstream.requests)[-2:]  # this turn's two sides
         stored = client.get(f"/api/v1/images/{image_id}").content
         urls = [m["content"][1]["image_url"]["url"] for r in sent for m in r["messages"][-1:]]
         assert len(urls) == 2
@@ -101,11 +99,10 @@ def test_vision_battle_sends_both_sides_the_same_clean_image(
 
         again = _turn(client, battle_id, "and this?", [image_id])
         assert again.status_code == 422
-        before = len(fake_upstream.requests)
         follow = _turn(client, battle_id, "what colour is it?")
         assert follow.status_code == 200, follow.text
         # The image stays in the conversation each side is sent.
-        for request in list(fake_upstream.requests)[before:]:
+        for request in list(fake_upstream.requests)[-2:]:  # this turn's two sides
             first_user = next(m for m in request["messages"] if m["role"] == "user")
             assert first_user["content"][1]["type"] == "image_url"
 
@@ -176,11 +173,9 @@ def test_image_edit_continues_with_each_side_editing_its_own_picture(
         assert first.status_code == 200, first.text
         firsts = _images_of(parse_sse(first.text))
         sizes = {len(client.get(f"/api/v1/images/{i}").content) for i in firsts.values()}
-
-        before = len(fake_upstream.requests)
         second = _turn(client, battle_id, "now add a hat")
         assert second.status_code == 200, second.text
-        sent = list(fake_upstream.requests)[before:]
+        sent = list(fake_upstream.requests)[-2:]  # this turn's two sides
         assert {r["prompt"] for r in sent} == {"now add a hat"}
         assert {r["image_bytes"] for r in sent} <= sizes
         # Each side is sent its own last picture, painted in its own model's colour.

@@ -44,9 +44,8 @@ def test_webdev_arena_is_listed_and_sends_the_versioned_brief(
     with app.client() as client:
         arenas = {a["name"] for a in client.get("/api/v1/arenas").json()["arenas"]}
         assert "webdev" in arenas
-        before = len(fake_upstream.requests)
         _webdev_battle(client)
-    sent = list(fake_upstream.requests)[before:]
+    sent = list(fake_upstream.requests)[-2:]  # this turn's two sides
     assert len(sent) == 2
     for request in sent:
         assert request["messages"][0]["role"] == "system"

@@ -72,6 +72,13 @@ def leaderboard(
     category: Annotated[
         str | None, typer.Option("--category", help="Only votes tagged with this category.")
     ] = None,
+    arena: Annotated[
+        str,
+        typer.Option(
+            "--arena",
+            help="The arena's board: text, vision, text_to_image, image_edit or webdev.",
+        ),
+    ] = "text",
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", min=1, help="Bootstrap rounds for the intervals.")
     ] = 100,
@@ -135,9 +142,15 @@ def leaderboard(
 
     Example: arena leaderboard --db sqlite:///arena.db --category coding
     """
+    from arena.vocabulary import Arena
+
+    try:
+        arena = Arena.parse(arena).value
+    except ArenaError as exc:
+        raise _fail(str(exc)) from None
     if votes is None:
         _store_leaderboard(
-            db, category, style_control, bootstrap, output_format,
+            db, category, style_control, bootstrap, output_format, arena,
             {"--since": since, "--until": until, "--anchor": anchor, "--plot": plot,
              "--min-votes": min_votes or None, "--include-named": include_named or None,
              "--include-deduped": include_deduped or None,
@@ -166,6 +179,7 @@ def leaderboard(
             until=parse_time(until),
             include_named=include_named,
             include_deduped=include_deduped,
+            arena=arena,
         )
         table = read_votes(votes, filters=filters, style=style_control, fingerprint=True)
         if style_control:
@@ -242,6 +256,8 @@ def _counted_line(kept: int, read: int, filters, left_out: dict[str, int] | None
             f"dedup_tag.sampled rows only ({left_out['deduped']} left out; "
             "--include-deduped counts them)"
         )
+    if left_out.get("other arenas"):
+        rules.append(f"{filters.arena} arena only ({left_out['other arenas']} from other arenas)")
     return f"counted {kept} of {read} rows: " + "; ".join(rules)
 
 
@@ -251,6 +267,7 @@ def _store_leaderboard(
     style_control: bool,
     rounds: int,
     output_format: OutputFormat,
+    arena: str,
     unsupported: dict[str, object],
 ) -> None:
     """The server's board from its store, exactly as the web app computes it."""
@@ -264,7 +281,11 @@ def _store_leaderboard(
 
     try:
         data = store_board(
-            db, category=category or "overall", style_control=style_control, rounds=rounds
+            db,
+            category=category or "overall",
+            style_control=style_control,
+            rounds=rounds,
+            arena=arena,
         )
     except ArenaError as exc:
         raise _fail(str(exc)) from None

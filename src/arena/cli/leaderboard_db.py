@@ -87,10 +87,11 @@ def _check_sqlite_file(url: str) -> None:
 
 
 def store_board(
-    db: str | None, *, category: str, style_control: bool, rounds: int
+    db: str | None, *, category: str, style_control: bool, rounds: int, arena: str = "text"
 ) -> dict[str, Any]:
     """The board ``GET /api/v1/leaderboard?category=..&style_control=..`` would return."""
     from arena.store.engine import create_store_engine, default_db_url, normalize_url
+    from arena.vocabulary import Arena
     from arena.web.leaderboard_cache import LeaderboardCache
     from arena.web.schemas import LeaderboardOut
 
@@ -98,7 +99,7 @@ def store_board(
     _check_sqlite_file(url)
     engine = create_store_engine(url)
     try:
-        cache = LeaderboardCache(engine, rounds, 0.0, _describer(engine))
+        cache = LeaderboardCache(engine, rounds, 0.0, _describer(engine), Arena(arena))
         data = asyncio.run(cache.get(category, style_control))
         # the API's own response model, so the JSON is the API's byte for byte
         return LeaderboardOut.model_validate(data).model_dump(mode="json")

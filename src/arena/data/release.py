@@ -63,7 +63,7 @@ def profile_names(engine: Engine) -> dict[str, list[str]]:
 
 
 def leaderboard_of(
-    votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS
+    votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS, arena: str = "text"
 ) -> tuple[Leaderboard, dict[str, Any]]:
     """What ``arena leaderboard --votes VOTES --seed SEED`` prints, by the same calls.
 
@@ -72,7 +72,7 @@ def leaderboard_of(
     from arena.data import VoteFilters, read_votes
     from arena.ratings import build_leaderboard
 
-    filters = VoteFilters()
+    filters = VoteFilters(arena=arena)
     table = read_votes(votes, filters=filters, style=False, fingerprint=True)
     board = build_leaderboard(
         table.pair_counts(),
@@ -100,12 +100,26 @@ def vote_set_block(
             "exclude_flagged": filters.exclude_flagged,
             "since": filters.since,
             "until": filters.until,
+            "arena": getattr(filters, "arena", "text"),
         },
         "vote_set_sha256": digest,
         "method": f"bradley_terry/{interval}",
         "bootstrap_rounds": rounds if interval == "bootstrap" else 0,
         "seed": seed,
     }
+
+
+def _arenas_in(votes: Path) -> list[str]:
+    """The arenas a votes file holds votes of, text first."""
+    from arena.data.votes_reader import iter_batches
+
+    seen: set[str] = set()
+    for batch in iter_batches(votes, 65_536, ["arena"]):
+        if "arena" in batch.schema.names:
+            seen |= {a or "text" for a in batch.column("arena").to_pylist()}
+        else:
+            seen.add("text")
+    return sorted(seen, key=lambda a: (a != "text", a))
 
 
 def sha256_of(path: Path) -> str:
@@ -163,8 +177,20 @@ def build_release(
     exported = export_votes(engine, out_dir, opts, on_rows)
     computed_at = cutoff.isoformat(timespec="seconds")
     board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds)
+    # The text board stays at the top (as before the image arenas); each other arena with
+    # votes gets its own section, each recomputable with `arena leaderboard --arena`.
+    arenas: dict[str, Any] = {}
+    for arena in _arenas_in(exported.path):
+        if arena == "text":
+            continue
+        other, other_counted = leaderboard_of(exported.path, seed=seed, rounds=rounds, arena=arena)
+        arenas[arena] = {**other.to_json_obj(computed_at), "counted_votes": other_counted}
     board_path = out_dir / "leaderboard.json"
-    _write_json(board_path, {**board.to_json_obj(computed_at), "counted_votes": counted})
+    _write_json(
+        board_path,
+        {**board.to_json_obj(computed_at), "counted_votes": counted}
+        | ({"arenas": arenas} if arenas else {}),
+    )
     files = {p.name: sha256_of(p) for p in (exported.path, board_path)}
     manifest = {
         "rows": exported.rows,
@@ -178,6 +204,11 @@ def build_release(
             f"--seed {seed} --bootstrap {rounds}",
             "seed": seed,
             "bootstrap_rounds": rounds,
+            "arenas": {
+                arena: f"arena leaderboard --votes {exported.path.name} --arena {arena} "
+                f"--format json --seed {seed} --bootstrap {rounds}"
+                for arena in arenas
+            },
         },
         "files": {name: {"sha256": digest} for name, digest in sorted(files.items())},
     }

@@ -66,6 +66,9 @@ class VoteFilters:
     since, until : float or None
         Unix-time window on ``timestamp``/``tstamp`` (inclusive, exclusive). String
         times honour their zone offset (``Z``, ``-07:00``); times without one are UTC.
+    arena : str
+        Only votes of this arena (``text`` by default; a file without an ``arena``
+        column holds text votes only, as every release before the image arenas).
     """
 
     category: str | None = None
@@ -75,6 +78,7 @@ class VoteFilters:
     exclude_flagged: bool = False
     since: float | None = None
     until: float | None = None
+    arena: str = "text"
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,13 @@ def _wanted_columns() -> list[str]:
 
 # Columns of a conversations file (lmsys-chat-1m), which has no votes.
 CONVERSATION_COLUMNS = ("conversation_id", "conversation", "model")
+
+
+def _arena_mask(column: pa.ChunkedArray | pa.Array, arena: str) -> np.ndarray:
+    """Rows of ``arena``; an empty cell is a text vote (the default arena)."""
+
+    values = pc.fill_null(column.cast(pa.string()), "text")
+    return np.asarray(pc.equal(values, arena).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _as_bool(arr: pa.Array) -> np.ndarray:
@@ -438,6 +449,7 @@ def read_votes(
         columns.append("anony")
     if not flt.include_deduped:
         columns.append("dedup_tag")
+    columns.append("arena")
     if flt.exclude_flagged:
         columns += ["flagged", "is_flagged"]
     if use_category:
@@ -461,6 +473,12 @@ def read_votes(
                 )
             raise InvalidInput("votes need 'model_a' and 'model_b' columns")
         keep = np.ones(batch.num_rows, dtype=bool)
+        if "arena" in names:
+            in_arena = _arena_mask(batch.column("arena"), flt.arena)
+            left_out["other arenas"] = left_out.get("other arenas", 0) + int((~in_arena).sum())
+            keep &= in_arena
+        elif flt.arena != "text":
+            keep[:] = False
         if flt.anonymous_only and "anony" not in names:
             raise InvalidInput("--anonymous-only needs an 'anony' column")
         if "anony" in names and (flt.anonymous_only or not flt.include_named):
@@ -507,18 +525,19 @@ def read_votes(
             sbs.append(sb)
     if use_category and rows and not category_hits:
         raise InvalidInput(f"no votes in category {flt.category!r}")
-    # Renumber ids so models are sorted by name (the PairCounts convention).
-    names_by_id = sorted(lookup, key=lookup.__getitem__)
-    order = sorted(range(len(names_by_id)), key=names_by_id.__getitem__)
-    remap = np.empty(len(order), dtype=np.int64)
-    remap[order] = np.arange(len(order))
-
     def cat(xs: list[np.ndarray], dt: type) -> np.ndarray:
         return np.concatenate(xs) if xs else np.zeros(0, dt)
 
     ia_all = cat(ias, np.int64)
     ib_all = cat(ibs, np.int64)
-    if remap.size:
+    # Only models of the counted votes (a filter must not leave models with no votes on
+    # the board), renumbered so they are sorted by name (the PairCounts convention).
+    names_by_id = sorted(lookup, key=lookup.__getitem__)
+    used = np.unique(np.concatenate([ia_all, ib_all]))
+    order = sorted(used.tolist(), key=names_by_id.__getitem__)
+    remap = np.full(len(names_by_id), -1, dtype=np.int64)
+    remap[order] = np.arange(len(order))
+    if ia_all.size:
         ia_all, ib_all = remap[ia_all], remap[ib_all]
     return VotesTable(
         models=[names_by_id[i] for i in order],

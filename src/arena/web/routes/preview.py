@@ -79,8 +79,9 @@ def runtime_js(static: Path) -> str | None:
 
 @router.get(
     "/{battle_id}/preview/{side}",
-    response_class=HTMLResponse,
+    # Errors stay JSON like every other route's; only the document itself is HTML.
     responses={200: {"content": {"text/html": {}}}, **error_responses(404, 422)},
+    response_model=None,
 )
 async def preview(
     battle_id: str,
