@@ -20,11 +20,18 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from arena.ratings.bt import DEFAULT_L2, _anchor_index, fit_theta, theta_to_scores
+from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED
 from arena.ratings.counts import PairCounts, outcome_codes
-from arena.ratings.graph import components, separation_notes
+from arena.ratings.identify import fit_identified, fit_unrated
 from arena.ratings.intervals import Z95, linear_map, percentile_interval
-from arena.ratings.leaderboard import Interval, Leaderboard, drop_rare, rows_from_scores
+from arena.ratings.leaderboard import (
+    Interval,
+    Leaderboard,
+    check_interval,
+    drop_rare,
+    rows_from_scores,
+    score_map,
+)
 
 __all__ = [
     "STYLE_FEATURES",
@@ -382,8 +389,7 @@ def build_style_leaderboard(
     Leaderboard
         With ``style_control=True`` and ``style_coefficients``.
     """
-    if interval not in ("bootstrap", "sandwich"):
-        raise ValueError(f"interval must be 'bootstrap' or 'sandwich', not {interval!r}")
+    check_interval(interval, rounds)
     if data is None:
         if model_a is None or model_b is None or outcome is None:
             raise ValueError("give the votes or an encoded StyleData")
@@ -394,46 +400,53 @@ def build_style_leaderboard(
     if excluded:
         data = data.restrict(counts.models)
     k = data.n_models
-    comp = components(counts)
-    idx = _anchor_index(data.models, anchor)
-
-    def to_scores(theta: np.ndarray) -> np.ndarray:
-        return theta_to_scores(
-            theta,
-            scale=scale,
-            base=base,
-            init=init,
-            anchor_index=idx,
-            anchor_value=None if anchor is None else anchor[1],
-            component=comp,
-        )
-
-    dz = _Design(data)
-    wa, wb = counts.half_win_weights()
-    raw_theta = fit_theta(counts.a, counts.b, wa, wb, k, l2=l2)
+    raw_theta, ident, core, converged = fit_identified(counts, l2=l2, scale=scale, base=base)
+    to_scores = score_map(data.models, ident, anchor, scale=scale, base=base, init=init)
     raw = to_scores(raw_theta)
-    beta0 = np.concatenate([raw_theta, np.zeros(dz.f)])
-    beta = fit_style(data, l2=l2, design=dz, beta0=beta0)
-    scores = to_scores(beta[:k])
-    if interval == "bootstrap" and k:
-        boot = style_bootstrap_beta(data, beta, rounds=rounds, seed=seed, l2=l2, design=dz)[:, :k]
-        lower, upper = percentile_interval(to_scores(boot))
-    else:
-        t = linear_map(to_scores, k)
-        cov = style_sandwich_cov(data, beta, l2=l2, design=dz)[:k, :k]
-        sd = np.sqrt(np.clip(np.diag(t @ cov @ t.T), 0.0, None))
-        lower, upper = scores - Z95 * sd, scores + Z95 * sd
+    rated = np.flatnonzero(ident.rated)
+    # Style is fitted on the votes among rated models only (as the plain board is).
+    core_data = data if rated.size == k else data.restrict(core.models)
+    kc = core_data.n_models
+    dz = _Design(core_data)
+    f = dz.f
+    beta0 = np.concatenate([raw_theta[rated], np.zeros(f)])
+    beta = fit_style(core_data, l2=l2, design=dz, beta0=beta0)
+    theta = raw_theta.copy()
+    theta[rated] = beta[:kc]
+    theta = fit_unrated(counts, theta, ident, scale=scale, base=base)
+    scores = to_scores(theta)
+    lower = np.full(k, np.nan)
+    upper = np.full(k, np.nan)
+    coef_lo = np.full(f, np.nan)
+    coef_hi = np.full(f, np.nan)
+    if kc:
+        if interval == "bootstrap":
+            boot_beta = style_bootstrap_beta(
+                core_data, beta, rounds=rounds, seed=seed, l2=l2, design=dz
+            )
+            boot = np.full((rounds, k), np.nan)
+            boot[:, rated] = boot_beta[:, :kc]
+            lower[rated], upper[rated] = percentile_interval(to_scores(boot)[:, rated])
+            coef_lo, coef_hi = percentile_interval(boot_beta[:, kc:])
+        else:
+            cov = style_sandwich_cov(core_data, beta, l2=l2, design=dz)
+            t = linear_map(to_scores, k)[np.ix_(rated, rated)]
+            sd = np.sqrt(np.clip(np.diag(t @ cov[:kc, :kc] @ t.T), 0.0, None))
+            lower[rated], upper[rated] = scores[rated] - Z95 * sd, scores[rated] + Z95 * sd
+            sd_coef = np.sqrt(np.clip(np.diag(cov[kc:, kc:]), 0.0, None))
+            coef_lo, coef_hi = beta[kc:] - Z95 * sd_coef, beta[kc:] + Z95 * sd_coef
     rows = rows_from_scores(
         data.models,
         scores,
-        np.asarray(lower),
-        np.asarray(upper),
+        lower,
+        upper,
         counts.votes_per_model(),
-        comp,
-        notes=separation_notes(counts),
+        ident.component,
+        notes=ident.notes,
         raw_scores=raw,
+        rated=ident.rated,
+        pinned=None if anchor is None else anchor[0],
     )
-    f = data.x.shape[1]
     names = list(STYLE_FEATURES[:f]) + [f"feature_{i}" for i in range(len(STYLE_FEATURES), f)]
     return Leaderboard(
         rows=rows,
@@ -441,7 +454,12 @@ def build_style_leaderboard(
         interval=interval,
         rounds=rounds if interval == "bootstrap" else 0,
         style_control=True,
-        n_components=int(comp.max()) + 1 if k else 0,
+        n_components=int(ident.component.max()) + 1 if k else 0,
         excluded=excluded,
-        style_coefficients={nm: float(c) for nm, c in zip(names, beta[k:], strict=True)},
+        style_coefficients={nm: float(c) for nm, c in zip(names, beta[kc:], strict=True)},
+        style_intervals={
+            nm: (float(lo), float(hi)) for nm, lo, hi in zip(names, coef_lo, coef_hi, strict=True)
+        },
+        min_votes=min_votes,
+        warnings=[] if converged else [NOT_CONVERGED],
     )
