@@ -127,7 +127,7 @@ def fit_identified(
     prior_sd_points: float = PRIOR_SD_POINTS,
     scale: float = 400.0,
     base: float = 10.0,
-    max_iter: int = 200,
+    max_iter: int | None = None,
 ) -> tuple[np.ndarray, Identification, PairCounts, bool]:
     """Log-odds strengths: core MLE on core votes, prior MAP for the rest.
 
