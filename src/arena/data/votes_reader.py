@@ -12,8 +12,8 @@ message fit for the person who gave the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arena.data.vote_digest import add_votes, digest_hex
+from arena.data.vote_digest import LIMBS, digest_hex, limb_sums, limbs_to_int, row_limbs
 from arena.errors import InvalidInput
 from arena.ratings.counts import PairCounts, parse_winner
 from arena.ratings.style import STYLE_FEATURES, StyleData
@@ -81,8 +81,10 @@ class VotesTable:
     rows_read : int
         Rows seen before filters.
     vote_set_sha256 : str or None
-        Fingerprint of the kept votes (:mod:`arena.data.vote_digest`), when asked
-        for and the file has ``id`` and ``winner`` columns.
+        Fingerprint of exactly the counted votes (:mod:`arena.data.vote_digest`),
+        when asked for and the file has ``id`` and ``winner`` columns.
+    dropped : dict of str to int
+        Rows not counted, by reason (:data:`DROP_REASONS`).
     """
 
     models: list[str]
@@ -93,6 +95,17 @@ class VotesTable:
     style_b: np.ndarray | None = None
     rows_read: int = 0
     vote_set_sha256: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+    pair_digest: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def fingerprint(self, models: Iterable[str]) -> str | None:
+        """``vote_set_sha256`` of the counted votes between ``models`` only (what a
+        board fitted after dropping rare models counts)."""
+        if self.pair_digest is None:
+            return None
+        wanted = set(models)
+        keep = np.array([m in wanted for m in self.models], dtype=bool)
+        return _digest_of(self.pair_digest, keep)
 
     def pair_counts(self) -> PairCounts:
         return PairCounts.from_indices(self.models, self.ia, self.ib, self.outcome)
@@ -198,19 +211,6 @@ def _as_bool(arr: pa.Array) -> np.ndarray:
     return np.isin(np.asarray(s, dtype=object), ["true", "1", "yes", "t"])
 
 
-def _codes_to_ids(arr: pa.Array, lookup: dict[str, int]) -> np.ndarray:
-    """Map a string column to global model ids via its (small) dictionary."""
-    if not pa.types.is_dictionary(arr.type):
-        arr = pc.dictionary_encode(arr)
-    if arr.null_count:
-        raise InvalidInput("model_a/model_b must not be empty")
-    lut = np.array(
-        [lookup.setdefault(str(v), len(lookup)) for v in arr.dictionary.to_pylist()],
-        dtype=np.int64,
-    )
-    return lut[np.asarray(arr.indices)] if lut.size else np.zeros(len(arr), np.int64)
-
-
 def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
     names = batch.schema.names
     if "winner" in names:
@@ -300,23 +300,19 @@ def _time_seconds(batch: pa.RecordBatch) -> np.ndarray | None:
     return None
 
 
-def _sum_struct(arr: pa.Array, out: np.ndarray) -> None:
-    """Write the sum of a count (or of a struct of counts) into ``out``, shape (N,)."""
-    leaves = [leaf for _, leaf in _leaves(arr)] if pa.types.is_struct(arr.type) else [arr]
-    out[:] = 0.0
-    for leaf in leaves:
-        if leaf.null_count:
-            leaf = leaf.fill_null(0)
-        out += leaf.to_numpy(zero_copy_only=False)
-
-
-def _style(batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
+def _style_checked(
+    batch: pa.RecordBatch,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Style counts per side, plus rows with no ``conv_metadata`` and rows whose
+    counts are null, NaN or negative (both dropped, never read as 0)."""
     if "conv_metadata" not in batch.schema.names:
         raise InvalidInput("--style-control needs the conv_metadata column (style counts)")
     meta = batch.column("conv_metadata")
     if not pa.types.is_struct(meta.type):
         raise InvalidInput("conv_metadata must be a struct of style counts")
+    no_meta = np.asarray(meta.is_null())
     fields = {meta.type.field(i).name: i for i in range(meta.type.num_fields)}
+    bad = np.zeros(batch.num_rows, dtype=bool)
     sides = []
     for side in ("a", "b"):
         out = np.empty((batch.num_rows, len(STYLE_FEATURES)), dtype=np.float32)
@@ -324,9 +320,19 @@ def _style(batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
             name = STYLE_FIELDS[feat].format(side)
             if name not in fields:
                 raise InvalidInput(f"conv_metadata lacks {name!r}, needed for style control")
-            _sum_struct(pc.struct_field(meta, [fields[name]]), out[:, j])
+            arr = pc.struct_field(meta, [fields[name]])
+            leaves = [leaf for _, leaf in _leaves(arr)] if pa.types.is_struct(arr.type) else [arr]
+            out[:, j] = 0.0
+            for leaf in leaves:
+                if leaf.null_count:
+                    bad |= np.asarray(leaf.is_null())
+                    leaf = leaf.fill_null(0)
+                values = leaf.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+                bad |= ~(values >= 0)  # NaN and negatives
+                out[:, j] += values
         sides.append(out)
-    return sides[0], sides[1]
+    bad &= ~no_meta
+    return sides[0], sides[1], bad, no_meta
 
 
 def read_votes(
@@ -340,6 +346,11 @@ def read_votes(
     """Read and filter a votes file or directory.
 
     A category that matches no vote at all is an error (most likely a typo).
+    Dirty rows are dropped, never counted, and reported in ``dropped`` by
+    reason (see :data:`DROP_REASONS`): a repeated ``id`` (the first row wins,
+    as in ``arena import``), an empty or missing model name, a model against
+    itself, and with ``style`` a missing ``conv_metadata`` or a null, NaN or
+    negative style count.
 
     Parameters
     ----------
@@ -349,20 +360,20 @@ def read_votes(
     style : bool
         Also read the style counts from ``conv_metadata``.
     fingerprint : bool
-        Also hash the kept votes, as a server's leaderboard does for the votes it counts.
+        Also hash the counted votes, as a server's leaderboard does for the votes it counts.
 
     Returns
     -------
     VotesTable
-        N votes after filters.
+        N votes after filters and dropped rows.
     """
     flt = filters or VoteFilters()
     lookup: dict[str, int] = {}
-    ias, ibs, outs, sas, sbs = [], [], [], [], []
+    parts: list[_Part] = []
     rows = 0
     category_hits = 0
     use_category = bool(flt.category) and flt.category.strip().lower() not in ("overall", "all")
-    columns = ["model_a", "model_b", "winner", *ONE_HOT]
+    columns = ["id", "model_a", "model_b", "winner", *ONE_HOT]
     if flt.anonymous_only:
         columns.append("anony")
     if flt.exclude_flagged:
@@ -373,10 +384,6 @@ def read_votes(
         columns += ["timestamp", "tstamp"]
     if style:
         columns.append("conv_metadata")
-    digest: int | None = None
-    if fingerprint:
-        columns.append("id")
-        digest = 0
     for batch in iter_batches(path, batch_size, columns):
         rows += batch.num_rows
         names = batch.schema.names
@@ -403,63 +410,181 @@ def read_votes(
                 keep &= ts >= flt.since
             if flt.until is not None:
                 keep &= ts < flt.until
-        ia = _codes_to_ids(batch.column("model_a"), lookup)
-        ib = _codes_to_ids(batch.column("model_b"), lookup)
-        out = _outcomes(batch)
+        ia, missing_a = _model_ids(batch.column("model_a"), lookup)
+        ib, missing_b = _model_ids(batch.column("model_b"), lookup)
+        part = _Part(batch, keep, missing_a | missing_b, ia, ib, _outcomes(batch))
         if style:
-            sa, sb = _style(batch)
-        if digest is not None:
-            digest = _add_batch_digest(digest, batch, keep)
-        if not keep.all():
-            ia, ib, out = ia[keep], ib[keep], out[keep]
-            if style:
-                sa, sb = sa[keep], sb[keep]
-        ias.append(ia)
-        ibs.append(ib)
-        outs.append(out)
-        if style:
-            sas.append(sa)
-            sbs.append(sb)
+            part.style_a, part.style_b, part.bad_style, part.no_meta = _style_checked(batch)
+        parts.append(part)
     if use_category and rows and not category_hits:
         raise InvalidInput(f"no votes in category {flt.category!r}")
-    # Renumber ids so models are sorted by name (the PairCounts convention).
+    return _assemble(parts, lookup, rows, style=style, fingerprint=fingerprint)
+
+
+#: Why a row is not counted, in the order a row is charged to (one reason per row).
+DROP_REASONS = (
+    "duplicate id",
+    "missing model name",
+    "model against itself",
+    "no conv_metadata",
+    "null, NaN or negative style count",
+)
+
+
+@dataclass
+class _Part:
+    """One record batch, encoded, before rows are dropped."""
+
+    batch: pa.RecordBatch
+    keep: np.ndarray
+    missing: np.ndarray
+    ia: np.ndarray
+    ib: np.ndarray
+    outcome: np.ndarray
+    style_a: np.ndarray | None = None
+    style_b: np.ndarray | None = None
+    bad_style: np.ndarray | None = None
+    no_meta: np.ndarray | None = None
+
+
+def _model_ids(arr: pa.Array, lookup: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Global model ids of a name column, and which rows have no name (null or blank)."""
+    if not pa.types.is_dictionary(arr.type):
+        arr = pc.dictionary_encode(pc.cast(arr, pa.string()))
+    names = arr.dictionary.to_pylist()
+    blank = [v is None or not str(v).strip() for v in names]
+    lut = np.array(
+        [-1 if b else lookup.setdefault(str(v), len(lookup)) for v, b in zip(names, blank)],  # noqa: B905
+        dtype=np.int64,
+    )
+    if not lut.size:
+        return np.full(len(arr), -1, np.int64), np.ones(len(arr), dtype=bool)
+    indices = arr.indices.fill_null(0) if arr.null_count else arr.indices
+    ids = lut[np.asarray(indices)]
+    missing = ids < 0
+    if arr.null_count:
+        missing |= np.asarray(arr.is_null())
+    return ids, missing
+
+
+def _first_occurrence(parts: list[_Part]) -> np.ndarray | None:
+    """True for the first row of each id (file order); None when ids are absent or null."""
+    chunks = []
+    for part in parts:
+        if "id" not in part.batch.schema.names:
+            return None
+        col = part.batch.column("id")
+        if col.null_count:
+            return None
+        chunks.append(pc.cast(col, pa.string()))
+    if not chunks:
+        return np.zeros(0, dtype=bool)
+    codes = np.asarray(pc.dictionary_encode(pa.concat_arrays(chunks)).indices).astype(np.int64)
+    # Dictionary codes are handed out in order of first appearance: a row is the first
+    # of its id exactly when its code exceeds every earlier one.
+    seen = np.maximum.accumulate(codes)
+    first = np.empty(codes.size, dtype=bool)
+    first[:1] = True
+    first[1:] = codes[1:] > seen[:-1]
+    return first
+
+
+def _cat(xs: list, dt: type) -> np.ndarray:
+    return np.concatenate(xs) if xs else np.zeros(0, dt)
+
+
+def _assemble(
+    parts: list[_Part], lookup: dict[str, int], rows: int, *, style: bool, fingerprint: bool
+) -> VotesTable:
+    ia = _cat([p.ia for p in parts], np.int64)
+    ib = _cat([p.ib for p in parts], np.int64)
+    outcome = _cat([p.outcome for p in parts], np.float64)
+    keep = _cat([p.keep for p in parts], bool)
+    first = _first_occurrence(parts)
+    reasons: list[tuple[str, np.ndarray | None]] = [
+        ("duplicate id", None if first is None else ~first),
+        ("missing model name", _cat([p.missing for p in parts], bool)),
+        ("model against itself", ia == ib),
+    ]
+    if style:
+        reasons += [
+            ("no conv_metadata", _cat([p.no_meta for p in parts], bool)),
+            ("null, NaN or negative style count", _cat([p.bad_style for p in parts], bool)),
+        ]
+    dropped: dict[str, int] = {}
+    counted = np.ones(ia.size, dtype=bool)
+    for reason, bad in reasons:
+        if bad is None:
+            continue
+        hit = bad & counted
+        if hit.any():
+            dropped[reason] = int(hit.sum())
+            counted &= ~hit
+    counted &= keep
+    # Renumber ids so models are sorted by name (the PairCounts convention); a model
+    # seen only in dropped or filtered-out rows is not on the board.
     names_by_id = sorted(lookup, key=lookup.__getitem__)
-    order = sorted(range(len(names_by_id)), key=names_by_id.__getitem__)
-    remap = np.empty(len(order), dtype=np.int64)
+    used = np.zeros(len(names_by_id), dtype=bool)
+    used[ia[counted]] = True
+    used[ib[counted]] = True
+    order = sorted(np.flatnonzero(used).tolist(), key=names_by_id.__getitem__)
+    remap = np.full(len(names_by_id), -1, dtype=np.int64)
     remap[order] = np.arange(len(order))
-
-    def cat(xs: list[np.ndarray], dt: type) -> np.ndarray:
-        return np.concatenate(xs) if xs else np.zeros(0, dt)
-
-    ia_all = cat(ias, np.int64)
-    ib_all = cat(ibs, np.int64)
-    if remap.size:
-        ia_all, ib_all = remap[ia_all], remap[ib_all]
+    ia_c = remap[ia[counted]]
+    ib_c = remap[ib[counted]]
+    style_a = style_b = None
+    if style:
+        style_a = _cat([p.style_a for p in parts], np.float32).reshape(-1, 4)[counted]
+        style_b = _cat([p.style_b for p in parts], np.float32).reshape(-1, 4)[counted]
+    pair_digest = None
+    if fingerprint and first is not None and all("winner" in p.batch.schema.names for p in parts):
+        pair_digest = _pair_digest(parts, counted, remap, len(order))
     return VotesTable(
         models=[names_by_id[i] for i in order],
-        ia=ia_all,
-        ib=ib_all,
-        outcome=cat(outs, np.float64),
-        style_a=np.concatenate(sas) if style and sas else (np.zeros((0, 4)) if style else None),
-        style_b=np.concatenate(sbs) if style and sbs else (np.zeros((0, 4)) if style else None),
+        ia=ia_c,
+        ib=ib_c,
+        outcome=outcome[counted],
+        style_a=style_a,
+        style_b=style_b,
         rows_read=rows,
-        vote_set_sha256=digest_hex(digest) if digest is not None else None,
+        vote_set_sha256=None if pair_digest is None else _digest_of(pair_digest, None),
+        dropped=dropped,
+        pair_digest=pair_digest,
     )
 
 
-def _add_batch_digest(total: int | None, batch: pa.RecordBatch, keep: np.ndarray) -> int | None:
-    """Add the kept votes' hashes; None (no fingerprint) once a batch lacks id or winner."""
-    names = batch.schema.names
-    if total is None or "id" not in names or "winner" not in names:
-        return None
-    if batch.column("id").null_count:
-        return None
-    index = pa.array(np.flatnonzero(keep))
-    cols = [
-        pc.cast(batch.column(c).take(index), pa.string()).to_pylist()
-        for c in ("id", "model_a", "model_b", "winner")
-    ]
-    return add_votes(total, zip(*cols, strict=True))
+def _pair_digest(
+    parts: list[_Part], counted: np.ndarray, remap: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sums of the counted votes' hashes per unordered model pair: (a, b, limb sums)."""
+    keys_parts, sums_parts = [np.zeros(0, dtype=np.int64)], [np.zeros((0, LIMBS))]
+    start = 0
+    for part in parts:
+        n = part.batch.num_rows
+        sel = np.flatnonzero(counted[start : start + n])
+        start += n
+        if not sel.size:
+            continue
+        idx = pa.array(sel)
+        cols = [part.batch.column(c).take(idx) for c in ("id", "model_a", "model_b", "winner")]
+        a, b = remap[part.ia[sel]], remap[part.ib[sel]]
+        keys, inv = np.unique(np.minimum(a, b) * k + np.maximum(a, b), return_inverse=True)
+        keys_parts.append(keys)
+        sums_parts.append(limb_sums(row_limbs(*cols), inv, keys.size))
+    keys, inv = np.unique(np.concatenate(keys_parts), return_inverse=True)
+    merged = np.zeros((keys.size, LIMBS))
+    np.add.at(merged, inv, np.concatenate(sums_parts))
+    k = max(k, 1)
+    return keys // k, keys % k, merged
+
+
+def _digest_of(
+    pair_digest: tuple[np.ndarray, np.ndarray, np.ndarray], keep_models: np.ndarray | None
+) -> str:
+    a, b, sums = pair_digest
+    if keep_models is not None:
+        sums = sums[keep_models[a] & keep_models[b]]
+    return digest_hex(limbs_to_int(sums))
 
 
 def parse_time(value: str | None) -> float | None:

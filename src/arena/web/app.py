@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.leaderboard_bootstrap_rounds,
             settings.leaderboard_refresh_seconds,
             _describer(service, engine),
+            min_votes=settings.leaderboard_min_votes,
         )
         service.stats_source = board.sampling_stats
         await board.get()  # the first fit also gives the sampling policy its statistics
