@@ -56,11 +56,22 @@ def style_features(style_a: np.ndarray, style_b: np.ndarray) -> np.ndarray:
     -------
     np.ndarray, shape (N, F), Fortran order
         ((a - b) / (a + b + 1) - mean) / std; a constant column becomes 0.
+        (FastChat divides by a + b, undefined when both sides have none of a
+        feature; the + 1 keeps such votes at 0.)
+
+    Raises
+    ------
+    ValueError
+        If a count is NaN, infinite or negative: one such value would otherwise
+        zero or poison a whole column and silently switch that control off.
     """
     sa = np.asarray(style_a)
     sb = np.asarray(style_b)
     if sa.shape != sb.shape or sa.ndim != 2:
         raise ValueError("style_a and style_b must both have shape (N, F)")
+    for side in (sa, sb):
+        if side.size and not (np.isfinite(side).all() and (side >= 0).all()):
+            raise ValueError("style counts must be finite and non-negative")
     n, f = sa.shape
     # Column by column into a Fortran-ordered result: each feature is then a
     # contiguous vector, and no (N, F) float64 temporaries are made.
