@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from arena.ratings.blas import with_one_blas_thread
 from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED, _anchor_index, theta_to_scores
 from arena.ratings.counts import PairCounts
 from arena.ratings.identify import Identification, fit_identified
@@ -235,6 +236,7 @@ def drop_rare(counts: PairCounts, min_votes: int) -> tuple[PairCounts, list[str]
     return counts, sorted(excluded)
 
 
+@with_one_blas_thread
 def build_leaderboard(
     counts: PairCounts,
     *,

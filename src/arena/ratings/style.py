@@ -7,9 +7,9 @@ is theta on the usual scale; gamma is reported in log-odds per standard
 deviation.
 
 Invariant: the design matrix is never materialised. Its model columns are +-1
-indicators, so X^T W X is assembled from ``np.bincount`` sums over pairs
-(model block), per-model weighted feature sums (cross block) and a small
-F x F product, in O(N F) per Newton step. Ties enter as y = 1/2.
+indicators, so with the rows sorted by pair X^T W X is assembled from segment
+sums per pair (model and cross blocks) and a small F x F product, in O(N F)
+per Newton step. Ties enter as y = 1/2.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from arena.ratings.blas import with_one_blas_thread
 from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED
 from arena.ratings.counts import PairCounts, outcome_codes
 from arena.ratings.identify import fit_identified, fit_unrated
@@ -163,46 +164,78 @@ class StyleData:
 class _Design:
     """Structured products with the implicit design [D | X] (D = +-1 model columns).
 
-    Features are kept transposed, shape (F, N), so each feature column is
-    contiguous for ``np.bincount`` and the products are BLAS matrix-vector calls.
+    Rows are held sorted by directed pair (model A, model B): every per-pair sum is
+    then a contiguous segment sum (``np.add.reduceat``) and the model part of the
+    linear predictor one ``np.repeat`` of K-sized differences, instead of gathers and
+    ``np.bincount`` scatters over N rows. Vectors passed to and returned by these
+    methods are in this row order; ``order`` maps it to the data's (row i here is
+    row ``order[i]`` of the data) and :meth:`rows` converts. Features are kept
+    transposed, shape (F, N), so each feature is contiguous.
     """
 
     def __init__(self, data: StyleData) -> None:
-        self.k = data.n_models
+        k = self.k = data.n_models
         self.f = data.x.shape[1]
-        self.ia, self.ib = data.ia, data.ib
-        self.xt = np.ascontiguousarray(data.x.T)
-        lo = np.minimum(self.ia, self.ib)
-        hi = np.maximum(self.ia, self.ib)
-        self.pair = lo * self.k + hi
+        key = data.ia.astype(np.int64) * k + data.ib
+        # Stable sort of small keys: NumPy radix-sorts 16-bit integers (K <= 256).
+        small = key.astype(np.uint16) if k * k <= 1 << 16 else key
+        self.order = np.argsort(small, kind="stable")
+        key = key[self.order]
+        n = key.size
+        if n:
+            self.starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        else:
+            self.starts = np.zeros(0, dtype=np.int64)
+        self.counts = np.diff(np.append(self.starts, n))
+        pair = key[self.starts]
+        self.pa = pair // max(k, 1)
+        self.pb = pair % max(k, 1)
+        self.upair = np.minimum(self.pa, self.pb) * k + np.maximum(self.pa, self.pb)
+        self.y = data.y[self.order]
+        self.xt = np.ascontiguousarray(np.asarray(data.x).T[:, self.order])
+        self._buf = np.empty((1 + self.f, n))  # w and w * features, reused by gram
+
+    def rows(self, v: np.ndarray) -> np.ndarray:
+        """A per-row vector of the data, in this design's row order."""
+        return np.asarray(v)[self.order]
 
     def eta(self, beta: np.ndarray) -> np.ndarray:
         """Linear predictor, shape (N,)."""
         theta = beta[: self.k]
-        return theta[self.ia] - theta[self.ib] + beta[self.k :] @ self.xt
+        d = theta[self.pa] - theta[self.pb]
+        return np.repeat(d, self.counts) + beta[self.k :] @ self.xt
 
-    def _dt(self, v: np.ndarray) -> np.ndarray:
+    def _segments(self, v: np.ndarray) -> np.ndarray:
+        if not self.starts.size:
+            return np.zeros((*v.shape[:-1], 0))
+        return np.add.reduceat(v, self.starts, axis=-1)
+
+    def _dt_pairs(self, s: np.ndarray) -> np.ndarray:
         k = self.k
-        return np.bincount(self.ia, v, minlength=k) - np.bincount(self.ib, v, minlength=k)
+        return np.bincount(self.pa, s, minlength=k) - np.bincount(self.pb, s, minlength=k)
 
     def tmul(self, v: np.ndarray) -> np.ndarray:
         """[D | X]^T v, shape (K + F,)."""
-        return np.concatenate([self._dt(v), self.xt @ v])
+        return np.concatenate([self._dt_pairs(self._segments(v)), self.xt @ v])
 
     def gram(self, w: np.ndarray) -> np.ndarray:
         """[D | X]^T diag(w) [D | X], shape (K + F, K + F)."""
         k, f = self.k, self.f
-        s = np.bincount(self.pair, w, minlength=k * k).reshape(k, k)
+        buf = self._buf
+        buf[0] = w
+        xw = buf[1:]
+        np.multiply(self.xt, w, out=xw)
+        seg = self._segments(buf)  # (1 + F, pairs)
+        s = np.bincount(self.upair, seg[0], minlength=k * k).reshape(k, k)
         s = s + s.T
         out = np.empty((k + f, k + f))
         out[:k, :k] = np.diag(s.sum(axis=1)) - s
         cross = np.empty((k, f))
-        for j in range(f):  # one weighted column at a time keeps memory at O(N)
-            xw = self.xt[j] * w
-            cross[:, j] = self._dt(xw)
-            out[k + j, k:] = self.xt @ xw
+        for j in range(f):
+            cross[:, j] = self._dt_pairs(seg[j + 1])
         out[:k, k:] = cross
         out[k:, :k] = cross.T
+        out[k:, k:] = xw @ self.xt.T
         return out
 
 
@@ -214,6 +247,7 @@ def _loglik(eta: np.ndarray, y: np.ndarray, wt: np.ndarray | None) -> float:
     return float(ll.sum() if wt is None else wt @ ll)
 
 
+@with_one_blas_thread
 def fit_style(
     data: StyleData,
     *,
@@ -249,7 +283,9 @@ def fit_style(
     beta = np.zeros(p_dim) if beta0 is None else np.array(beta0, dtype=np.float64)
     if data.y.size == 0:
         return beta
-    y = data.y
+    y = dz.y
+    if weights is not None:
+        weights = dz.rows(weights)
     eta = dz.eta(beta)
     obj: float | None = None
     for _ in range(max_iter):
@@ -287,6 +323,7 @@ def fit_style(
     return beta
 
 
+@with_one_blas_thread
 def style_bootstrap_beta(
     data: StyleData,
     beta_hat: np.ndarray,
@@ -318,7 +355,7 @@ def style_bootstrap_beta(
     np.ndarray, shape (R, K + F)
     """
     dz = design or _Design(data)
-    n, y = data.y.size, data.y
+    n, y = data.y.size, dz.y
     out = np.empty((rounds, beta_hat.size))
     if n == 0:
         out[:] = beta_hat
@@ -328,7 +365,8 @@ def style_bootstrap_beta(
     resid_hat = y - p_hat
     h_inv = np.linalg.inv(dz.gram(p_hat * (1.0 - p_hat)) + l2 * np.eye(beta_hat.size))
     for r in range(rounds):
-        wt = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+        wt_data = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+        wt = dz.rows(wt_data)
         beta = beta_hat.copy()
         grad = dz.tmul(wt * resid_hat) - l2 * beta
         ok = False
@@ -343,7 +381,7 @@ def style_bootstrap_beta(
                 break
             grad = dz.tmul(wt * (y - expit(dz.eta(beta)))) - l2 * beta
         if not ok:
-            beta = fit_style(data, weights=wt, beta0=beta_hat, l2=l2, design=dz)
+            beta = fit_style(data, weights=wt_data, beta0=beta_hat, l2=l2, design=dz)
         out[r] = beta
     return out
 
@@ -355,11 +393,12 @@ def style_sandwich_cov(
     dz = design or _Design(data)
     p = expit(dz.eta(beta))
     h = dz.gram(p * (1.0 - p)) + l2 * np.eye(beta.size)
-    j = dz.gram((data.y - p) ** 2)
+    j = dz.gram((dz.y - p) ** 2)
     h_inv = np.linalg.inv(h)
     return h_inv @ j @ h_inv
 
 
+@with_one_blas_thread
 def build_style_leaderboard(
     model_a: Sequence[str] | np.ndarray | None,
     model_b: Sequence[str] | np.ndarray | None,
