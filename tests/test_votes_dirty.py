@@ -225,3 +225,18 @@ def test_plain_board_unchanged_by_dropping_rules_on_clean_data(tmp_path: Path) -
     assert table.dropped == {}
     board = build_leaderboard(table.pair_counts(), interval="sandwich")
     assert board.total_votes == 500
+
+
+def test_fast_counts_equal_the_reference_aggregation() -> None:
+    from arena.ratings import PairCounts
+
+    rng = np.random.default_rng(7)
+    k, n = 9, 20_000
+    ia = rng.integers(0, k, n)
+    ib = (ia + rng.integers(1, k, n)) % k
+    codes = rng.integers(0, 3, n).astype(np.int8)
+    models = [f"m{i}" for i in range(k)]
+    fast = PairCounts.from_codes(models, ia.astype(np.int32), ib.astype(np.int32), codes)
+    ref = PairCounts.from_indices(models, ia, ib, codes)
+    for name in ("a", "b", "wins_a", "wins_b", "ties"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(ref, name))

@@ -73,7 +73,7 @@ class VotesTable:
     Attributes
     ----------
     models : list of str, length K (sorted)
-    ia, ib : np.ndarray of int64, shape (N,)
+    ia, ib : np.ndarray of int (int32 from files), shape (N,)
     outcome : np.ndarray of float64, shape (N,)
         1.0 A won, 0.0 B won, 0.5 tie or both bad.
     style_a, style_b : np.ndarray, shape (N, 4), or None
@@ -97,6 +97,7 @@ class VotesTable:
     vote_set_sha256: str | None = None
     dropped: dict[str, int] = field(default_factory=dict)
     pair_digest: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    codes: np.ndarray | None = None
 
     def fingerprint(self, models: Iterable[str]) -> str | None:
         """``vote_set_sha256`` of the counted votes between ``models`` only (what a
@@ -108,6 +109,8 @@ class VotesTable:
         return _digest_of(self.pair_digest, keep)
 
     def pair_counts(self) -> PairCounts:
+        if self.codes is not None:  # int8 codes, self-battles already dropped: fast path
+            return PairCounts.from_codes(self.models, self.ia, self.ib, self.codes)
         return PairCounts.from_indices(self.models, self.ia, self.ib, self.outcome)
 
     def style_data(self) -> StyleData:
@@ -211,7 +214,12 @@ def _as_bool(arr: pa.Array) -> np.ndarray:
     return np.isin(np.asarray(s, dtype=object), ["true", "1", "yes", "t"])
 
 
-def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
+#: Outcome for model A of each code (0 A won, 1 B won, 2 tie), as in arena.ratings.counts.
+CODE_OUTCOME = np.array([1.0, 0.0, 0.5])
+
+
+def _outcome_codes(batch: pa.RecordBatch) -> np.ndarray:
+    """Outcome codes, shape (N,) int8: 0 A won, 1 B won, 2 tie or both bad."""
     names = batch.schema.names
     if "winner" in names:
         arr = batch.column("winner")
@@ -220,7 +228,10 @@ def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
         if arr.null_count:
             raise InvalidInput("every vote needs a winner; found an empty one")
         try:
-            lut = np.array([parse_winner(v) for v in arr.dictionary.to_pylist()], dtype=np.float64)
+            lut = np.array(
+                [{1.0: 0, 0.0: 1}.get(parse_winner(v), 2) for v in arr.dictionary.to_pylist()],
+                dtype=np.int8,
+            )
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
         return lut[np.asarray(arr.indices)]
@@ -228,10 +239,15 @@ def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
         oa, ob, ot = (_as_bool(batch.column(c)) for c in ONE_HOT)
         if not np.all(oa.astype(int) + ob + ot == 1):
             raise InvalidInput("winner_model_a/winner_model_b/winner_tie must be one-hot")
-        return np.where(oa, 1.0, np.where(ob, 0.0, 0.5))
+        return np.where(oa, 0, np.where(ob, 1, 2)).astype(np.int8)
     raise InvalidInput(
         "votes need a 'winner' column or the one-hot winner_model_a/winner_model_b/winner_tie"
     )
+
+
+def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
+    """Outcome for model A (1.0, 0.0, 0.5), shape (N,)."""
+    return CODE_OUTCOME[_outcome_codes(batch)]
 
 
 def _leaves(arr: pa.Array, prefix: str = "") -> Iterator[tuple[str, pa.Array]]:
@@ -412,7 +428,7 @@ def read_votes(
                 keep &= ts < flt.until
         ia, missing_a = _model_ids(batch.column("model_a"), lookup)
         ib, missing_b = _model_ids(batch.column("model_b"), lookup)
-        part = _Part(batch, keep, missing_a | missing_b, ia, ib, _outcomes(batch))
+        part = _Part(batch, keep, missing_a | missing_b, ia, ib, _outcome_codes(batch))
         if style:
             part.style_a, part.style_b, part.bad_style, part.no_meta = _style_checked(batch)
         parts.append(part)
@@ -440,7 +456,7 @@ class _Part:
     missing: np.ndarray
     ia: np.ndarray
     ib: np.ndarray
-    outcome: np.ndarray
+    codes: np.ndarray
     style_a: np.ndarray | None = None
     style_b: np.ndarray | None = None
     bad_style: np.ndarray | None = None
@@ -455,10 +471,10 @@ def _model_ids(arr: pa.Array, lookup: dict[str, int]) -> tuple[np.ndarray, np.nd
     blank = [v is None or not str(v).strip() for v in names]
     lut = np.array(
         [-1 if b else lookup.setdefault(str(v), len(lookup)) for v, b in zip(names, blank)],  # noqa: B905
-        dtype=np.int64,
+        dtype=np.int32,
     )
     if not lut.size:
-        return np.full(len(arr), -1, np.int64), np.ones(len(arr), dtype=bool)
+        return np.full(len(arr), -1, np.int32), np.ones(len(arr), dtype=bool)
     indices = arr.indices.fill_null(0) if arr.null_count else arr.indices
     ids = lut[np.asarray(indices)]
     missing = ids < 0
@@ -496,61 +512,74 @@ def _cat(xs: list, dt: type) -> np.ndarray:
 def _assemble(
     parts: list[_Part], lookup: dict[str, int], rows: int, *, style: bool, fingerprint: bool
 ) -> VotesTable:
-    ia = _cat([p.ia for p in parts], np.int64)
-    ib = _cat([p.ib for p in parts], np.int64)
-    outcome = _cat([p.outcome for p in parts], np.float64)
-    keep = _cat([p.keep for p in parts], bool)
+    ia = _cat([p.ia for p in parts], np.int32)
+    ib = _cat([p.ib for p in parts], np.int32)
+    codes = _cat([p.codes for p in parts], np.int8)
     first = _first_occurrence(parts)
     reasons: list[tuple[str, np.ndarray | None]] = [
-        ("duplicate id", None if first is None else ~first),
-        ("missing model name", _cat([p.missing for p in parts], bool)),
+        ("duplicate id", None if first is None or first.all() else ~first),
+        ("missing model name", _any_rows([p.missing for p in parts])),
         ("model against itself", ia == ib),
     ]
     if style:
         reasons += [
-            ("no conv_metadata", _cat([p.no_meta for p in parts], bool)),
-            ("null, NaN or negative style count", _cat([p.bad_style for p in parts], bool)),
+            ("no conv_metadata", _any_rows([p.no_meta for p in parts])),  # type: ignore[misc]
+            ("null, NaN or negative style count", _any_rows([p.bad_style for p in parts])),  # type: ignore[misc]
         ]
     dropped: dict[str, int] = {}
-    counted = np.ones(ia.size, dtype=bool)
+    counted: np.ndarray | None = None  # None: every row counts
     for reason, bad in reasons:
-        if bad is None:
+        if bad is None or not bad.any():
             continue
-        hit = bad & counted
-        if hit.any():
-            dropped[reason] = int(hit.sum())
-            counted &= ~hit
-    counted &= keep
+        hit = bad if counted is None else bad & counted
+        n = int(hit.sum())
+        if n:
+            dropped[reason] = n
+            counted = ~hit if counted is None else counted & ~hit
+    keep = _any_rows([~p.keep for p in parts])
+    if keep is not None:
+        counted = ~keep if counted is None else counted & ~keep
+    if counted is not None:
+        ia, ib, codes = ia[counted], ib[counted], codes[counted]
     # Renumber ids so models are sorted by name (the PairCounts convention); a model
     # seen only in dropped or filtered-out rows is not on the board.
     names_by_id = sorted(lookup, key=lookup.__getitem__)
     used = np.zeros(len(names_by_id), dtype=bool)
-    used[ia[counted]] = True
-    used[ib[counted]] = True
+    used[np.bincount(ia, minlength=len(names_by_id)) > 0] = True
+    used[np.bincount(ib, minlength=len(names_by_id)) > 0] = True
     order = sorted(np.flatnonzero(used).tolist(), key=names_by_id.__getitem__)
-    remap = np.full(len(names_by_id), -1, dtype=np.int64)
-    remap[order] = np.arange(len(order))
-    ia_c = remap[ia[counted]]
-    ib_c = remap[ib[counted]]
+    remap = np.full(len(names_by_id), -1, dtype=np.int32)
+    remap[order] = np.arange(len(order), dtype=np.int32)
     style_a = style_b = None
     if style:
-        style_a = _cat([p.style_a for p in parts], np.float32).reshape(-1, 4)[counted]
-        style_b = _cat([p.style_b for p in parts], np.float32).reshape(-1, 4)[counted]
+        style_a = _cat([p.style_a for p in parts], np.float32).reshape(-1, 4)
+        style_b = _cat([p.style_b for p in parts], np.float32).reshape(-1, 4)
+        if counted is not None:
+            style_a, style_b = style_a[counted], style_b[counted]
     pair_digest = None
     if fingerprint and first is not None and all("winner" in p.batch.schema.names for p in parts):
-        pair_digest = _pair_digest(parts, counted, remap, len(order))
+        every = np.ones(ia.size, dtype=bool) if counted is None else counted
+        pair_digest = _pair_digest(parts, every, remap, len(order))
     return VotesTable(
         models=[names_by_id[i] for i in order],
-        ia=ia_c,
-        ib=ib_c,
-        outcome=outcome[counted],
+        ia=remap[ia],
+        ib=remap[ib],
+        outcome=CODE_OUTCOME[codes],
         style_a=style_a,
         style_b=style_b,
         rows_read=rows,
         vote_set_sha256=None if pair_digest is None else _digest_of(pair_digest, None),
         dropped=dropped,
         pair_digest=pair_digest,
+        codes=codes,
     )
+
+
+def _any_rows(masks: list[np.ndarray | None]) -> np.ndarray | None:
+    """Concatenated per-batch row masks; None when no batch marks any row."""
+    if not any(m is not None and m.any() for m in masks):
+        return None
+    return np.concatenate([m for m in masks])  # type: ignore[misc]
 
 
 def _pair_digest(

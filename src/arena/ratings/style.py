@@ -364,11 +364,18 @@ def style_bootstrap_beta(
     p_hat = expit(dz.eta(beta_hat))
     resid_hat = y - p_hat
     h_inv = np.linalg.inv(dz.gram(p_hat * (1.0 - p_hat)) + l2 * np.eye(beta_hat.size))
+    # Draw positions map to design rows through the inverse permutation, so a round's
+    # weights are those of resampling the data's rows (the same seed, the same rounds).
+    to_design = np.empty(n, dtype=np.int64)
+    to_design[dz.order] = np.arange(n)
+    buf = np.empty(n)  # reused: fresh 8 MB arrays per step cost page faults at 1M rows
+    k = dz.k
     for r in range(rounds):
-        wt_data = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
-        wt = dz.rows(wt_data)
+        draw = rng.integers(0, n, n)
+        wt = np.bincount(to_design[draw], minlength=n).astype(np.float64)
         beta = beta_hat.copy()
-        grad = dz.tmul(wt * resid_hat) - l2 * beta
+        np.multiply(wt, resid_hat, out=buf)
+        grad = dz.tmul(buf) - l2 * beta
         ok = False
         for _ in range(max_chord):
             step = h_inv @ grad
@@ -379,8 +386,16 @@ def style_bootstrap_beta(
             if size < tol:
                 ok = True
                 break
-            grad = dz.tmul(wt * (y - expit(dz.eta(beta)))) - l2 * beta
+            # buf = wt * (y - expit(eta(beta))), in place.
+            np.dot(beta[k:], dz.xt, out=buf)
+            theta = beta[:k]
+            buf += np.repeat(theta[dz.pa] - theta[dz.pb], dz.counts)
+            expit(buf, out=buf)
+            np.subtract(y, buf, out=buf)
+            buf *= wt
+            grad = dz.tmul(buf) - l2 * beta
         if not ok:
+            wt_data = np.bincount(draw, minlength=n).astype(np.float64)
             beta = fit_style(data, weights=wt_data, beta0=beta_hat, l2=l2, design=dz)
         out[r] = beta
     return out
