@@ -3,7 +3,9 @@
 Invariant: scores stay full-precision floats in :class:`RatedModel`; rounding
 happens once, in :meth:`Leaderboard.to_dicts`, which both the CLI's JSON and
 the web API use, so the two print identical rows. ``rank`` equals ``rank_ub``
-(DESIGN.md), computed within each connected component of the comparison graph.
+(DESIGN.md), computed among the rated models of each connected component of the
+comparison graph; a model the votes do not rate (:mod:`arena.ratings.identify`)
+has no rank and no interval, never a precise-looking stand-in.
 """
 
 from __future__ import annotations
