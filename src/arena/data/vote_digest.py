@@ -43,8 +43,11 @@ def digest_hex(total: int) -> str:
 _DIGEST = methodcaller("digest")
 
 
-def row_limbs(vote_id, model_a, model_b, winner) -> np.ndarray:
+def row_limbs(vote_id, model_a, model_b, winner, chunk: int = 1 << 16) -> np.ndarray:
     """Each vote's hash as 16-bit limbs.
+
+    Lines are joined in Arrow and hashed ``chunk`` rows at a time, so the Python
+    objects alive at once are one chunk's (memory stays near 32 bytes a vote).
 
     Parameters
     ----------
@@ -61,8 +64,14 @@ def row_limbs(vote_id, model_a, model_b, winner) -> np.ndarray:
         pc.cast(pc.cast(c, pa.string()), pa.binary()) for c in (vote_id, model_a, model_b, winner)
     ]
     lines = pc.binary_join_element_wise(*cols, SEP.encode())
-    digests = b"".join(map(_DIGEST, map(hashlib.sha256, lines.to_pylist())))
-    return np.frombuffer(digests, dtype=">u2").reshape(-1, LIMBS).astype(np.uint16)
+    n = len(lines)
+    out = np.empty((n, 32), dtype=np.uint8)
+    sha = hashlib.sha256
+    for lo in range(0, n, chunk):
+        part = lines.slice(lo, chunk).to_pylist()
+        digests = b"".join(map(_DIGEST, map(sha, part)))
+        out[lo : lo + len(part)] = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 32)
+    return out.view(">u2").astype(np.uint16)
 
 
 def limb_sums(limbs: np.ndarray, group: np.ndarray | None = None, n_groups: int = 1) -> np.ndarray:
