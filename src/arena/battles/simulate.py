@@ -242,9 +242,7 @@ def simulate_new_model(
     start.play((pair_indices(k)[1] < established).astype(np.float64), history)
     base = build_leaderboard(start.pair_counts(established), interval="sandwich")
     base_rows = {r.model: r for r in base.rows}
-    base_hw = np.array(
-        [_half_width(base_rows[x]) for x in start.models[:-1]]
-    )
+    base_hw = np.array([_half_width(base_rows[x]) for x in start.models[:-1]])
 
     def reached(c: Checkpoint) -> bool:
         return c.newcomer_half_width is not None and c.newcomer_half_width <= target
