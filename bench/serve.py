@@ -275,13 +275,17 @@ def _stored_votes(db_file: Path) -> int:
         return conn.execute("select count(*) from votes").fetchone()[0]
 
 
-async def _fan_out_direct(upstream: str, streams: int) -> tuple[float, list[float], int]:
+async def _fan_out_direct(
+    upstream: str, streams: int
+) -> tuple[float, list[float], list[float], int]:
     """The reference for (c): the same number of upstream streams opened at once, directly.
 
-    Returns the wall time, the gaps between deltas and the errors.
+    Returns the wall time, each stream's time to its first delta, the gaps between
+    deltas and the errors.
     """
     limits = httpx.Limits(max_connections=streams + 10)
     gaps: list[float] = []
+    firsts: list[float] = []
     errors = 0
     body = {"model": "echo-a", "stream": True, "messages": [{"role": "user", "content": "hello"}]}
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
@@ -299,7 +303,9 @@ async def _fan_out_direct(upstream: str, streams: int) -> tuple[float, list[floa
                         if not line.startswith("data: ") or line == "data: [DONE]":
                             continue
                         now = time.perf_counter()
-                        if last is not None:
+                        if last is None:
+                            firsts.append(now - started)
+                        else:
                             gaps.append(now - last)
                         last = now
             except httpx.HTTPError:
@@ -307,7 +313,7 @@ async def _fan_out_direct(upstream: str, streams: int) -> tuple[float, list[floa
 
         started = time.perf_counter()
         await asyncio.gather(*(stream() for _ in range(streams)))
-        return time.perf_counter() - started, gaps, errors
+        return time.perf_counter() - started, firsts, gaps, errors
 
 
 async def fan_out(arena: str, battles: int, upstream: str | None = None) -> None:
@@ -321,6 +327,7 @@ async def fan_out(arena: str, battles: int, upstream: str | None = None) -> None
 
         ids = await asyncio.gather(*(create() for _ in range(battles)))
         gaps: list[float] = []
+        firsts: list[float] = []
         errors = 0
 
         async def stream(battle_id: str) -> None:
@@ -339,7 +346,9 @@ async def fan_out(arena: str, battles: int, upstream: str | None = None) -> None
                         event = json.loads(line[6:])
                         if "error" in event:
                             errors += 1
-                        if last is not None:
+                        if last is None:
+                            firsts.append(now - started)
+                        else:
                             gaps.append(now - last)
                         last = now
             except httpx.HTTPError:
@@ -355,15 +364,22 @@ async def fan_out(arena: str, battles: int, upstream: str | None = None) -> None
     print(f"    time between deltas p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
     if upstream is not None:
         # Reference in the same run: the upstream alone, two streams per battle at once.
-        ref_elapsed, ref_gaps, ref_errors = await _fan_out_direct(upstream, 2 * battles)
+        ref_elapsed, ref_firsts, ref_gaps, ref_errors = await _fan_out_direct(upstream, 2 * battles)
         r50, r99 = _percentiles(ref_gaps)
         print(
             f"    upstream alone, {2 * battles} streams at once: {ref_elapsed:.2f}s wall, "
             f"gaps p50 {r50 * 1e3:.2f} ms, p99 {r99 * 1e3:.2f} ms, errors {ref_errors}"
         )
+        f50, f99 = _percentiles(firsts)
+        g50, g99 = _percentiles(ref_firsts)
+        print(
+            f"    first delta: Arena p50 {f50 * 1e3:.0f} ms, p99 {f99 * 1e3:.0f} ms; upstream "
+            f"alone p50 {g50 * 1e3:.0f} ms, p99 {g99 * 1e3:.0f} ms"
+        )
+        # Ratios of times that are not near zero (the upstream's own gaps are microseconds).
         print(
             f"    ratio Arena / upstream alone: wall {elapsed / ref_elapsed:.2f}, "
-            f"gap p50 {p50 / r50:.2f}, gap p99 {p99 / r99:.2f}"
+            f"first delta p50 {f50 / g50:.2f}, p99 {f99 / g99:.2f}"
         )
 
 
