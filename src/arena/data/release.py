@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 DEFAULT_ROUNDS = 100  # the CLI's --bootstrap default
+DEFAULT_MIN_VOTES = 20  # the CLI's --min-votes default (= arena.ratings DEFAULT_MIN_VOTES)
 RELEASE_RULES = (
     "the votes the public board counts: anonymous battles with a valid vote (no validity "
     "flag), not from a client flagged for review, both models public or deprecated; "
@@ -63,7 +64,7 @@ def profile_names(engine: Engine) -> dict[str, list[str]]:
 
 
 def leaderboard_of(
-    votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS
+    votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS, min_votes: int = DEFAULT_MIN_VOTES
 ) -> tuple[Leaderboard, dict[str, Any]]:
     """What ``arena leaderboard --votes VOTES --seed SEED`` prints, by the same calls.
 
@@ -80,9 +81,12 @@ def leaderboard_of(
         rounds=rounds,
         seed=seed,
         anchor=None,
-        min_votes=0,
+        min_votes=min_votes,
     )
-    return board, vote_set_block(filters, table.vote_set_sha256, "bootstrap", rounds, seed)
+    digest = table.fingerprint(r.model for r in board.rows)
+    counted = vote_set_block(filters, digest, "bootstrap", rounds, seed)
+    counted["dropped_rows"] = dict(table.dropped)  # as `arena leaderboard` prints it
+    return board, counted
 
 
 def vote_set_block(
@@ -150,6 +154,7 @@ def build_release(
     seed: int = 0,
     rounds: int = DEFAULT_ROUNDS,
     on_rows: Callable[[int], None] | None = None,
+    min_votes: int = DEFAULT_MIN_VOTES,
 ) -> ReleaseResult:
     """Write the votes file, ``leaderboard.json`` and ``MANIFEST.json`` under ``out_dir``."""
     opts = ExportOptions(
@@ -162,7 +167,7 @@ def build_release(
     )
     exported = export_votes(engine, out_dir, opts, on_rows)
     computed_at = cutoff.isoformat(timespec="seconds")
-    board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds)
+    board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds, min_votes=min_votes)
     board_path = out_dir / "leaderboard.json"
     _write_json(board_path, {**board.to_json_obj(computed_at), "counted_votes": counted})
     files = {p.name: sha256_of(p) for p in (exported.path, board_path)}
@@ -175,7 +180,8 @@ def build_release(
         "vote_set_sha256": counted["vote_set_sha256"],
         "leaderboard": {
             "command": f"arena leaderboard --votes {exported.path.name} --format json "
-            f"--seed {seed} --bootstrap {rounds}",
+            f"--seed {seed} --bootstrap {rounds} --min-votes {min_votes}",
+            "min_votes": min_votes,
             "seed": seed,
             "bootstrap_rounds": rounds,
         },
