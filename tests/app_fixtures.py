@@ -131,6 +131,8 @@ def start_app(db_url: str, tmp_path: Path, fake_upstream: Any) -> Iterator[Calla
         # Tests make many battles from one address; rate limits are on only where tested.
         settings.setdefault("rate_battles_per_minute", 0)
         settings.setdefault("rate_votes_per_hour", 0)
+        # Tests rank boards of a few votes; the minimum-votes default has its own test.
+        settings.setdefault("leaderboard_min_votes", 0)
         registry = write_registry(
             tmp_path / f"models-{len(stops)}.yaml", fake_upstream.base_url, models
         )
@@ -192,6 +194,7 @@ def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -
         env={
             **os.environ,
             "ARENA_LEADERBOARD_REFRESH_SECONDS": "0",
+            "ARENA_LEADERBOARD_MIN_VOTES": "0",
             "ARENA_MIN_VOTE_SECONDS": "0",
             "ARENA_RATE_BATTLES_PER_MINUTE": "0",
             "ARENA_RATE_VOTES_PER_HOUR": "0",

@@ -201,7 +201,7 @@ def test_export_feeds_the_style_controlled_leaderboard(source: Engine, tmp_path:
     result = CliRunner().invoke(
         app,
         ["leaderboard", "--votes", str(out.path), "--format", "json", "--style-control",
-         "--bootstrap", "5"],
+         "--bootstrap", "20"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     board = json.loads(result.stdout)

@@ -99,11 +99,11 @@ def test_table_csv_and_plot(votes_file: Path, tmp_path: Path) -> None:
     assert "model-0000" in result.stdout
     assert png.stat().st_size > 1000
     result = runner.invoke(
-        _app(), ["leaderboard", "--votes", str(votes_file), "--format", "csv", "--bootstrap", "10"]
+        _app(), ["leaderboard", "--votes", str(votes_file), "--format", "csv", "--bootstrap", "20"]
     )
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "rank,rank_ub,model,score,ci_lower,ci_upper,votes"
+    assert lines[0] == "rank,rank_ub,model,score,ci_lower,ci_upper,votes,rated"
     assert len(lines) == 7
 
 

@@ -32,6 +32,9 @@ class Settings:
     sampling_policy: str = "weighted"
     """uniform, weighted (default: a boost for models with few votes) or active."""
     leaderboard_bootstrap_rounds: int = 100
+    """Bootstrap rounds of the board's intervals; at least 20 (fewer is refused)."""
+    leaderboard_min_votes: int = 20
+    """Votes a model needs to be shown on the board (= ratings DEFAULT_MIN_VOTES)."""
     leaderboard_refresh_seconds: float = 2.0
     static_dir: str | None = None
     migrate_on_start: bool = True

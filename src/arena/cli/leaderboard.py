@@ -80,7 +80,10 @@ def leaderboard(
         ),
     ] = "text",
     bootstrap: Annotated[
-        int, typer.Option("--bootstrap", min=1, help="Bootstrap rounds for the intervals.")
+        int,
+        typer.Option(
+            "--bootstrap", min=20, help="Bootstrap rounds for the intervals (at least 20)."
+        ),
     ] = 100,
     interval: Annotated[
         IntervalKind, typer.Option("--interval", help="Interval method.")
@@ -97,8 +100,14 @@ def leaderboard(
         str | None, typer.Option("--anchor", help="Pin a model's score: MODEL=SCORE.")
     ] = None,
     min_votes: Annotated[
-        int, typer.Option("--min-votes", min=0, help="Leave out models with fewer votes.")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--min-votes",
+            min=0,
+            help="Leave out models with fewer votes (default: the web board's, "
+            "ARENA_LEADERBOARD_MIN_VOTES or 20).",
+        ),
+    ] = None,
     anonymous_only: Annotated[
         bool,
         typer.Option(
@@ -148,11 +157,15 @@ def leaderboard(
         arena = Arena.parse(arena).value
     except ArenaError as exc:
         raise _fail(str(exc)) from None
+    if min_votes is None:
+        from arena.settings import Settings
+
+        min_votes = Settings.from_env().leaderboard_min_votes
     if votes is None:
         _store_leaderboard(
-            db, category, style_control, bootstrap, output_format, arena,
+            db, category, style_control, bootstrap, output_format, arena, min_votes,
             {"--since": since, "--until": until, "--anchor": anchor, "--plot": plot,
-             "--min-votes": min_votes or None, "--include-named": include_named or None,
+             "--include-named": include_named or None,
              "--include-deduped": include_deduped or None,
              "--exclude-flagged": exclude_flagged or None,
              "--anonymous-only": anonymous_only or None},
@@ -209,12 +222,15 @@ def leaderboard(
         raise _fail(str(exc)) from None
 
     computed_at = datetime.now(UTC).isoformat(timespec="seconds")
-    counted = vote_set_block(filters, table.vote_set_sha256, interval.value, bootstrap, seed)
+    digest = counted_fingerprint(table, board)
+    counted = vote_set_block(filters, digest, interval.value, bootstrap, seed)
+    counted["dropped_rows"] = dict(table.dropped)
     if style_control:
         counted["method"] = f"style_control/{interval.value}"
     typer.echo(
         _counted_line(len(table.outcome), table.rows_read, filters, table.left_out), err=True
     )
+    report_dropped(table.dropped, board.warnings)
     if output_format is OutputFormat.json:
         typer.echo(
             json.dumps({**board.to_json_obj(computed_at), "counted_votes": counted}, indent=2)
@@ -228,7 +244,7 @@ def leaderboard(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _print_table(board, votes, table.vote_set_sha256)
+        _print_table(board, votes, digest)
     if plot is not None and not board.rows:
         typer.echo("no models to plot; --plot skipped", err=True)
     elif plot is not None:
@@ -268,6 +284,7 @@ def _store_leaderboard(
     rounds: int,
     output_format: OutputFormat,
     arena: str,
+    min_votes: int,
     unsupported: dict[str, object],
 ) -> None:
     """The server's board from its store, exactly as the web app computes it."""
@@ -286,6 +303,7 @@ def _store_leaderboard(
             style_control=style_control,
             rounds=rounds,
             arena=arena,
+            min_votes=min_votes,
         )
     except ArenaError as exc:
         raise _fail(str(exc)) from None
@@ -324,6 +342,25 @@ def _print_store_table(data: dict) -> None:
     digest = data.get("counted_votes", {}).get("vote_set_sha256")
     if digest:
         typer.echo(f"vote set sha256: {digest}")
+def counted_fingerprint(table, board) -> str | None:
+    """``vote_set_sha256`` of exactly the votes the board counted (models left out for
+    too few votes take their votes with them)."""
+    return table.fingerprint(r.model for r in board.rows)
+
+
+def report_dropped(dropped: dict[str, int], warnings: list[str]) -> None:
+    """Say on stderr which rows were not counted and why, and any fit warning."""
+    if dropped:
+        reasons = ", ".join(f"{n} {why}" for why, n in dropped.items())
+        typer.echo(f"rows not counted: {reasons}", err=True)
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def _interval_text(r: dict) -> str:
+    if r["ci_lower"] is None or r["ci_upper"] is None:
+        return "unknown"
+    return f"{r['ci_lower']:.1f} – {r['ci_upper']:.1f}"
 
 
 def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
@@ -341,10 +378,10 @@ def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
         table.add_column("group", justify="right")
     for r in board.to_dicts():
         cells = [
-            str(r["rank"]),
+            "-" if r["rank"] is None else str(r["rank"]),
             r["model"] + (" *" if r.get("note") else ""),
             f"{r['score']:.1f}",
-            f"{r['ci_lower']:.1f} – {r['ci_upper']:.1f}",
+            _interval_text(r),
             str(r["votes"]),
         ]
         if board.style_control:
@@ -363,7 +400,11 @@ def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
             "scores and ranks compare only within a group."
         )
     if board.excluded:
-        console.print(f"Left out (too few votes): {', '.join(board.excluded)}")
+        console.print(f"Left out (fewer than {board.min_votes} votes): {', '.join(board.excluded)}")
+    for name, c in board.style_block().items():
+        lo, hi = c["ci_lower"], c["ci_upper"]
+        span = "unknown" if lo is None or hi is None else f"{lo:+.3f} to {hi:+.3f}"
+        console.print(f"style coefficient {name}: {c['coefficient']:+.3f} (95% {span})")
     if vote_set_sha256:
         typer.echo(f"vote set sha256: {vote_set_sha256}")  # one line, never wrapped
 
@@ -385,8 +426,8 @@ def _plot(board, counts, out: Path) -> None:
     )
     y = np.arange(k)[::-1]
     scores = np.array([r.score for r in rows])
-    lo = np.array([r.ci_lower for r in rows])
-    hi = np.array([r.ci_upper for r in rows])
+    lo = np.array([r.score if r.ci_lower is None else r.ci_lower for r in rows])
+    hi = np.array([r.score if r.ci_upper is None else r.ci_upper for r in rows])
     ax1.errorbar(scores, y, xerr=[scores - lo, hi - scores], fmt="o", capsize=3)
     ax1.set_yticks(y, [r.model for r in rows], fontsize=8)
     ax1.set_xlabel("score (95% interval)")

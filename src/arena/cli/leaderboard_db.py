@@ -87,7 +87,13 @@ def _check_sqlite_file(url: str) -> None:
 
 
 def store_board(
-    db: str | None, *, category: str, style_control: bool, rounds: int, arena: str = "text"
+    db: str | None,
+    *,
+    category: str,
+    style_control: bool,
+    rounds: int,
+    arena: str = "text",
+    min_votes: int = 20,
 ) -> dict[str, Any]:
     """The board ``GET /api/v1/leaderboard?category=..&style_control=..`` would return."""
     from arena.store.engine import create_store_engine, default_db_url, normalize_url
@@ -99,7 +105,9 @@ def store_board(
     _check_sqlite_file(url)
     engine = create_store_engine(url)
     try:
-        cache = LeaderboardCache(engine, rounds, 0.0, _describer(engine), Arena(arena))
+        cache = LeaderboardCache(
+            engine, rounds, 0.0, _describer(engine), Arena(arena), min_votes=min_votes
+        )
         data = asyncio.run(cache.get(category, style_control))
         # the API's own response model, so the JSON is the API's byte for byte
         return LeaderboardOut.model_validate(data).model_dump(mode="json")

@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 DEFAULT_ROUNDS = 100  # the CLI's --bootstrap default
+DEFAULT_MIN_VOTES = 20  # the CLI's --min-votes default (= arena.ratings DEFAULT_MIN_VOTES)
 RELEASE_RULES = (
     "the votes the public board counts: anonymous battles with a valid vote (no validity "
     "flag), not from a client flagged for review, both models public or deprecated; "
@@ -63,7 +64,12 @@ def profile_names(engine: Engine) -> dict[str, list[str]]:
 
 
 def leaderboard_of(
-    votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS, arena: str = "text"
+    votes: Path,
+    *,
+    seed: int = 0,
+    rounds: int = DEFAULT_ROUNDS,
+    min_votes: int = DEFAULT_MIN_VOTES,
+    arena: str = "text",
 ) -> tuple[Leaderboard, dict[str, Any]]:
     """What ``arena leaderboard --votes VOTES --seed SEED`` prints, by the same calls.
 
@@ -80,9 +86,12 @@ def leaderboard_of(
         rounds=rounds,
         seed=seed,
         anchor=None,
-        min_votes=0,
+        min_votes=min_votes,
     )
-    return board, vote_set_block(filters, table.vote_set_sha256, "bootstrap", rounds, seed)
+    digest = table.fingerprint(r.model for r in board.rows)
+    counted = vote_set_block(filters, digest, "bootstrap", rounds, seed)
+    counted["dropped_rows"] = dict(table.dropped)  # as `arena leaderboard` prints it
+    return board, counted
 
 
 def vote_set_block(
@@ -164,6 +173,7 @@ def build_release(
     seed: int = 0,
     rounds: int = DEFAULT_ROUNDS,
     on_rows: Callable[[int], None] | None = None,
+    min_votes: int = DEFAULT_MIN_VOTES,
 ) -> ReleaseResult:
     """Write the votes file, ``leaderboard.json`` and ``MANIFEST.json`` under ``out_dir``."""
     opts = ExportOptions(
@@ -176,14 +186,16 @@ def build_release(
     )
     exported = export_votes(engine, out_dir, opts, on_rows)
     computed_at = cutoff.isoformat(timespec="seconds")
-    board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds)
+    board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds, min_votes=min_votes)
     # The text board stays at the top (as before the image arenas); each other arena with
     # votes gets its own section, each recomputable with `arena leaderboard --arena`.
     arenas: dict[str, Any] = {}
     for arena in _arenas_in(exported.path):
         if arena == "text":
             continue
-        other, other_counted = leaderboard_of(exported.path, seed=seed, rounds=rounds, arena=arena)
+        other, other_counted = leaderboard_of(
+            exported.path, seed=seed, rounds=rounds, min_votes=min_votes, arena=arena
+        )
         arenas[arena] = {**other.to_json_obj(computed_at), "counted_votes": other_counted}
     board_path = out_dir / "leaderboard.json"
     _write_json(
@@ -201,12 +213,13 @@ def build_release(
         "vote_set_sha256": counted["vote_set_sha256"],
         "leaderboard": {
             "command": f"arena leaderboard --votes {exported.path.name} --format json "
-            f"--seed {seed} --bootstrap {rounds}",
+            f"--seed {seed} --bootstrap {rounds} --min-votes {min_votes}",
+            "min_votes": min_votes,
             "seed": seed,
             "bootstrap_rounds": rounds,
             "arenas": {
                 arena: f"arena leaderboard --votes {exported.path.name} --arena {arena} "
-                f"--format json --seed {seed} --bootstrap {rounds}"
+                f"--format json --seed {seed} --bootstrap {rounds} --min-votes {min_votes}"
                 for arena in arenas
             },
         },

@@ -12,8 +12,8 @@ message fit for the person who gave the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arena.data.vote_digest import add_votes, digest_hex
+from arena.data.vote_digest import LIMBS, digest_hex, limb_sums, limbs_to_int, row_limbs
 from arena.errors import InvalidInput
 from arena.ratings.counts import PairCounts, parse_winner
 from arena.ratings.style import STYLE_FEATURES, StyleData
@@ -88,7 +88,7 @@ class VotesTable:
     Attributes
     ----------
     models : list of str, length K (sorted)
-    ia, ib : np.ndarray of int64, shape (N,)
+    ia, ib : np.ndarray of int (int32 from files), shape (N,)
     outcome : np.ndarray of float64, shape (N,)
         1.0 A won, 0.0 B won, 0.5 tie or both bad.
     style_a, style_b : np.ndarray, shape (N, 4), or None
@@ -96,8 +96,10 @@ class VotesTable:
     rows_read : int
         Rows seen before filters.
     vote_set_sha256 : str or None
-        Fingerprint of the kept votes (:mod:`arena.data.vote_digest`), when asked
-        for and the file has ``id`` and ``winner`` columns.
+        Fingerprint of exactly the counted votes (:mod:`arena.data.vote_digest`),
+        when asked for and the file has ``id`` and ``winner`` columns.
+    dropped : dict of str to int
+        Rows not counted, by reason (:data:`DROP_REASONS`).
     """
 
     models: list[str]
@@ -110,8 +112,22 @@ class VotesTable:
     vote_set_sha256: str | None = None
     # rows left out by each default rule (``named``, ``deduped``), for "what was counted"
     left_out: dict[str, int] | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+    pair_digest: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    codes: np.ndarray | None = None
+
+    def fingerprint(self, models: Iterable[str]) -> str | None:
+        """``vote_set_sha256`` of the counted votes between ``models`` only (what a
+        board fitted after dropping rare models counts)."""
+        if self.pair_digest is None:
+            return None
+        wanted = set(models)
+        keep = np.array([m in wanted for m in self.models], dtype=bool)
+        return _digest_of(self.pair_digest, keep)
 
     def pair_counts(self) -> PairCounts:
+        if self.codes is not None:  # int8 codes, self-battles already dropped: fast path
+            return PairCounts.from_codes(self.models, self.ia, self.ib, self.codes)
         return PairCounts.from_indices(self.models, self.ia, self.ib, self.outcome)
 
     def style_data(self) -> StyleData:
@@ -228,20 +244,12 @@ def _as_bool(arr: pa.Array) -> np.ndarray:
     return np.isin(np.asarray(s, dtype=object), ["true", "1", "yes", "t"])
 
 
-def _codes_to_ids(arr: pa.Array, lookup: dict[str, int]) -> np.ndarray:
-    """Map a string column to global model ids via its (small) dictionary."""
-    if not pa.types.is_dictionary(arr.type):
-        arr = pc.dictionary_encode(arr)
-    if arr.null_count:
-        raise InvalidInput("model_a/model_b must not be empty")
-    lut = np.array(
-        [lookup.setdefault(str(v), len(lookup)) for v in arr.dictionary.to_pylist()],
-        dtype=np.int64,
-    )
-    return lut[np.asarray(arr.indices)] if lut.size else np.zeros(len(arr), np.int64)
+#: Outcome for model A of each code (0 A won, 1 B won, 2 tie), as in arena.ratings.counts.
+CODE_OUTCOME = np.array([1.0, 0.0, 0.5])
 
 
-def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
+def _outcome_codes(batch: pa.RecordBatch) -> np.ndarray:
+    """Outcome codes, shape (N,) int8: 0 A won, 1 B won, 2 tie or both bad."""
     names = batch.schema.names
     if "winner" in names:
         arr = batch.column("winner")
@@ -250,7 +258,10 @@ def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
         if arr.null_count:
             raise InvalidInput("every vote needs a winner; found an empty one")
         try:
-            lut = np.array([parse_winner(v) for v in arr.dictionary.to_pylist()], dtype=np.float64)
+            lut = np.array(
+                [{1.0: 0, 0.0: 1}.get(parse_winner(v), 2) for v in arr.dictionary.to_pylist()],
+                dtype=np.int8,
+            )
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
         return lut[np.asarray(arr.indices)]
@@ -258,10 +269,15 @@ def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
         oa, ob, ot = (_as_bool(batch.column(c)) for c in ONE_HOT)
         if not np.all(oa.astype(int) + ob + ot == 1):
             raise InvalidInput("winner_model_a/winner_model_b/winner_tie must be one-hot")
-        return np.where(oa, 1.0, np.where(ob, 0.0, 0.5))
+        return np.where(oa, 0, np.where(ob, 1, 2)).astype(np.int8)
     raise InvalidInput(
         "votes need a 'winner' column or the one-hot winner_model_a/winner_model_b/winner_tie"
     )
+
+
+def _outcomes(batch: pa.RecordBatch) -> np.ndarray:
+    """Outcome for model A (1.0, 0.0, 0.5), shape (N,)."""
+    return CODE_OUTCOME[_outcome_codes(batch)]
 
 
 def _leaves(arr: pa.Array, prefix: str = "") -> Iterator[tuple[str, pa.Array]]:
@@ -381,23 +397,19 @@ def _one_time(value: str) -> float:
     return (dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt).timestamp()
 
 
-def _sum_struct(arr: pa.Array, out: np.ndarray) -> None:
-    """Write the sum of a count (or of a struct of counts) into ``out``, shape (N,)."""
-    leaves = [leaf for _, leaf in _leaves(arr)] if pa.types.is_struct(arr.type) else [arr]
-    out[:] = 0.0
-    for leaf in leaves:
-        if leaf.null_count:
-            leaf = leaf.fill_null(0)
-        out += leaf.to_numpy(zero_copy_only=False)
-
-
-def _style(batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
+def _style_checked(
+    batch: pa.RecordBatch,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Style counts per side, plus rows with no ``conv_metadata`` and rows whose
+    counts are null, NaN or negative (both dropped, never read as 0)."""
     if "conv_metadata" not in batch.schema.names:
         raise InvalidInput("--style-control needs the conv_metadata column (style counts)")
     meta = batch.column("conv_metadata")
     if not pa.types.is_struct(meta.type):
         raise InvalidInput("conv_metadata must be a struct of style counts")
+    no_meta = np.asarray(meta.is_null())
     fields = {meta.type.field(i).name: i for i in range(meta.type.num_fields)}
+    bad = np.zeros(batch.num_rows, dtype=bool)
     sides = []
     for side in ("a", "b"):
         out = np.empty((batch.num_rows, len(STYLE_FEATURES)), dtype=np.float32)
@@ -405,9 +417,19 @@ def _style(batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray]:
             name = STYLE_FIELDS[feat].format(side)
             if name not in fields:
                 raise InvalidInput(f"conv_metadata lacks {name!r}, needed for style control")
-            _sum_struct(pc.struct_field(meta, [fields[name]]), out[:, j])
+            arr = pc.struct_field(meta, [fields[name]])
+            leaves = [leaf for _, leaf in _leaves(arr)] if pa.types.is_struct(arr.type) else [arr]
+            out[:, j] = 0.0
+            for leaf in leaves:
+                if leaf.null_count:
+                    bad |= np.asarray(leaf.is_null())
+                    leaf = leaf.fill_null(0)
+                values = leaf.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+                bad |= ~(values >= 0)  # NaN and negatives
+                out[:, j] += values
         sides.append(out)
-    return sides[0], sides[1]
+    bad &= ~no_meta
+    return sides[0], sides[1], bad, no_meta
 
 
 def read_votes(
@@ -421,6 +443,11 @@ def read_votes(
     """Read and filter a votes file or directory.
 
     A category that matches no vote at all is an error (most likely a typo).
+    Dirty rows are dropped, never counted, and reported in ``dropped`` by
+    reason (see :data:`DROP_REASONS`): a repeated ``id`` (the first row wins,
+    as in ``arena import``), an empty or missing model name, a model against
+    itself, and with ``style`` a missing ``conv_metadata`` or a null, NaN or
+    negative style count.
 
     Parameters
     ----------
@@ -430,20 +457,21 @@ def read_votes(
     style : bool
         Also read the style counts from ``conv_metadata``.
     fingerprint : bool
-        Also hash the kept votes, as a server's leaderboard does for the votes it counts.
+        Also hash the counted votes, as a server's leaderboard does for the votes it counts.
 
     Returns
     -------
     VotesTable
-        N votes after filters.
+        N votes after filters and dropped rows.
     """
     flt = filters or VoteFilters()
     lookup: dict[str, int] = {}
-    ias, ibs, outs, sas, sbs = [], [], [], [], []
+    parts: list[_Part] = []
     rows = 0
     category_hits = 0
     use_category = bool(flt.category) and flt.category.strip().lower() not in ("overall", "all")
-    columns = ["model_a", "model_b", "winner", *ONE_HOT, CONVERSATION_COLUMNS[0]]
+    columns = ["id", "question_id", "model_a", "model_b", "winner", *ONE_HOT,
+               CONVERSATION_COLUMNS[0]]
     left_out: dict[str, int] = {}  # a rule's key appears once a file has its column
     if flt.anonymous_only or not flt.include_named:
         columns.append("anony")
@@ -458,10 +486,6 @@ def read_votes(
         columns += ["timestamp", "tstamp"]
     if style:
         columns.append("conv_metadata")
-    digest: int | None = None
-    if fingerprint:
-        columns += ["id", "question_id"]
-        digest = 0
     for batch in iter_batches(path, batch_size, columns):
         rows += batch.num_rows
         names = batch.schema.names
@@ -506,49 +530,159 @@ def read_votes(
                 keep &= ts >= flt.since
             if flt.until is not None:
                 keep &= ts < flt.until
-        ia = _codes_to_ids(batch.column("model_a"), lookup)
-        ib = _codes_to_ids(batch.column("model_b"), lookup)
-        out = _outcomes(batch)
+        ia, missing_a = _model_ids(batch.column("model_a"), lookup)
+        ib, missing_b = _model_ids(batch.column("model_b"), lookup)
+        part = _Part(batch, keep, missing_a | missing_b, ia, ib, _outcome_codes(batch))
         if style:
-            sa, sb = _style(batch)
-        if digest is not None:
-            digest = _add_batch_digest(digest, batch, keep)
-        if not keep.all():
-            ia, ib, out = ia[keep], ib[keep], out[keep]
-            if style:
-                sa, sb = sa[keep], sb[keep]
-        ias.append(ia)
-        ibs.append(ib)
-        outs.append(out)
-        if style:
-            sas.append(sa)
-            sbs.append(sb)
+            part.style_a, part.style_b, part.bad_style, part.no_meta = _style_checked(batch)
+        parts.append(part)
     if use_category and rows and not category_hits:
         raise InvalidInput(f"no votes in category {flt.category!r}")
-    def cat(xs: list[np.ndarray], dt: type) -> np.ndarray:
-        return np.concatenate(xs) if xs else np.zeros(0, dt)
+    return _assemble(
+        parts, lookup, rows, style=style, fingerprint=fingerprint, left_out=left_out
+    )
 
-    ia_all = cat(ias, np.int64)
-    ib_all = cat(ibs, np.int64)
-    # Only models of the counted votes (a filter must not leave models with no votes on
-    # the board), renumbered so they are sorted by name (the PairCounts convention).
+
+#: Why a row is not counted, in the order a row is charged to (one reason per row).
+DROP_REASONS = (
+    "duplicate id",
+    "missing model name",
+    "model against itself",
+    "no conv_metadata",
+    "null, NaN or negative style count",
+)
+
+
+@dataclass
+class _Part:
+    """One record batch, encoded, before rows are dropped."""
+
+    batch: pa.RecordBatch
+    keep: np.ndarray
+    missing: np.ndarray
+    ia: np.ndarray
+    ib: np.ndarray
+    codes: np.ndarray
+    style_a: np.ndarray | None = None
+    style_b: np.ndarray | None = None
+    bad_style: np.ndarray | None = None
+    no_meta: np.ndarray | None = None
+
+
+def _model_ids(arr: pa.Array, lookup: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Global model ids of a name column, and which rows have no name (null or blank)."""
+    if not pa.types.is_dictionary(arr.type):
+        arr = pc.dictionary_encode(pc.cast(arr, pa.string()))
+    names = arr.dictionary.to_pylist()
+    blank = [v is None or not str(v).strip() for v in names]
+    lut = np.array(
+        [-1 if b else lookup.setdefault(str(v), len(lookup)) for v, b in zip(names, blank)],  # noqa: B905
+        dtype=np.int32,
+    )
+    if not lut.size:
+        return np.full(len(arr), -1, np.int32), np.ones(len(arr), dtype=bool)
+    indices = arr.indices.fill_null(0) if arr.null_count else arr.indices
+    ids = lut[np.asarray(indices)]
+    missing = ids < 0
+    if arr.null_count:
+        missing |= np.asarray(arr.is_null())
+    return ids, missing
+
+
+def _first_occurrence(parts: list[_Part]) -> np.ndarray | None:
+    """True for the first row of each id (file order); None when ids are absent or null."""
+    chunks = []
+    for part in parts:
+        col = _vote_ids(part.batch)
+        if col is None or col.null_count:
+            return None
+        chunks.append(col)
+    if not chunks:
+        return np.zeros(0, dtype=bool)
+    codes = np.asarray(pc.dictionary_encode(pa.concat_arrays(chunks)).indices).astype(np.int64)
+    # Dictionary codes are handed out in order of first appearance: a row is the first
+    # of its id exactly when its code exceeds every earlier one.
+    seen = np.maximum.accumulate(codes)
+    first = np.empty(codes.size, dtype=bool)
+    first[:1] = True
+    first[1:] = codes[1:] > seen[:-1]
+    return first
+
+
+def _cat(xs: list, dt: type) -> np.ndarray:
+    return np.concatenate(xs) if xs else np.zeros(0, dt)
+
+
+def _assemble(
+    parts: list[_Part],
+    lookup: dict[str, int],
+    rows: int,
+    *,
+    style: bool,
+    fingerprint: bool,
+    left_out: dict[str, int] | None = None,
+) -> VotesTable:
+    ia = _cat([p.ia for p in parts], np.int32)
+    ib = _cat([p.ib for p in parts], np.int32)
+    codes = _cat([p.codes for p in parts], np.int8)
+    first = _first_occurrence(parts)
+    reasons: list[tuple[str, np.ndarray | None]] = [
+        ("duplicate id", None if first is None or first.all() else ~first),
+        ("missing model name", _any_rows([p.missing for p in parts])),
+        ("model against itself", ia == ib),
+    ]
+    if style:
+        reasons += [
+            ("no conv_metadata", _any_rows([p.no_meta for p in parts])),  # type: ignore[misc]
+            ("null, NaN or negative style count", _any_rows([p.bad_style for p in parts])),  # type: ignore[misc]
+        ]
+    dropped: dict[str, int] = {}
+    counted: np.ndarray | None = None  # None: every row counts
+    for reason, bad in reasons:
+        if bad is None or not bad.any():
+            continue
+        hit = bad if counted is None else bad & counted
+        n = int(hit.sum())
+        if n:
+            dropped[reason] = n
+            counted = ~hit if counted is None else counted & ~hit
+    keep = _any_rows([~p.keep for p in parts])
+    if keep is not None:
+        counted = ~keep if counted is None else counted & ~keep
+    if counted is not None:
+        ia, ib, codes = ia[counted], ib[counted], codes[counted]
+    # Renumber ids so models are sorted by name (the PairCounts convention); a model
+    # seen only in dropped or filtered-out rows is not on the board.
     names_by_id = sorted(lookup, key=lookup.__getitem__)
-    used = np.unique(np.concatenate([ia_all, ib_all]))
-    order = sorted(used.tolist(), key=names_by_id.__getitem__)
-    remap = np.full(len(names_by_id), -1, dtype=np.int64)
-    remap[order] = np.arange(len(order))
-    if ia_all.size:
-        ia_all, ib_all = remap[ia_all], remap[ib_all]
+    used = np.zeros(len(names_by_id), dtype=bool)
+    used[np.bincount(ia, minlength=len(names_by_id)) > 0] = True
+    used[np.bincount(ib, minlength=len(names_by_id)) > 0] = True
+    order = sorted(np.flatnonzero(used).tolist(), key=names_by_id.__getitem__)
+    remap = np.full(len(names_by_id), -1, dtype=np.int32)
+    remap[order] = np.arange(len(order), dtype=np.int32)
+    style_a = style_b = None
+    if style:
+        style_a = _cat([p.style_a for p in parts], np.float32).reshape(-1, 4)
+        style_b = _cat([p.style_b for p in parts], np.float32).reshape(-1, 4)
+        if counted is not None:
+            style_a, style_b = style_a[counted], style_b[counted]
+    pair_digest = None
+    if fingerprint and first is not None:
+        every = np.ones(ia.size, dtype=bool) if counted is None else counted
+        pair_digest = _pair_digest(parts, every, remap, len(order))
     return VotesTable(
         models=[names_by_id[i] for i in order],
-        ia=ia_all,
-        ib=ib_all,
-        outcome=cat(outs, np.float64),
-        style_a=np.concatenate(sas) if style and sas else (np.zeros((0, 4)) if style else None),
-        style_b=np.concatenate(sbs) if style and sbs else (np.zeros((0, 4)) if style else None),
+        ia=remap[ia],
+        ib=remap[ib],
+        outcome=CODE_OUTCOME[codes],
+        style_a=style_a,
+        style_b=style_b,
         rows_read=rows,
-        vote_set_sha256=digest_hex(digest) if digest is not None else None,
+        vote_set_sha256=None if pair_digest is None else _digest_of(pair_digest, None),
+        dropped=dropped,
         left_out=left_out,
+        pair_digest=pair_digest,
+        codes=codes,
     )
 
 
@@ -584,24 +718,51 @@ def _winner_names(batch: pa.RecordBatch) -> pa.Array:
     return pa.array(names.tolist(), pa.string())
 
 
-def _add_batch_digest(total: int | None, batch: pa.RecordBatch, keep: np.ndarray) -> int | None:
-    """Add the kept votes' hashes; None (no fingerprint) once a batch lacks ids.
-
-    Ids and winners are taken as import stores them (``question_id`` or an integer
-    id as text, ``tie (bothbad)`` as ``both_bad``, one-hot columns as a winner), so
-    a file and the store it was imported into give the same fingerprint.
-    """
-    ids = _vote_ids(batch)
-    if total is None or ids is None or ids.null_count:
+def _any_rows(masks: list[np.ndarray | None]) -> np.ndarray | None:
+    """Concatenated per-batch row masks; None when no batch marks any row."""
+    if not any(m is not None and m.any() for m in masks):
         return None
-    index = pa.array(np.flatnonzero(keep))
-    cols = [
-        ids.take(index).to_pylist(),
-        pc.cast(batch.column("model_a").take(index), pa.string()).to_pylist(),
-        pc.cast(batch.column("model_b").take(index), pa.string()).to_pylist(),
-        _winner_names(batch).take(index).to_pylist(),
-    ]
-    return add_votes(total, zip(*cols, strict=True))
+    return np.concatenate([m for m in masks])  # type: ignore[misc]
+
+
+def _pair_digest(
+    parts: list[_Part], counted: np.ndarray, remap: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sums of the counted votes' hashes per unordered model pair: (a, b, limb sums)."""
+    keys_parts, sums_parts = [np.zeros(0, dtype=np.int64)], [np.zeros((0, LIMBS))]
+    start = 0
+    for part in parts:
+        n = part.batch.num_rows
+        sel = np.flatnonzero(counted[start : start + n])
+        start += n
+        if not sel.size:
+            continue
+        idx = pa.array(sel)
+        # Ids and winners as import stores them, so a file and its store share a fingerprint.
+        cols = [
+            _vote_ids(part.batch).take(idx),  # type: ignore[union-attr]
+            part.batch.column("model_a").take(idx),
+            part.batch.column("model_b").take(idx),
+            _winner_names(part.batch).take(idx),
+        ]
+        a, b = remap[part.ia[sel]], remap[part.ib[sel]]
+        keys, inv = np.unique(np.minimum(a, b) * k + np.maximum(a, b), return_inverse=True)
+        keys_parts.append(keys)
+        sums_parts.append(limb_sums(row_limbs(*cols), inv, keys.size))
+    keys, inv = np.unique(np.concatenate(keys_parts), return_inverse=True)
+    merged = np.zeros((keys.size, LIMBS))
+    np.add.at(merged, inv, np.concatenate(sums_parts))
+    k = max(k, 1)
+    return keys // k, keys % k, merged
+
+
+def _digest_of(
+    pair_digest: tuple[np.ndarray, np.ndarray, np.ndarray], keep_models: np.ndarray | None
+) -> str:
+    a, b, sums = pair_digest
+    if keep_models is not None:
+        sums = sums[keep_models[a] & keep_models[b]]
+    return digest_hex(limbs_to_int(sums))
 
 
 def parse_time(value: str | None) -> float | None:

@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 settings.leaderboard_refresh_seconds,
                 describe,
                 arena,
+                min_votes=settings.leaderboard_min_votes,
             )
         )
         service.stats_source = board.sampling_stats

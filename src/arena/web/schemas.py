@@ -75,13 +75,18 @@ class ModelsOut(BaseModel):
 
 
 class LeaderboardRow(BaseModel):
-    rank: int
-    rank_ub: int
+    rank: int | None
+    """None for a model the votes do not rate yet (see ``rated``)."""
+    rank_ub: int | None
     model: str
     score: float
-    ci_lower: float
-    ci_upper: float
+    ci_lower: float | None
+    """None when the interval is unknown (an unrated model, or resamples that never vary)."""
+    ci_upper: float | None
     votes: int
+    rated: bool = True
+    """False when the votes do not pin the score down (never lost, never won, only ties,
+    or a chain without a cycle): the score then comes from a weak prior."""
     organization: str
     license: str
     provisional: bool = False
@@ -117,6 +122,12 @@ class LeaderboardOut(BaseModel):
     style_control_available: bool = False
     method: Literal["bradley_terry"] = "bradley_terry"
     counted_votes: CountedVotes | None = None
+    min_votes: int = 0
+    """Votes a model needs to be shown; models below it are listed in ``too_few_votes``."""
+    too_few_votes: list[str] = []
+    style_coefficients: dict[str, dict[str, float | None]] | None = None
+    """With style control: each style feature's coefficient (log-odds per sd) and 95% interval."""
+    warnings: list[str] | None = None
     models: list[LeaderboardRow]
 
 

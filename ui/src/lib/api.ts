@@ -58,8 +58,11 @@ export interface VoteResult {
 }
 
 export interface LeaderboardRow {
-  rank: number;
-  rank_ub?: number;
+  /** null for a model the votes do not rate yet (see `rated` and `note`). */
+  rank: number | null;
+  rank_ub?: number | null;
+  rated?: boolean;
+  note?: string | null;
   model: string;
   score: number;
   ci_lower?: number | null;
@@ -78,6 +81,9 @@ export interface Leaderboard {
   style_control_available?: boolean;
   style_control?: boolean;
   category?: string;
+  /** Votes a model needs to be shown; the models below it are in `too_few_votes`. */
+  min_votes?: number;
+  too_few_votes?: string[];
   models: LeaderboardRow[];
 }
 

@@ -25,7 +25,7 @@ function categoryName(c: string | { name?: string; id?: string; label?: string }
 function sortValue(r: LeaderboardRow, key: SortKey): number | string {
   switch (key) {
     case "rank":
-      return r.rank_ub ?? r.rank;
+      return r.rank_ub ?? r.rank ?? Number.POSITIVE_INFINITY; // not yet rated: last
     case "model":
       return r.model.toLowerCase();
     case "score":
@@ -143,6 +143,12 @@ export function LeaderboardPage() {
           <span>
             <strong data-testid="total-votes">{(data?.total_votes ?? 0).toLocaleString()}</strong> votes
           </span>
+          {data?.min_votes ? (
+            <span data-testid="min-votes" title={(data.too_few_votes ?? []).join(", ") || undefined}>
+              shown from {data.min_votes} votes
+              {data.too_few_votes?.length ? ` (${data.too_few_votes.length} not yet)` : ""}
+            </span>
+          ) : null}
           <span>
             Updated <time dateTime={data?.computed_at ?? undefined}>{formatTime(data?.computed_at)}</time>
           </span>
@@ -204,6 +210,8 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
   const u = r.ci_upper ?? r.score;
   const plus = u - r.score;
   const minus = r.score - l;
+  // A null bound means the votes do not bound the score: say so, never "+0/−0".
+  const unknown = r.ci_lower == null || r.ci_upper == null;
   const pct = (v: number) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
   return (
     <tr
@@ -211,7 +219,9 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
       data-model={r.model}
       className={`${r.deprecated ? "deprecated" : ""}${r.provisional ? " provisional" : ""}`.trim() || undefined}
     >
-      <td className="num rank">{r.rank_ub ?? r.rank}</td>
+      <td className="num rank" title={r.note ?? undefined}>
+        {r.rank_ub ?? r.rank ?? "—"}
+      </td>
       <td className="model-cell">
         <span className="model-name">{r.model}</span>
         {r.provisional ? (
@@ -228,8 +238,8 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
       <td className="num score">{r.score.toFixed(0)}</td>
       <td className="num" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
         <div className="ci">
-          <span className="ci-text">
-            +{plus.toFixed(0)}/−{minus.toFixed(0)}
+          <span className="ci-text" title={unknown ? (r.note ?? "interval unknown") : undefined}>
+            {unknown ? "unknown" : `+${plus.toFixed(0)}/−${minus.toFixed(0)}`}
           </span>
           <span className="whisker-mini" aria-hidden="true">
             <span className="w-line" style={{ left: pct(l), width: `calc(${pct(u)} - ${pct(l)})` }} />
