@@ -131,6 +131,8 @@ def start_app(db_url: str, tmp_path: Path, fake_upstream: Any) -> Iterator[Calla
         # Tests make many battles from one address; rate limits are on only where tested.
         settings.setdefault("rate_battles_per_minute", 0)
         settings.setdefault("rate_votes_per_hour", 0)
+        # Tests rank boards of a few votes; the minimum-votes default has its own test.
+        settings.setdefault("leaderboard_min_votes", 0)
         registry = write_registry(
             tmp_path / f"models-{len(stops)}.yaml", fake_upstream.base_url, models
         )
@@ -152,11 +154,26 @@ ARENA_TEST_MODELS = [
 ]
 
 
+# The served roster adds the other arenas: echo-a and echo-b also see images, two image
+# models paint and two parrots build WebDev apps (none of them serves text, so text
+# battles draw as before).
+ARENA_SERVER_MODELS = [
+    {**m, "arenas": ["text", "vision"]} if m["name"] in {"echo-a", "echo-b"} else m
+    for m in ARENA_TEST_MODELS
+] + [
+    {"name": "painter-a", "model": "painter-a", "provider": "openai_images"},
+    {"name": "painter-b", "model": "painter-b", "provider": "openai_images"},
+    # WebDev only: they say back the prompt, so a test's prompt is the app they "build".
+    {"name": "parrot-a", "model": "parrot", "arenas": ["webdev"]},
+    {"name": "parrot-b", "model": "parrot", "arenas": ["webdev"]},
+]
+
+
 @pytest.fixture(scope="session")
 def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -> Iterator[str]:
     """A real ``arena serve`` process on a free port, with loopback models."""
     folder = tmp_path_factory.mktemp("arena-server")
-    registry = write_registry(folder / "models.yaml", fake_upstream.base_url, ARENA_TEST_MODELS)
+    registry = write_registry(folder / "models.yaml", fake_upstream.base_url, ARENA_SERVER_MODELS)
     port = free_port()
     arena = Path(sys.executable).parent / "arena"
     process = subprocess.Popen(
@@ -177,9 +194,11 @@ def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -
         env={
             **os.environ,
             "ARENA_LEADERBOARD_REFRESH_SECONDS": "0",
+            "ARENA_LEADERBOARD_MIN_VOTES": "0",
             "ARENA_MIN_VOTE_SECONDS": "0",
             "ARENA_RATE_BATTLES_PER_MINUTE": "0",
             "ARENA_RATE_VOTES_PER_HOUR": "0",
+            "ARENA_IMAGES_DIR": str(folder / "images"),
         },
     )
     base_url = f"http://127.0.0.1:{port}"

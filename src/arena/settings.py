@@ -32,6 +32,9 @@ class Settings:
     sampling_policy: str = "weighted"
     """uniform, weighted (default: a boost for models with few votes) or active."""
     leaderboard_bootstrap_rounds: int = 100
+    """Bootstrap rounds of the board's intervals; at least 20 (fewer is refused)."""
+    leaderboard_min_votes: int = 20
+    """Votes a model needs to be shown on the board (= ratings DEFAULT_MIN_VOTES)."""
     leaderboard_refresh_seconds: float = 2.0
     static_dir: str | None = None
     migrate_on_start: bool = True
@@ -49,6 +52,15 @@ class Settings:
     moderation_api_key_env: str | None = None
     """Name of the environment variable holding the moderation API key."""
     moderation_model: str = "omni-moderation-latest"
+    images_dir: str | None = None
+    """Where uploaded and generated images are stored; ``None`` means ``images/`` under the
+    user's data directory."""
+    image_max_side: int = 1024
+    """Stored images are downscaled to at most this many pixels on the long side."""
+    image_max_bytes: int = 15 * 1024 * 1024
+    """Uploads larger than this are refused before decoding."""
+    rate_uploads_per_minute: int = 30
+    """Image uploads per client per minute; 0 means unlimited."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -69,6 +81,14 @@ class Settings:
             if value is not None:
                 env[f"ARENA_{f.name.upper()}"] = str(value)
         return env
+
+    @property
+    def images_path(self) -> Path:
+        if self.images_dir:
+            return Path(self.images_dir)
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("arena", appauthor=False)) / "images"
 
     @property
     def static_path(self) -> Path:

@@ -274,7 +274,8 @@ def test_leaderboard_after_votes(page: Page, arena_server: str) -> None:
     expect(table.locator("thead")).to_contain_text("Rank (UB)")
     expect(rows.first).to_contain_text("Test Org")
     expect(rows.first).to_contain_text("MIT")
-    expect(rows.first.locator(".ci-text")).to_have_text(re.compile(r"^\+\d+/−\d+$"))
+    # A model these few votes do not rate yet shows "unknown" (see test_leaderboard_thin.py).
+    expect(rows.first.locator(".ci-text")).to_have_text(re.compile(r"^(\+\d+/−\d+|unknown)$"))
     expect(page.get_by_test_id("score-chart")).to_be_visible()
     expect(page.get_by_test_id("score-chart").locator("circle")).to_have_count(rows.count())
 

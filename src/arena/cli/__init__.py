@@ -58,6 +58,7 @@ def _register() -> None:
     votes_app.command("scan")(votes.scan)
     votes_app.command("flagged")(votes.flagged)
     votes_app.command("review")(votes.review)
+    votes_app.command("leak-eval")(votes.leak_eval)
     from arena.cli.simulate import simulate
 
     app.command("simulate")(simulate)

@@ -23,6 +23,7 @@ from arena.store.tables import (
     FlaggedClientRow,
     MessageRow,
     ModelRow,
+    PreviewOutcomeRow,
     VoteRow,
     utcnow,
 )
@@ -100,11 +101,13 @@ class StoredBattle:
     turn_lock_until: datetime | None
     created_at: datetime
     winner: str | None
+    arena: str = "text"
 
 
 def insert_battle(conn: Connection, **values: Any) -> None:
     conn.execute(insert(BattleRow).values(**values))
-    _event(conn, "battle_created", values["id"], None, {"mode": values["mode"]})
+    payload = {"mode": values["mode"], "arena": values.get("arena", "text")}
+    _event(conn, "battle_created", values["id"], None, payload)
 
 
 def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
@@ -137,6 +140,7 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
         turn_lock_until=as_utc(battle.turn_lock_until),
         created_at=as_utc(battle.created_at),
         winner=row.winner,
+        arena=battle.arena,
     )
 
 
@@ -195,9 +199,45 @@ def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
             MessageRow.content,
             MessageRow.completion_tokens,
             MessageRow.created_at,
+            MessageRow.image_ids,
         )
         .where(MessageRow.battle_id == battle_id)
         .order_by(MessageRow.turn, MessageRow.id)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def reply_text(
+    conn: Connection, battle_id: str, side: str, turn: int | None
+) -> tuple[int, str] | None:
+    """(turn, text) of one side's stored reply: the given turn, or the latest one."""
+    stmt = select(MessageRow.turn, MessageRow.content).where(
+        MessageRow.battle_id == battle_id, MessageRow.side == side, MessageRow.role == "assistant"
+    )
+    if turn is not None:
+        stmt = stmt.where(MessageRow.turn == turn)
+    row = conn.execute(stmt.order_by(MessageRow.turn.desc()).limit(1)).first()
+    return (int(row.turn), row.content) if row is not None else None
+
+
+def record_preview_outcome(conn: Connection, **values: Any) -> bool:
+    """Keep the first report of a side's preview; True if this one was stored."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(PreviewOutcomeRow).values(**values).on_conflict_do_nothing()
+    return conn.execute(stmt).rowcount == 1
+
+
+def preview_outcomes(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
+    stmt = (
+        select(
+            PreviewOutcomeRow.side,
+            PreviewOutcomeRow.turn,
+            PreviewOutcomeRow.kind,
+            PreviewOutcomeRow.status,
+            PreviewOutcomeRow.error,
+        )
+        .where(PreviewOutcomeRow.battle_id == battle_id)
+        .order_by(PreviewOutcomeRow.turn, PreviewOutcomeRow.side)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
@@ -249,15 +289,29 @@ def record_vote(
     return counted
 
 
-def _counted(after_vote_id: int, last_id: int, modes: Sequence[str]) -> Any:
-    """The votes a public board counts: valid, in the given modes, from unflagged clients."""
-    return and_(
+def _counted(
+    after_vote_id: int, last_id: int, modes: Sequence[str], arena: str | None = "text"
+) -> Any:
+    """The votes a public board counts: valid, in the given modes and arena (``None``: every
+    arena), from unflagged clients."""
+    conditions = [
         VoteRow.id > after_vote_id,
         VoteRow.id <= last_id,
         VoteRow.valid.is_(True),
         not_from_flagged_client(),
         BattleRow.mode.in_(modes),
-    )
+        not_deduplicated(),
+    ]
+    if arena is not None:
+        conditions.append(BattleRow.arena == arena)
+    return and_(*conditions)
+
+
+def not_deduplicated() -> Any:
+    """Not a row an imported release marked ``dedup_tag.sampled = false`` (a prompt LMArena
+    down-sampled); LMArena's boards and ``arena leaderboard --votes`` leave those out too."""
+    sampled = BattleRow.published[("dedup_tag", "sampled")].as_boolean()
+    return or_(BattleRow.published.is_(None), sampled.is_(None), sampled.is_(True))
 
 
 def not_from_flagged_client() -> Any:
@@ -267,7 +321,10 @@ def not_from_flagged_client() -> Any:
 
 
 def grouped_votes(
-    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+    conn: Connection,
+    after_vote_id: int = 0,
+    modes: Sequence[str] = ("anonymous",),
+    arena: str | None = "text",
 ) -> tuple[list[tuple[str, str, str, int]], int]:
     """(model_a, model_b, winner, count) for votes after ``after_vote_id``, and the last id seen."""
     model_a = aliased(ModelRow)
@@ -279,7 +336,7 @@ def grouped_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(_counted(after_vote_id, last_id, modes))
+        .where(_counted(after_vote_id, last_id, modes, arena))
         .group_by(model_a.name, model_b.name, VoteRow.winner)
     )
     return [(a, b, w, int(n)) for a, b, w, n in conn.execute(stmt)], int(last_id)
@@ -379,7 +436,10 @@ def board_models(conn: Connection) -> frozenset[str]:
 
 
 def counted_votes(
-    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+    conn: Connection,
+    after_vote_id: int = 0,
+    modes: Sequence[str] = ("anonymous",),
+    arena: str | None = "text",
 ) -> tuple[list[tuple[Any, ...]], int, datetime | None]:
     """Votes the public board counts, newer than ``after_vote_id``.
 
@@ -409,7 +469,7 @@ def counted_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(_counted(after_vote_id, last_id, modes))
+        .where(_counted(after_vote_id, last_id, modes, arena))
     )
     rows = [tuple(r) for r in conn.execute(stmt.order_by(VoteRow.id))]
     return rows, int(last_id), as_utc(last_at)

@@ -21,12 +21,13 @@ from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
 from arena.store import repository as repo
+from arena.store.blobs import FileBlobStore
 from arena.store.engine import create_store_engine
 from arena.store.writer import Writer
 from arena.web.errors import install_error_handlers
-from arena.web.leaderboard_cache import LeaderboardCache
+from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, public, stats
+from arena.web.routes import admin, battles, images, preview, public, stats
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -47,17 +48,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrate.upgrade(engine)
         writer = Writer(engine)
         roster = await Roster.build(registry)
-        service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
+        service = BattleService(
+            engine,
+            writer,
+            roster,
+            policy_by_name(settings.sampling_policy),
+            images=app.state.images,
+        )
         service.min_vote_seconds = settings.min_vote_seconds
         await service.sync_registry()
-        board = LeaderboardCache(
-            engine,
-            settings.leaderboard_bootstrap_rounds,
-            settings.leaderboard_refresh_seconds,
-            _describer(service, engine),
+        describe = _describer(service, engine)
+        board = ArenaBoards(
+            lambda arena: LeaderboardCache(
+                engine,
+                settings.leaderboard_bootstrap_rounds,
+                settings.leaderboard_refresh_seconds,
+                describe,
+                arena,
+                min_votes=settings.leaderboard_min_votes,
+            )
         )
         service.stats_source = board.sampling_stats
-        await board.get()  # the first fit also gives the sampling policy its statistics
+        # The first fit also gives the sampling policy its statistics.
+        for arena in service.arenas():
+            await board.get(arena)
         app.state.battles = service
         app.state.leaderboard = board
         # Load local weights in the background so the first battle does not wait for them.
@@ -83,11 +97,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.moderator = moderator
+    app.state.images = FileBlobStore(settings.images_path)
     install_error_handlers(app)
     app.include_router(battles.router)
     app.include_router(public.router)
     app.include_router(admin.router)
     app.include_router(stats.router)
+    app.include_router(images.router)
+    app.include_router(preview.router)
     mount_ui(app, settings.static_path)
     return app
 

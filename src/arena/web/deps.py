@@ -14,14 +14,14 @@ from fastapi import Depends, Request
 from arena.battles.moderation import Moderator
 from arena.battles.service import BattleService
 from arena.settings import Settings
-from arena.web.leaderboard_cache import LeaderboardCache
+from arena.web.leaderboard_cache import ArenaBoards
 
 
 async def _battles(request: Request) -> BattleService:
     return request.app.state.battles
 
 
-async def _leaderboard(request: Request) -> LeaderboardCache:
+async def _leaderboard(request: Request) -> ArenaBoards:
     return request.app.state.leaderboard
 
 
@@ -42,7 +42,7 @@ async def _client_hash(request: Request) -> str:
 
 
 BattlesDep = Annotated[BattleService, Depends(_battles)]
-LeaderboardDep = Annotated[LeaderboardCache, Depends(_leaderboard)]
+LeaderboardDep = Annotated[ArenaBoards, Depends(_leaderboard)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ClientHash = Annotated[str, Depends(_client_hash)]
 ModeratorDep = Annotated[Moderator, Depends(_moderator)]

@@ -1,5 +1,6 @@
-import { Suspense, lazy, useEffect, useLayoutEffect, useRef } from "react";
+import { Suspense, lazy, useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
 import { loadMarkdown } from "./loadMarkdown";
+import { Pictures } from "./Pictures";
 
 // The Markdown renderer (with the highlighter) is the bulk of the bundle; it loads
 // right after the first paint and until then answers show as plain text.
@@ -18,6 +19,10 @@ interface Props {
   placeholder?: string;
   onNewBattle?: () => void;
   newBattleLabel?: string;
+  /** Shown in place of the last answer (a WebDev app), with a way back to its code. */
+  lastAnswer?: ReactNode;
+  /** Extra controls in the pane's header (the WebDev code/preview switch). */
+  headerExtra?: ReactNode;
 }
 
 export type Verdict = "winner" | "loser" | "tie" | "bad";
@@ -29,7 +34,7 @@ const VERDICT_LABEL: Record<Verdict, string | null> = {
   bad: "Both bad",
 };
 
-export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel }: Props) {
+export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel, lastAnswer, headerExtra }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -75,6 +80,7 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
             <strong>{model.name}</strong>
             {model.organization ? <span className="org">{model.organization}</span> : null}
           </div>
+          {headerExtra}
         </header>
       ) : (
         <header className="pane-head">
@@ -90,6 +96,7 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
               {verdict}
             </span>
           ) : null}
+          {headerExtra}
           {streaming ? (
             <span className="typing">
               <i aria-hidden="true" />
@@ -115,15 +122,21 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
         {state.messages.map((m, i) =>
           m.role === "user" ? (
             <div key={i} className="msg msg-user" data-testid={`user-msg-${side}`}>
+              {m.images?.length ? <Pictures ids={m.images} label="Your image" /> : null}
               {m.content}
+            </div>
+          ) : lastAnswer && i === state.messages.length - 1 ? (
+            <div key={i} className="msg msg-assistant msg-app">
+              {lastAnswer}
             </div>
           ) : (
             <div key={i} className="msg msg-assistant" data-testid={`assistant-msg-${side}`}>
+              {m.images?.length ? <Pictures ids={m.images} label={`Picture by ${title}`} /> : null}
               {m.content ? (
                 <Suspense fallback={<div className="plain">{m.content}</div>}>
                   <Markdown text={m.content} />
                 </Suspense>
-              ) : streaming && i === state.messages.length - 1 ? <span className="cursor" /> : null}
+              ) : streaming && i === state.messages.length - 1 && !m.images?.length ? <span className="cursor" /> : null}
             </div>
           ),
         )}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from arena.battles.service import TurnEvent
 from arena.errors import InvalidInput
 from arena.web.deps import BattlesDep, ClientHash, LeaderboardDep, ModeratorDep, SettingsDep
-from arena.web.ratelimit import limit_battles, limit_votes
+from arena.web.ratelimit import ARENA_BATTLE_LIMITS, limit_votes
 from arena.web.schemas import (
     BattleCreate,
     BattleCreated,
@@ -35,12 +35,12 @@ STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     response_model=BattleCreated,
     response_model_exclude_none=True,
     responses=ERRORS,
-    dependencies=[Depends(limit_battles)],
 )
 async def create_battle(
-    body: BattleCreate, battles: BattlesDep, client: ClientHash
+    request: Request, body: BattleCreate, battles: BattlesDep, client: ClientHash
 ) -> BattleCreated:
-    created = await battles.create(body.mode, body.models, client, None)
+    await ARENA_BATTLE_LIMITS[body.arena](request, client)
+    created = await battles.create(body.mode, body.models, client, None, body.arena)
     if created.models is None:
         return BattleCreated(battle_id=created.battle_id)
     return BattleCreated(
@@ -64,7 +64,7 @@ async def add_turn(
     if len(body.prompt) > settings.max_prompt_chars:
         raise InvalidInput(f"prompt is longer than {settings.max_prompt_chars} characters")
     await moderator.enforce(body.prompt)  # before any model runs
-    events = await battles.turn(battle_id, body.prompt)
+    events = await battles.turn(battle_id, body.prompt, body.images)
     return StreamingResponse(_sse(events), media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
@@ -87,7 +87,7 @@ async def vote(
     client: ClientHash,
 ) -> Reveal:
     model_a, model_b = await battles.vote(battle_id, body.parsed(), client, None)
-    leaderboard.invalidate()
+    leaderboard.invalidate()  # every arena's board: cheap, each rechecks the store once
     return Reveal(
         model_a=PublicModelOut(name=model_a.name, organization=model_a.organization),
         model_b=PublicModelOut(name=model_b.name, organization=model_b.organization),
