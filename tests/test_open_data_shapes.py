@@ -59,7 +59,9 @@ def _rows(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _board(args: list[str]) -> tuple[dict[str, Any], str]:
-    result = runner.invoke(app, ["leaderboard", *args, "--format", "json", "--bootstrap", "3"])
+    result = runner.invoke(
+        app, ["leaderboard", *args, "--format", "json", "--bootstrap", "20", "--min-votes", "0"]
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), result.stderr
 
@@ -113,7 +115,7 @@ def test_export_and_release_write_the_140k_shape(store: Engine, files, tmp_path:
     assert "turn" not in schema.names and schema.field("arena").type == "string"
     release = runner.invoke(
         app, ["release", "--db", store.url.render_as_string(hide_password=False),
-              "--out", str(tmp_path / "r"), "--bootstrap", "3"],
+              "--out", str(tmp_path / "r"), "--bootstrap", "20"],
     )  # fmt: skip
     assert release.exit_code == 0, release.output
     assert pq.read_schema(tmp_path / "r" / "votes.parquet").names == schema.names
@@ -359,7 +361,7 @@ def test_a_release_of_imported_votes_has_the_store_fingerprint(
     import_files(store, [files["100k"], files["33k"]])
     out = tmp_path / "release"
     result = runner.invoke(
-        app, ["release", "--db", url, "--out", str(out), "--bootstrap", "3",
+        app, ["release", "--db", url, "--out", str(out), "--bootstrap", "20",
               "--cutoff", "2030-01-01T00:00:00Z"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output

@@ -26,7 +26,7 @@ from arena.battles.categories import looks_like_code
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
-from arena.battles.validity import model_identity, side_leaked, vote_flags
+from arena.battles.validity import code_leaked, model_identity, side_leaked, vote_flags
 from arena.data.style_counts import conv_metadata
 from arena.errors import ArenaError, Conflict, InvalidInput, NotFound, ProviderError
 from arena.images.sanitize import clean_image
@@ -589,7 +589,9 @@ class BattleService:
             replies = [
                 m["content"] for m in messages if m["side"] == side and m["role"] == "assistant"
             ]
-            if side_leaked(replies, identity):
+            # WebDev code may sign itself (a comment, the title): see code_names_own_model.
+            check = code_leaked if battle.arena == Arena.webdev.value else side_leaked
+            if check(replies, identity):
                 leaked.append(side)
         last = max((as_utc(m["created_at"]) for m in messages), default=None)
         return vote_flags(

@@ -47,6 +47,13 @@ def side_leaked(replies: Iterable[str], identity: ModelIdentity) -> bool:
     return any(names_own_model(reply, identity) for reply in replies)
 
 
+def code_leaked(replies: Iterable[str], identity: ModelIdentity) -> bool:
+    """Like ``side_leaked``, and also where generated code signs itself (WebDev)."""
+    from arena.battles.identity import code_names_own_model
+
+    return any(code_names_own_model(reply, identity) for reply in replies)
+
+
 def vote_flags(
     *,
     leaked_sides: list[str],

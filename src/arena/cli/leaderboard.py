@@ -335,8 +335,8 @@ def _print_store_table(data: dict) -> None:
         marks = " (deprecated)" if r.get("deprecated") else ""
         marks += " (provisional)" if r.get("provisional") else ""
         table.add_row(
-            str(r["rank"]), r["model"] + marks, f"{r['score']:.1f}",
-            f"{r['ci_lower']:.1f} – {r['ci_upper']:.1f}", str(r["votes"]),
+            "—" if r["rank"] is None else str(r["rank"]), r["model"] + marks,
+            f"{r['score']:.1f}", _interval_text(r), str(r["votes"]),
         )  # fmt: skip
     Console().print(table)
     digest = data.get("counted_votes", {}).get("vote_set_sha256")
