@@ -51,6 +51,11 @@ ALLOWED_HEADERS = frozenset(
         "x-accel-buffering",
         "connection",
         "keep-alive",
+        # The same on every response, whatever the battle (see arena.web.edge).
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "set-cookie",  # the client cookie: a random token, set on first contact only
     }
 )
 BLOCKED_TERM = "purple walrus"

@@ -49,6 +49,20 @@ class Settings:
     moderation_api_key_env: str | None = None
     """Name of the environment variable holding the moderation API key."""
     moderation_model: str = "omni-moderation-latest"
+    secret_key: str | None = None
+    """Key of client-cookie hashes and public release ids; ``None``: a random key made
+    once and kept in the store, shared by every worker and by ``arena release``."""
+    trusted_proxies: str = ""
+    """Comma-separated proxy addresses or networks (``10.0.0.0/8``) whose
+    ``X-Forwarded-For`` is believed; empty: the header is ignored."""
+    max_body_bytes: int = 1_048_576
+    """Largest request body; larger ones get 413 before they are read."""
+    sse_heartbeat_seconds: float = 15.0
+    """An SSE comment line goes out after this long without an event, so proxies keep
+    a stream open while a model is silent; 0 turns it off."""
+    worker_heartbeat_seconds: float = 10.0
+    """How often a worker marks itself alive; a turn lease whose worker missed three
+    beats (or whose process is gone) is freed."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

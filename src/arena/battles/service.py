@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from arena.battles.categories import looks_like_code
+from arena.battles.ownership import Requester, may_touch
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
@@ -200,6 +201,7 @@ class BattleService:
         models: list[str] | None,
         client_hash: str | None,
         user_id: str | None,
+        owner_key: str | None = None,
     ) -> CreatedBattle:
         if mode is Mode.anonymous:
             if models:
@@ -234,6 +236,7 @@ class BattleService:
             "pair_probability": probability,
             "client_hash": client_hash,
             "user_id": user_id,
+            "owner_key": owner_key,
         }
         await self.writer.write(lambda conn: repo.insert_battle(conn, **values))
         stored = repo.StoredBattle(
@@ -247,6 +250,8 @@ class BattleService:
             turn_lock_until=None,
             created_at=utcnow(),
             winner=None,
+            owner_key=owner_key,
+            user_id=user_id,
         )
         self.recent.put(BattleSnapshot(stored, ()))
         if mode is Mode.anonymous:
@@ -274,19 +279,24 @@ class BattleService:
 
     # ------------------------------------------------------------ turns
 
-    async def turn(self, battle_id: str, prompt: str) -> AsyncIterator[TurnEvent]:
+    async def turn(
+        self, battle_id: str, prompt: str, requester: Requester | None = None
+    ) -> AsyncIterator[TurnEvent]:
         """Validate, claim the battle, and return the stream of events for one turn.
 
         Checks run before the first byte, so a bad request gets a plain 4xx. A battle
         this worker just served starts from its snapshot; the claim re-checks it.
+        ``requester`` None is a trusted in-process caller; the web layer always sets it.
         """
         snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            _check_owner(snapshot.battle, requester)
         if snapshot is not None and _turn_refusal(snapshot.battle) is None:
             events = await self._start_turn(snapshot, prompt)
             if events is not None:
                 return events
             self.recent.drop(battle_id)  # another worker moved it on: read afresh
-        battle, history = await asyncio.to_thread(self._load_for_turn, battle_id)
+        battle, history = await asyncio.to_thread(self._load_for_turn, battle_id, requester)
         events = await self._start_turn(BattleSnapshot(battle, tuple(history)), prompt)
         if events is None:
             raise Conflict("another turn of this battle is running; wait for it to finish")
@@ -328,11 +338,13 @@ class BattleService:
         ]
         return self._run_turn(snapshot, prompt, results, tasks, queue)
 
-    def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
+    def _load_for_turn(
+        self, battle_id: str, requester: Requester | None
+    ) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
         with self.engine.connect() as conn:
             battle = repo.get_battle(conn, battle_id)
-            if battle is None:
-                raise NotFound("no such battle")
+            _check_owner(battle, requester)
+            assert battle is not None
             refusal = _turn_refusal(battle)
             if refusal is not None:
                 raise Conflict(refusal)
@@ -445,9 +457,16 @@ class BattleService:
     # ------------------------------------------------------------ vote
 
     async def vote(
-        self, battle_id: str, winner: Winner, client_hash: str | None, user_id: str | None
+        self,
+        battle_id: str,
+        winner: Winner,
+        client_hash: str | None,
+        user_id: str | None,
+        requester: Requester | None = None,
     ) -> tuple[PublicModel, PublicModel]:
         snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            _check_owner(snapshot.battle, requester)
         if snapshot is not None and _vote_refusal(snapshot.battle) is None:
             # The write re-checks that the battle is still as cached; if not, read afresh.
             revealed = await self._record_vote(
@@ -461,8 +480,8 @@ class BattleService:
 
         self.recent.drop(battle_id)
         battle, messages = await asyncio.to_thread(self._read, load)
-        if battle is None:
-            raise NotFound("no such battle")
+        _check_owner(battle, requester)
+        assert battle is not None
         refusal = _vote_refusal(battle)
         if refusal is not None:
             raise Conflict(refusal)
@@ -519,13 +538,13 @@ class BattleService:
 
     # ------------------------------------------------------------ read
 
-    async def view(self, battle_id: str) -> dict[str, Any]:
+    async def view(self, battle_id: str, requester: Requester | None = None) -> dict[str, Any]:
         def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
             return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
 
         battle, messages = await asyncio.to_thread(self._read, load)
-        if battle is None:
-            raise NotFound("no such battle")
+        _check_owner(battle, requester)
+        assert battle is not None
         revealed = battle.winner is not None or battle.mode != Mode.anonymous.value
         sides: dict[str, Any] = {}
         for side, name in (("a", battle.model_a), ("b", battle.model_b)):
@@ -550,6 +569,14 @@ class BattleService:
             "winner": battle.winner,
             "sides": sides,
         }
+
+
+def _check_owner(battle: repo.StoredBattle | None, requester: Requester | None) -> None:
+    """The same 404 for a missing battle and for someone else's (see ``ownership``)."""
+    if battle is None:
+        raise NotFound("no such battle")
+    if requester is not None and not may_touch(battle.owner_key, battle.user_id, requester):
+        raise NotFound("no such battle")
 
 
 def _turn_refusal(battle: repo.StoredBattle) -> str | None:

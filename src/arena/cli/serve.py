@@ -56,6 +56,8 @@ def serve(
     engine.dispose()
     settings = Settings.from_env(**{**_as_dict(settings), "port": port, "migrate_on_start": False})
     os.environ.update(settings.to_env())
+    from arena.web.client_address import uvicorn_proxy_options  # not at `arena --help`
+
     typer.echo(f"Arena listening on http://{host}:{port}  (database: {_safe(settings.db_url)})")
     uvicorn.run(
         "arena.web.app:create_app_from_env",
@@ -67,6 +69,8 @@ def serve(
         server_header=False,
         date_header=False,
         timeout_keep_alive=keep_alive,
+        # Forwarding headers only from ARENA_TRUSTED_PROXIES (none by default).
+        **uvicorn_proxy_options(settings.trusted_proxies),
     )
 
 

@@ -100,6 +100,9 @@ class StoredBattle:
     turn_lock_until: datetime | None
     created_at: datetime
     winner: str | None
+    owner_key: str | None = None
+    """Keyed hash of the creating client's cookie; see ``arena.battles.ownership``."""
+    user_id: str | None = None
 
 
 def insert_battle(conn: Connection, **values: Any) -> None:
@@ -137,6 +140,8 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
         turn_lock_until=as_utc(battle.turn_lock_until),
         created_at=as_utc(battle.created_at),
         winner=row.winner,
+        owner_key=battle.owner_key,
+        user_id=battle.user_id,
     )
 
 

@@ -102,6 +102,11 @@ class BattleRow(Base):
     is_code: Mapped[bool | None] = mapped_column(Boolean)
     # Revision 0004: style counts of both sides' replies so far (the public conv_metadata).
     conv_metadata: Mapped[dict[str, Any] | None] = mapped_column()
+    # Revision 0006: a hash of the creating client's cookie (only that client may touch
+    # the battle), and the worker that holds the turn lease, so a restart can tell a
+    # dead worker's lease from a live one's.
+    owner_key: Mapped[str | None] = mapped_column(String(64))
+    turn_lock_owner: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_battles_created_at", "created_at"),)
 
@@ -185,6 +190,29 @@ class FlaggedClientRow(Base):
     review_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class WorkerRow(Base):
+    """A running app worker and its last heartbeat: who may still hold a turn lease."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServerSecretRow(Base):
+    """Secrets the server makes once and shares between workers and the CLI (e.g. the
+    key of public release ids), unless ``ARENA_SECRET_KEY`` is set."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EventRow(Base):
     """Append-only audit log: battles created, votes cast, flags, status changes."""
 
@@ -209,6 +237,8 @@ __all__ = [
     "FlaggedClientRow",
     "MessageRow",
     "ModelRow",
+    "ServerSecretRow",
     "UserProfileRow",
     "VoteRow",
+    "WorkerRow",
 ]

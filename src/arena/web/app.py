@@ -22,7 +22,10 @@ from arena.settings import Settings
 from arena.store import migrate
 from arena.store import repository as repo
 from arena.store.engine import create_store_engine
+from arena.store.server_secrets import server_secret
 from arena.store.writer import Writer
+from arena.web.client_cookie import ClientCookieMiddleware
+from arena.web.edge import EdgeMiddleware
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import LeaderboardCache
 from arena.web.ratelimit import build_limiter
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_store_engine(settings.db_url)
         if settings.migrate_on_start:
             migrate.upgrade(engine)
+        app.state.secret = server_secret(engine, settings.secret_key)
         writer = Writer(engine)
         roster = await Roster.build(registry)
         service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
@@ -89,6 +93,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(stats.router)
     mount_ui(app, settings.static_path)
+    # Added last, so they run first: the cookie exists before the edge can refuse a
+    # request, and every answer (refusals included) carries it and the security headers.
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(ClientCookieMiddleware)
     return app
 
 

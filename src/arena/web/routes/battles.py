@@ -10,7 +10,14 @@ from fastapi.responses import StreamingResponse
 
 from arena.battles.service import TurnEvent
 from arena.errors import InvalidInput
-from arena.web.deps import BattlesDep, ClientHash, LeaderboardDep, ModeratorDep, SettingsDep
+from arena.web.deps import (
+    BattlesDep,
+    ClientHash,
+    LeaderboardDep,
+    ModeratorDep,
+    RequesterDep,
+    SettingsDep,
+)
 from arena.web.ratelimit import limit_battles, limit_votes
 from arena.web.schemas import (
     BattleCreate,
@@ -38,9 +45,11 @@ STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     dependencies=[Depends(limit_battles)],
 )
 async def create_battle(
-    body: BattleCreate, battles: BattlesDep, client: ClientHash
+    body: BattleCreate, battles: BattlesDep, client: ClientHash, requester: RequesterDep
 ) -> BattleCreated:
-    created = await battles.create(body.mode, body.models, client, None)
+    created = await battles.create(
+        body.mode, body.models, client, requester.user_id, owner_key=requester.client_key
+    )
     if created.models is None:
         return BattleCreated(battle_id=created.battle_id)
     return BattleCreated(
@@ -60,11 +69,12 @@ async def add_turn(
     battles: BattlesDep,
     settings: SettingsDep,
     moderator: ModeratorDep,
+    requester: RequesterDep,
 ) -> StreamingResponse:
     if len(body.prompt) > settings.max_prompt_chars:
         raise InvalidInput(f"prompt is longer than {settings.max_prompt_chars} characters")
     await moderator.enforce(body.prompt)  # before any model runs
-    events = await battles.turn(battle_id, body.prompt)
+    events = await battles.turn(battle_id, body.prompt, requester)
     return StreamingResponse(_sse(events), media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
@@ -85,8 +95,11 @@ async def vote(
     battles: BattlesDep,
     leaderboard: LeaderboardDep,
     client: ClientHash,
+    requester: RequesterDep,
 ) -> Reveal:
-    model_a, model_b = await battles.vote(battle_id, body.parsed(), client, None)
+    model_a, model_b = await battles.vote(
+        battle_id, body.parsed(), client, requester.user_id, requester
+    )
     leaderboard.invalidate()
     return Reveal(
         model_a=PublicModelOut(name=model_a.name, organization=model_a.organization),
@@ -95,5 +108,7 @@ async def vote(
 
 
 @router.get("/{battle_id}", responses=ERRORS)
-async def get_battle(battle_id: str, battles: BattlesDep) -> dict[str, object]:
-    return await battles.view(battle_id)
+async def get_battle(
+    battle_id: str, battles: BattlesDep, requester: RequesterDep
+) -> dict[str, object]:
+    return await battles.view(battle_id, requester)
