@@ -135,6 +135,8 @@ class BattleService:
         self._models_read_at = 0.0
         # Skips the read before a turn or vote on battles this worker just served.
         self.recent = RecentBattles()
+        # Names this worker on the turn leases it takes (see arena.store.workers).
+        self.worker_id: str | None = None
 
     # ------------------------------------------------------------ set-up
 
@@ -322,7 +324,8 @@ class BattleService:
         # the loop built both upstream requests, the writer thread waited for the
         # GIL, and the claim came back later than the first token.
         locked = await self.writer.write(
-            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until), durable=False
+            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until, self.worker_id),
+            durable=False,
         )
         if not locked:
             return None

@@ -10,6 +10,7 @@ partition at a time on a second connection.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -60,6 +61,9 @@ class ExportOptions:
     salt: str = ""
     names_by_user: dict[str, list[str]] = field(default_factory=dict)
     row_group_size: int = 10_000
+    id_key: str | None = None
+    """With a key, our own battle ids leave as ``public_battle_id(key, id)``: a release
+    never shows the internal id (ids taken from imported files are public already)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
     if is_code is None:
         is_code = any("```" in m["content"] for side in conv.values() for m in side)
     return {
-        "id": battle.export_id,
+        "id": _public_id(battle, opts),
         "model_a": battle.model_a,
         "model_b": battle.model_b,
         "winner": battle.winner,
@@ -202,6 +206,18 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
         "moderation_flags": flags,
         "conv_metadata": conv_metadata(replies["a"], replies["b"]),
     }
+
+
+def public_battle_id(key: str, battle_id: str) -> str:
+    """A release's id for a battle: HMAC-SHA256 under the server key, 32 hex digits.
+    Stable across releases; without the key it cannot be turned back into the id."""
+    return hmac.new(key.encode(), battle_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _public_id(battle: Any, opts: ExportOptions) -> str:
+    if opts.id_key and battle.export_id == battle.id:
+        return public_battle_id(opts.id_key, battle.id)
+    return str(battle.export_id)
 
 
 def iter_rows(engine: Engine, opts: ExportOptions) -> Iterator[dict[str, Any]]:

@@ -155,10 +155,21 @@ def _idle_at(battle_id: str, expected_turns: int) -> Any:
     )
 
 
-def lock_turn(conn: Connection, battle_id: str, expected_turns: int, until: datetime) -> bool:
-    """Claim the battle for one turn; fails if another turn runs or the battle moved on."""
+def lock_turn(
+    conn: Connection,
+    battle_id: str,
+    expected_turns: int,
+    until: datetime,
+    owner: str | None = None,
+) -> bool:
+    """Claim the battle for one turn; fails if another turn runs or the battle moved on.
+
+    ``owner`` is the claiming worker, so a restart can free a dead worker's lease
+    (``arena.store.workers``)."""
     result = conn.execute(
-        update(BattleRow).where(_idle_at(battle_id, expected_turns)).values(turn_lock_until=until)
+        update(BattleRow)
+        .where(_idle_at(battle_id, expected_turns))
+        .values(turn_lock_until=until, turn_lock_owner=owner)
     )
     return result.rowcount == 1
 
@@ -420,12 +431,20 @@ def counted_votes(
     return rows, int(last_id), as_utc(last_at)
 
 
-def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str, int, int]]:
-    """Per model: (name, organization, license, battles, turns) since ``since``.
+def battle_shares(
+    conn: Connection, since: datetime, until: datetime | None = None
+) -> list[tuple[str, str, str, int, int]]:
+    """Per model: (name, organization, license, battles, turns) of the anonymous battles
+    whose vote is in and was cast in ``[since, until)``.
 
-    Turns are what a model's provider received (each turn sends it the conversation).
+    Only voted battles count, by the time of their vote: an open battle, whose pair its
+    voter must not know yet, is never in the figures. Turns are what a model's provider
+    received (each turn sends it the conversation).
     """
     rows: dict[str, list[Any]] = {}
+    window = [VoteRow.created_at >= since]
+    if until is not None:
+        window.append(VoteRow.created_at < until)
     for side in (BattleRow.model_a_id, BattleRow.model_b_id):
         stmt = (
             select(
@@ -435,9 +454,10 @@ def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str
                 func.count(),
                 func.coalesce(func.sum(BattleRow.turns), 0),
             )
-            .select_from(BattleRow)
+            .select_from(VoteRow)
+            .join(BattleRow, BattleRow.id == VoteRow.battle_id)
             .join(ModelRow, ModelRow.id == side)
-            .where(BattleRow.created_at >= since, BattleRow.mode == "anonymous")
+            .where(*window, BattleRow.mode == "anonymous")
             .group_by(ModelRow.name, ModelRow.organization, ModelRow.license)
         )
         for name, org, lic, battles, turns in conn.execute(stmt):

@@ -28,6 +28,7 @@ from arena.web.client_cookie import ClientCookieMiddleware
 from arena.web.edge import EdgeMiddleware
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import LeaderboardCache
+from arena.web.presence import WorkerPresence
 from arena.web.ratelimit import build_limiter
 from arena.web.routes import admin, battles, public, stats
 from arena.web.ui import mount_ui
@@ -53,6 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         roster = await Roster.build(registry)
         service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
         service.min_vote_seconds = settings.min_vote_seconds
+        presence = WorkerPresence(writer, settings.worker_heartbeat_seconds)
+        service.worker_id = presence.worker_id
+        await presence.start()  # frees turn leases of workers killed mid-turn
         await service.sync_registry()
         board = LeaderboardCache(
             engine,
@@ -73,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             for task in warming:
                 task.cancel()
+            await presence.stop()
             await roster.aclose()
             writer.close()
             engine.dispose()

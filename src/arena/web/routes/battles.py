@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
-
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
-from arena.battles.service import TurnEvent
 from arena.errors import InvalidInput
 from arena.web.deps import (
     BattlesDep,
@@ -28,6 +24,7 @@ from arena.web.schemas import (
     VoteCreate,
     error_responses,
 )
+from arena.web.sse import sse_stream
 
 router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
 ERRORS = error_responses(404, 409, 422, 429, 503)
@@ -75,12 +72,8 @@ async def add_turn(
         raise InvalidInput(f"prompt is longer than {settings.max_prompt_chars} characters")
     await moderator.enforce(body.prompt)  # before any model runs
     events = await battles.turn(battle_id, body.prompt, requester)
-    return StreamingResponse(_sse(events), media_type="text/event-stream", headers=STREAM_HEADERS)
-
-
-async def _sse(events: AsyncIterator[TurnEvent]) -> AsyncIterator[bytes]:
-    async for event in events:
-        yield b"data: " + json.dumps(event.as_json(), ensure_ascii=False).encode() + b"\n\n"
+    stream = sse_stream(events, settings.sse_heartbeat_seconds)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
 @router.post(
