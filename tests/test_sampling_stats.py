@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from arena.store.engine import create_store_engine
-from arena.store.tables import BattleRow, VoteRow
+from arena.store.tables import BattleRow, VoteRow, utcnow
 from tests.sse import send_turn
 
 MODELS = [
@@ -73,7 +73,9 @@ def test_report_never_shows_an_open_battle(start_app, db_url) -> None:
         engine = create_store_engine(db_url)
         with engine.begin() as conn:  # an open battle started long ago is still open
             conn.execute(
-                update(BattleRow).values(created_at=BattleRow.created_at - timedelta(hours=3))
+                update(BattleRow)
+                .where(BattleRow.id == battle_id)
+                .values(created_at=utcnow() - timedelta(hours=3))
             )
         engine.dispose()
         after = client.get(url).json()
