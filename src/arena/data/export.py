@@ -10,7 +10,6 @@ partition at a time on a second connection.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +27,7 @@ from arena.data.public_schema import VOTES_SCHEMA
 from arena.data.scrub import Scrubber
 from arena.data.style_counts import conv_metadata
 from arena.store.repository import not_from_flagged_client
+from arena.store.server_secrets import public_battle_id
 from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, ModelRow, VoteRow
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
@@ -206,12 +206,6 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
         "moderation_flags": flags,
         "conv_metadata": conv_metadata(replies["a"], replies["b"]),
     }
-
-
-def public_battle_id(key: str, battle_id: str) -> str:
-    """A release's id for a battle: HMAC-SHA256 under the server key, 32 hex digits.
-    Stable across releases; without the key it cannot be turned back into the id."""
-    return hmac.new(key.encode(), battle_id.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _public_id(battle: Any, opts: ExportOptions) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from arena.errors import Conflict, NotFound
+from arena.store.server_secrets import public_battle_id
 from arena.store.tables import (
     PUBLIC_VISIBILITY,
     BattleRow,
@@ -395,13 +396,17 @@ def board_models(conn: Connection) -> frozenset[str]:
 
 
 def counted_votes(
-    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+    conn: Connection,
+    after_vote_id: int = 0,
+    modes: Sequence[str] = ("anonymous",),
+    id_key: str | None = None,
 ) -> tuple[list[tuple[Any, ...]], int, datetime | None]:
     """Votes the public board counts, newer than ``after_vote_id``.
 
     Rows: (vote set id, model a, model b, winner, is_code, turns, category_tag,
     conv_metadata), where the id is the one a release publishes (an imported
-    battle keeps its original id), so a release's fingerprint can match the board's.
+    battle keeps its original id; with ``id_key``, one of ours is its keyed public id),
+    so a release's fingerprint can match the board's.
 
     Also returns the last vote id and its time: the board's cut-off.
     """
@@ -413,6 +418,7 @@ def counted_votes(
     stmt = (
         select(
             func.coalesce(BattleRow.external_id, BattleRow.id),
+            BattleRow.external_id.is_(None),
             model_a.name,
             model_b.name,
             VoteRow.winner,
@@ -427,7 +433,10 @@ def counted_votes(
         .join(model_b, model_b.id == BattleRow.model_b_id)
         .where(_counted(after_vote_id, last_id, modes))
     )
-    rows = [tuple(r) for r in conn.execute(stmt.order_by(VoteRow.id))]
+    rows = [
+        (public_battle_id(id_key, r[0]) if id_key and r[1] else r[0], *r[2:])
+        for r in conn.execute(stmt.order_by(VoteRow.id))
+    ]
     return rows, int(last_id), as_utc(last_at)
 
 

@@ -9,6 +9,7 @@ operator.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 from sqlalchemy import Engine, select
@@ -16,9 +17,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from arena.store.tables import ServerSecretRow
 
-__all__ = ["SERVER_KEY", "server_secret"]
+__all__ = ["SERVER_KEY", "public_battle_id", "server_secret"]
 
 SERVER_KEY = "server_key"
+
+
+def public_battle_id(key: str, battle_id: str) -> str:
+    """The id a release publishes for one of our battles: HMAC-SHA256 of the internal id
+    under the server key, 32 hex digits. Stable across releases, so the board and every
+    release fingerprint the same ids; without the key it cannot be turned back."""
+    return hmac.digest(key.encode(), battle_id.encode(), "sha256").hex()[:32]
 
 
 def server_secret(engine: Engine, override: str | None = None, name: str = SERVER_KEY) -> str:

@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.leaderboard_refresh_seconds,
             _describer(service, engine),
         )
+        board.id_key = app.state.secret
         service.stats_source = board.sampling_stats
         await board.get()  # the first fit also gives the sampling policy its statistics
         app.state.battles = service

@@ -116,6 +116,8 @@ class LeaderboardCache:
         self._rounds = rounds
         self._refresh_seconds = refresh_seconds
         self._describe = describe
+        # Key of public battle ids: the fingerprint covers the ids a release publishes.
+        self.id_key: str | None = None
         self._lock = asyncio.Lock()
         self._checked_at = 0.0
         self._stats: SamplingStats | None = None
@@ -167,7 +169,9 @@ class LeaderboardCache:
                 # A newly flagged client's earlier votes must leave the counts: start over.
                 self._reset()
                 self._flags_version = flags
-            votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
+            votes, last_id, last_at = repo.counted_votes(
+                conn, self._last_vote_id, id_key=self.id_key
+            )
             shown = repo.board_models(conn)
         if shown != self._shown:
             # A preview model released (or a model added): its earlier votes join the board.
