@@ -50,10 +50,14 @@ async def _client_hash(request: Request) -> str:
 
 
 async def _requester(request: Request) -> Requester:
-    """Who asks, for the ownership check: the keyed hash of the client cookie."""
+    """Who asks, for the ownership check: the keyed hash of the client cookie, and the
+    signed-in user once accounts set ``request.state.user_id``."""
     token = client_token(request.scope)
     secret = request.app.state.secret
-    return Requester(client_key=client_key(secret, token) if token else None)
+    return Requester(
+        client_key=client_key(secret, token) if token else None,
+        user_id=getattr(request.state, "user_id", None),
+    )
 
 
 BattlesDep = Annotated[BattleService, Depends(_battles)]
