@@ -141,6 +141,9 @@ def test_nul_and_invalid_text_are_refused_at_the_edge(start_app) -> None:
             client.post("/api/v1/admin/models/%00/status", json={"status": "public"}),
             client.get("/api/v1/leaderboard?category=%00"),
             client.get("/api/v1/stats/sampling?days=3%00"),
+            client.get("/api/v1/stats/sampling?days=%0D9"),  # what float() would trim
+            client.get("/api/v1/admin/events?limit=%0D9"),
+            client.get("/api/v1/battles/a%0Ab"),
             client.post(turns, json={"prompt": "a\u0000b"}),
             client.post(
                 turns,

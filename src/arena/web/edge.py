@@ -3,7 +3,8 @@
 - Bodies over ``max_body_bytes`` get 413: at once when ``Content-Length`` says so,
   and while reading when a chunked body grows past it. Nothing larger is buffered.
 - Text must be valid: a NUL character, an unpaired surrogate or bytes that are not
-  UTF-8 in the path, the query or a JSON body get 422 here, so no store (PostgreSQL
+  UTF-8 in the path, the query or a JSON body, or any control character in the URL, get
+  422 here, so no store (PostgreSQL
   refuses NUL in text) and no model ever sees them.
 - Every response carries a Content-Security-Policy (scripts, styles, fonts and
   connections from this origin only; images from this origin and ``data:``; no
@@ -47,10 +48,15 @@ def invalid_text(value: str) -> bool:
     return False
 
 
+_CONTROL = bytes(range(0x20)) + b"\x7f"
+
+
 def _bad_url_part(raw: bytes) -> bool:
-    """Percent-decoded path or query bytes that are not clean UTF-8 text."""
+    """Percent-decoded path or query bytes that are not clean UTF-8 text: NUL or another
+    control character (no identifier, number or name of this API holds one; ``\r9`` is
+    not a number), or bytes that are not UTF-8."""
     decoded = unquote_to_bytes(raw.replace(b"+", b" "))
-    if b"\x00" in decoded:
+    if decoded != decoded.translate(None, _CONTROL):
         return True
     try:
         decoded.decode("utf-8")
@@ -101,7 +107,7 @@ class EdgeMiddleware:
         send = self._with_headers(scope, send)
         path = scope.get("raw_path") or scope["path"].encode()
         if _bad_url_part(path) or _bad_url_part(scope.get("query_string", b"")):
-            await _error(send, 422, "the URL holds a NUL character or bytes that are not UTF-8")
+            await _error(send, 422, "the URL holds a control character or bytes that are not UTF-8")
             return
         if scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
