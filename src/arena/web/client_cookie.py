@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from http.cookies import SimpleCookie
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,17 +28,17 @@ def client_token(scope: Scope) -> str | None:
 
 
 def _read_cookie(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """Our token from the Cookie header(s); anything malformed counts as no cookie."""
+    prefix = COOKIE_NAME.encode() + b"="
     for name, value in headers:
         if name != b"cookie":
             continue
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(value.decode("latin-1"))
-        except Exception:  # a malformed Cookie header is as good as none
-            continue
-        morsel = jar.get(COOKIE_NAME)
-        if morsel is not None and _TOKEN.fullmatch(morsel.value):
-            return morsel.value
+        for part in value.split(b";"):
+            part = part.strip()
+            if part.startswith(prefix):
+                token = part[len(prefix) :].decode("latin-1")
+                if _TOKEN.fullmatch(token):
+                    return token
     return None
 
 
