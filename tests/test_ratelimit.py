@@ -224,3 +224,20 @@ def test_two_apps_share_limits_through_redis(start_app, redis_url: str, prefix: 
         assert one.post("/api/v1/battles", json={"mode": "anonymous"}).status_code == 201
         _assert_limited(two.post("/api/v1/battles", json={"mode": "anonymous"}))
         _assert_limited(one.post("/api/v1/battles", json={"mode": "anonymous"}))
+
+
+def test_client_address_reads_forwarding_only_from_trusted_proxies() -> None:
+    from arena.errors import InvalidInput
+    from arena.web.client_address import TrustedProxies, client_address
+
+    none = TrustedProxies("")
+    proxies = TrustedProxies("10.0.0.0/8, 192.168.1.5")
+    assert client_address("203.0.113.9", ["1.2.3.4"], none) == "203.0.113.9"
+    assert client_address("203.0.113.9", ["1.2.3.4"], proxies) == "203.0.113.9"  # not a proxy
+    assert client_address("10.1.1.1", ["1.2.3.4"], proxies) == "1.2.3.4"
+    # The client wrote 6.6.6.6; our two proxies appended the real client, then themselves.
+    chain = ["6.6.6.6, 1.2.3.4, 192.168.1.5"]
+    assert client_address("10.1.1.1", chain, proxies) == "1.2.3.4"
+    assert client_address("10.1.1.1", [], proxies) == "10.1.1.1"
+    with pytest.raises(InvalidInput):
+        TrustedProxies("10.0.0.0/8, not-an-address")

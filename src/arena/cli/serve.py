@@ -50,14 +50,15 @@ def serve(
         models_file=models, db_url=db or default_db_url(), host=host, port=port, workers=workers
     )
     load_registry(settings.models_file)  # a bad registry stops here, with its message
+    from arena.web.client_address import uvicorn_proxy_options  # not at `arena --help`
+
+    proxy_options = uvicorn_proxy_options(settings.trusted_proxies)  # and a bad proxy list
     engine = create_store_engine(settings.db_url)
     port = _usable_port(host, port)
     migrate.upgrade(engine)  # once, before any worker starts
     engine.dispose()
     settings = Settings.from_env(**{**_as_dict(settings), "port": port, "migrate_on_start": False})
     os.environ.update(settings.to_env())
-    from arena.web.client_address import uvicorn_proxy_options  # not at `arena --help`
-
     typer.echo(f"Arena listening on http://{host}:{port}  (database: {_safe(settings.db_url)})")
     uvicorn.run(
         "arena.web.app:create_app_from_env",
@@ -70,7 +71,7 @@ def serve(
         date_header=False,
         timeout_keep_alive=keep_alive,
         # Forwarding headers only from ARENA_TRUSTED_PROXIES (none by default).
-        **uvicorn_proxy_options(settings.trusted_proxies),
+        **proxy_options,
     )
 
 

@@ -24,6 +24,7 @@ from arena.store import repository as repo
 from arena.store.engine import create_store_engine
 from arena.store.server_secrets import server_secret
 from arena.store.writer import Writer
+from arena.web.client_address import parse_proxies
 from arena.web.client_cookie import ClientCookieMiddleware
 from arena.web.edge import EdgeMiddleware
 from arena.web.errors import install_error_handlers
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry = load_registry(settings.models_file)  # fail fast on a bad file
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
     moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
+    parse_proxies(settings.trusted_proxies)  # and on a bad proxy list
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

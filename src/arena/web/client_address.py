@@ -14,6 +14,8 @@ import ipaddress
 from functools import lru_cache
 from typing import Any
 
+from arena.errors import InvalidInput
+
 __all__ = ["TrustedProxies", "client_address", "parse_proxies", "uvicorn_proxy_options"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -27,7 +29,9 @@ class TrustedProxies:
             try:
                 self.networks.append(ipaddress.ip_network(part, strict=False))
             except ValueError:
-                raise ValueError(f"ARENA_TRUSTED_PROXIES: {part!r} is not an address") from None
+                raise InvalidInput(
+                    f"ARENA_TRUSTED_PROXIES: {part!r} is not an address or network"
+                ) from None
 
     def __bool__(self) -> bool:
         return bool(self.networks)
