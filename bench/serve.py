@@ -135,6 +135,17 @@ async def _arena_turn(
     return await _stream_times(client, url, {"prompt": prompt})
 
 
+# The benchmark is one voter: battles belong to the client that made them, so every
+# client of the run carries the cookie the arena gave on first contact.
+VOTER = httpx.Cookies()
+
+
+async def _take_cookie(arena: str) -> None:
+    async with httpx.AsyncClient(timeout=60) as client:
+        (await client.get(f"{arena}/api/v1/models")).raise_for_status()
+        VOTER.update(client.cookies)
+
+
 async def _new_battle(client: httpx.AsyncClient, arena: str, models: list[str]) -> str:
     mode = "side_by_side" if len(models) == 2 else "direct"
     response = await client.post(f"{arena}/api/v1/battles", json={"mode": mode, "models": models})
@@ -143,7 +154,7 @@ async def _new_battle(client: httpx.AsyncClient, arena: str, models: list[str]) 
 
 
 async def latency(arena: str, upstream: str, turns: int) -> None:
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(cookies=VOTER, timeout=60) as client:
         direct: list[float] = []
         sides: dict[str, list[float]] = {"a": [], "b": []}
         for _ in range(20):  # warm both paths
@@ -199,7 +210,7 @@ async def _fire(
 
 async def votes(arena: str, bare: str, db_file: Path, count: int, concurrency: int) -> None:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(cookies=VOTER, timeout=60, limits=limits) as client:
         before = _stored_votes(db_file)
         ids: list[str] = []
         sem = asyncio.Semaphore(32)
@@ -221,7 +232,7 @@ async def votes(arena: str, bare: str, db_file: Path, count: int, concurrency: i
     # Bare and Arena runs alternate in rounds, so both see the same drift of this
     # machine's speed (other tenants take 5-15% of the CPU at times).
     body = {"winner": "model_a"}
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(cookies=VOTER, timeout=60, limits=limits) as client:
         await _fire(client, bare_urls[:200], body, concurrency)  # warm-up
     bare_time = arena_time = 0.0
     statuses: list[int] = []
@@ -229,11 +240,11 @@ async def votes(arena: str, bare: str, db_file: Path, count: int, concurrency: i
     warm_bare = [f"{bare}/vote/warm"] * concurrency
     for r in range(rounds):
         part = slice(r * count // rounds, (r + 1) * count // rounds)
-        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        async with httpx.AsyncClient(cookies=VOTER, timeout=60, limits=limits) as client:
             await _fire(client, warm_bare, body, concurrency)  # open the connections first
             elapsed, _ = await _fire(client, bare_urls[part], body, concurrency)
             bare_time += elapsed
-        async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        async with httpx.AsyncClient(cookies=VOTER, timeout=60, limits=limits) as client:
             await _warm_connections(client, f"{arena}/api/v1/models", concurrency)
             elapsed, done = await _fire(client, arena_urls[part], body, concurrency)
             arena_time += elapsed
@@ -318,7 +329,7 @@ async def _fan_out_direct(
 
 async def fan_out(arena: str, battles: int, upstream: str | None = None) -> None:
     limits = httpx.Limits(max_connections=battles + 10)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+    async with httpx.AsyncClient(cookies=VOTER, timeout=120, limits=limits) as client:
         sem = asyncio.Semaphore(50)
 
         async def create() -> str:
@@ -451,7 +462,7 @@ async def local_speed(arena: str, db_file: Path, max_tokens: int, runs: int) -> 
     direct = await asyncio.to_thread(DirectLlama, SMOL)
     through: list[float] = []
     alone: list[float] = []
-    async with httpx.AsyncClient(timeout=600) as client:
+    async with httpx.AsyncClient(cookies=VOTER, timeout=600) as client:
         await _arena_tokens_per_second(client, arena, db_file, "hi")  # warm up both
         await asyncio.to_thread(direct.tokens_per_second, "hi", 4)
         for _ in range(runs):
@@ -510,7 +521,7 @@ async def local_first_deltas(arena: str, turns: int) -> None:
     print("    first delta of each side from the first byte of the turn request, and the")
     print(f"    whole turn; direct = both models on xllamacpp at once ({threads} thread(s) each,")
     print("    as Arena), same requests, no Arena code; every reply runs to its end:")
-    async with httpx.AsyncClient(timeout=600) as client:
+    async with httpx.AsyncClient(cookies=VOTER, timeout=600) as client:
         for pair in LOCAL_PAIRS:
             pair_specs = [specs[name] for name in pair]
             await asyncio.to_thread(_direct_pair, pair_specs, "hi")  # load, warm
@@ -603,6 +614,7 @@ async def main() -> None:
         _arena_serve(arena_port, env, "--models", str(work / "models.yaml"), "--db", db_url),
     ):
         arena = f"http://127.0.0.1:{arena_port}"
+        await _take_cookie(arena)
         mode = _sqlite_synchronous(db_url)
         print(f"Arena serving benchmark on {os.cpu_count()} cores (SQLite, synchronous={mode})\n")
         if "a" in args.parts:
@@ -618,6 +630,7 @@ async def main() -> None:
         builtin_port = free_port()
         builtin_db = f"sqlite:///{work / 'builtin.db'}"
         async with _arena_serve(builtin_port, env, "--db", builtin_db):
+            await _take_cookie(f"http://127.0.0.1:{builtin_port}")
             await local_first_deltas(f"http://127.0.0.1:{builtin_port}", local_turns)
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from arena.settings import Settings
 from arena.web.app import create_app
+from arena.web.client_address import uvicorn_proxy_options
 
 POSTGRES_URL = os.environ.get(
     "ARENA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -87,10 +88,25 @@ class LiveApp:
         self.settings = settings
 
     def client(self, **kwargs: Any) -> httpx.Client:
+        """A client with its own cookie (one client = one voter), taken on first contact."""
+        kwargs.setdefault("cookies", first_contact_cookies(self.base_url))
         return httpx.Client(base_url=self.base_url, timeout=30, **kwargs)
 
     def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
+        """Likewise; the cookie is fetched first, so concurrent requests share it."""
+        kwargs.setdefault("cookies", first_contact_cookies(self.base_url))
         return httpx.AsyncClient(base_url=self.base_url, timeout=60, **kwargs)
+
+
+def first_contact_cookies(base_url: str) -> httpx.Cookies:
+    """The client cookie the server sets on a first request, as an API client keeps it.
+
+    Battles belong to the client that created them, so a client that fires many first
+    requests at once must hold its cookie before (each cookieless request gets a new one).
+    """
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        client.get("/api/v1/models").raise_for_status()
+        return httpx.Cookies(client.cookies)
 
 
 def run_in_thread(settings: Settings) -> tuple[str, Callable[[], None]]:
@@ -103,6 +119,7 @@ def run_in_thread(settings: Settings) -> tuple[str, Callable[[], None]]:
         lifespan="on",
         server_header=False,
         date_header=False,
+        **uvicorn_proxy_options(settings.trusted_proxies),  # as ``arena serve`` does
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

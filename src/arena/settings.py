@@ -61,6 +61,20 @@ class Settings:
     """Uploads larger than this are refused before decoding."""
     rate_uploads_per_minute: int = 30
     """Image uploads per client per minute; 0 means unlimited."""
+    secret_key: str | None = None
+    """Key of client-cookie hashes and public release ids; ``None``: a random key made
+    once and kept in the store, shared by every worker and by ``arena release``."""
+    trusted_proxies: str = ""
+    """Comma-separated proxy addresses or networks (``10.0.0.0/8``) whose
+    ``X-Forwarded-For`` is believed; empty: the header is ignored."""
+    max_body_bytes: int = 1_048_576
+    """Largest request body; larger ones get 413 before they are read."""
+    sse_heartbeat_seconds: float = 15.0
+    """An SSE comment line goes out after this long without an event, so proxies keep
+    a stream open while a model is silent; 0 turns it off."""
+    worker_heartbeat_seconds: float = 10.0
+    """How often a worker marks itself alive; a turn lease whose worker missed three
+    beats (or whose process is gone) is freed."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

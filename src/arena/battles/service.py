@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from arena.battles.arenas import ArenaRules, rules_for
 from arena.battles.categories import looks_like_code
+from arena.battles.ownership import Requester, may_touch
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
@@ -125,6 +126,8 @@ class BattleService:
         self._models_read_at = 0.0
         # Skips the read before a turn or vote on battles this worker just served.
         self.recent = RecentBattles()
+        # Names this worker on the turn leases it takes (see arena.store.workers).
+        self.worker_id: str | None = None
 
     # ------------------------------------------------------------ set-up
 
@@ -199,6 +202,8 @@ class BattleService:
         client_hash: str | None,
         user_id: str | None,
         arena: Arena = Arena.text,
+        *,
+        owner_key: str | None = None,
     ) -> CreatedBattle:
         if mode is Mode.anonymous:
             if models:
@@ -238,6 +243,7 @@ class BattleService:
             "client_hash": client_hash,
             "user_id": user_id,
             "arena": arena.value,
+            "owner_key": owner_key,
         }
         await self.writer.write(lambda conn: repo.insert_battle(conn, **values))
         stored = repo.StoredBattle(
@@ -252,6 +258,8 @@ class BattleService:
             created_at=utcnow(),
             winner=None,
             arena=arena.value,
+            owner_key=owner_key,
+            user_id=user_id,
         )
         self.recent.put(BattleSnapshot(stored, ()))
         if mode is Mode.anonymous:
@@ -280,20 +288,27 @@ class BattleService:
     # ------------------------------------------------------------ turns
 
     async def turn(
-        self, battle_id: str, prompt: str, image_ids: Sequence[str] = ()
+        self,
+        battle_id: str,
+        prompt: str,
+        requester: Requester | None = None,
+        image_ids: Sequence[str] = (),
     ) -> AsyncIterator[TurnEvent]:
         """Validate, claim the battle, and return the stream of events for one turn.
 
         Checks run before the first byte, so a bad request gets a plain 4xx. A battle
         this worker just served starts from its snapshot; the claim re-checks it.
+        ``requester`` None is a trusted in-process caller; the web layer always sets it.
         """
         snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            _check_owner(snapshot.battle, requester)
         if snapshot is not None and _turn_refusal(snapshot.battle) is None:
             events = await self._start_turn(snapshot, prompt, image_ids)
             if events is not None:
                 return events
             self.recent.drop(battle_id)  # another worker moved it on: read afresh
-        battle, history = await asyncio.to_thread(self._load_for_turn, battle_id)
+        battle, history = await asyncio.to_thread(self._load_for_turn, battle_id, requester)
         events = await self._start_turn(BattleSnapshot(battle, tuple(history)), prompt, image_ids)
         if events is None:
             raise Conflict("another turn of this battle is running; wait for it to finish")
@@ -321,7 +336,8 @@ class BattleService:
         # the loop built both upstream requests, the writer thread waited for the
         # GIL, and the claim came back later than the first token.
         locked = await self.writer.write(
-            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until), durable=False
+            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until, self.worker_id),
+            durable=False,
         )
         if not locked:
             return None
@@ -389,11 +405,13 @@ class BattleService:
             raise ProviderError(f"unusable image from the model: {exc}") from None
         return self.images.put(clean.data, clean.mime_type)
 
-    def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
+    def _load_for_turn(
+        self, battle_id: str, requester: Requester | None
+    ) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
         with self.engine.connect() as conn:
             battle = repo.get_battle(conn, battle_id)
-            if battle is None:
-                raise NotFound("no such battle")
+            _check_owner(battle, requester)
+            assert battle is not None
             refusal = _turn_refusal(battle)
             if refusal is not None:
                 raise Conflict(refusal)
@@ -528,9 +546,16 @@ class BattleService:
     # ------------------------------------------------------------ vote
 
     async def vote(
-        self, battle_id: str, winner: Winner, client_hash: str | None, user_id: str | None
+        self,
+        battle_id: str,
+        winner: Winner,
+        client_hash: str | None,
+        user_id: str | None,
+        requester: Requester | None = None,
     ) -> tuple[PublicModel, PublicModel]:
         snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            _check_owner(snapshot.battle, requester)
         if snapshot is not None and _vote_refusal(snapshot.battle) is None:
             # The write re-checks that the battle is still as cached; if not, read afresh.
             revealed = await self._record_vote(
@@ -544,8 +569,8 @@ class BattleService:
 
         self.recent.drop(battle_id)
         battle, messages = await asyncio.to_thread(self._read, load)
-        if battle is None:
-            raise NotFound("no such battle")
+        _check_owner(battle, requester)
+        assert battle is not None
         refusal = _vote_refusal(battle)
         if refusal is not None:
             raise Conflict(refusal)
@@ -603,13 +628,13 @@ class BattleService:
 
     # ------------------------------------------------------------ read
 
-    async def view(self, battle_id: str) -> dict[str, Any]:
+    async def view(self, battle_id: str, requester: Requester | None = None) -> dict[str, Any]:
         def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
             return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
 
         battle, messages = await asyncio.to_thread(self._read, load)
-        if battle is None:
-            raise NotFound("no such battle")
+        _check_owner(battle, requester)
+        assert battle is not None
         previews: list[dict[str, Any]] = []
         if battle.arena == Arena.webdev.value:
             previews = await asyncio.to_thread(self._read, repo.preview_outcomes, battle_id)
@@ -643,26 +668,37 @@ class BattleService:
     # ------------------------------------------------------------ webdev previews
 
     async def preview_source(
-        self, battle_id: str, side: str, turn: int | None = None
+        self, battle_id: str, side: str, turn: int | None, requester: Requester | None
     ) -> tuple[int, str]:
         """The stored reply a WebDev side's preview is built from: (turn, text).
 
         Only stored replies: a turn is stored once both sides ended, so a preview never
-        shows code still being written, and an unknown battle, side or turn is a 404.
+        shows code still being written. Only the battle's owner may see it; an unknown
+        battle, side or turn, or someone else's battle, is the same 404.
         """
 
         def load(conn: Any) -> tuple[repo.StoredBattle | None, tuple[int, str] | None]:
             return repo.get_battle(conn, battle_id), repo.reply_text(conn, battle_id, side, turn)
 
         battle, reply = await asyncio.to_thread(self._read, load)
-        if battle is None or battle.arena != Arena.webdev.value or reply is None:
-            raise NotFound("no such preview")
+        _check_owner(battle, requester)
+        assert battle is not None
+        if battle.arena != Arena.webdev.value or reply is None:
+            raise NotFound("no such battle")
         return reply
 
     async def record_preview(
-        self, battle_id: str, side: str, turn: int, kind: str | None, status: str, error: str | None
+        self,
+        battle_id: str,
+        side: str,
+        turn: int,
+        kind: str | None,
+        status: str,
+        error: str | None,
+        requester: Requester | None,
     ) -> bool:
-        await self.preview_source(battle_id, side, turn)  # the same 404 for what is not there
+        # The same 404 for what is not there or not the requester's.
+        await self.preview_source(battle_id, side, turn, requester)
         values = {
             "battle_id": battle_id,
             "side": side,
@@ -672,6 +708,14 @@ class BattleService:
             "error": error,
         }
         return await self.writer.write(lambda conn: repo.record_preview_outcome(conn, **values))
+
+
+def _check_owner(battle: repo.StoredBattle | None, requester: Requester | None) -> None:
+    """The same 404 for a missing battle and for someone else's (see ``ownership``)."""
+    if battle is None:
+        raise NotFound("no such battle")
+    if requester is not None and not may_touch(battle.owner_key, battle.user_id, requester):
+        raise NotFound("no such battle")
 
 
 def _turn_refusal(battle: repo.StoredBattle) -> str | None:

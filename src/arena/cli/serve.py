@@ -50,6 +50,9 @@ def serve(
         models_file=models, db_url=db or default_db_url(), host=host, port=port, workers=workers
     )
     load_registry(settings.models_file)  # a bad registry stops here, with its message
+    from arena.web.client_address import uvicorn_proxy_options  # not at `arena --help`
+
+    proxy_options = uvicorn_proxy_options(settings.trusted_proxies)  # and a bad proxy list
     engine = create_store_engine(settings.db_url)
     port = _usable_port(host, port)
     migrate.upgrade(engine)  # once, before any worker starts
@@ -67,6 +70,8 @@ def serve(
         server_header=False,
         date_header=False,
         timeout_keep_alive=keep_alive,
+        # Forwarding headers only from ARENA_TRUSTED_PROXIES (none by default).
+        **proxy_options,
     )
 
 

@@ -27,6 +27,7 @@ from arena.data.public_schema import CATEGORY_TAG, CONV_METADATA_FIELDS, VOTES_S
 from arena.data.published import JSON_TEXT_KEYS, complete_metadata, content_parts
 from arena.data.scrub import Scrubber
 from arena.store.repository import not_deduplicated, not_from_flagged_client
+from arena.store.server_secrets import public_battle_id
 from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, ModelRow, VoteRow
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
@@ -60,6 +61,9 @@ class ExportOptions:
     salt: str = ""
     names_by_user: dict[str, list[str]] = field(default_factory=dict)
     row_group_size: int = 10_000
+    id_key: str | None = None
+    """With a key, our own battle ids leave as ``public_battle_id(key, id)``: a release
+    never shows the internal id (ids taken from imported files are public already)."""
 
 
 @dataclass(frozen=True)
@@ -230,7 +234,7 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
             value = json.dumps(value, ensure_ascii=False)
         extras[key] = value
     return {
-        "id": battle.export_id,
+        "id": _public_id(battle, opts),
         "model_a": battle.model_a,
         "model_b": battle.model_b,
         "winner": battle.winner,
@@ -250,6 +254,12 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
         "computed_fields": list(computed),
         **extras,
     }
+
+
+def _public_id(battle: Any, opts: ExportOptions) -> str:
+    if opts.id_key and battle.export_id == battle.id:
+        return public_battle_id(opts.id_key, battle.id)
+    return str(battle.export_id)
 
 
 def iter_rows(engine: Engine, opts: ExportOptions) -> Iterator[dict[str, Any]]:

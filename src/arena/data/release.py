@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 from arena import __version__
 from arena.data.export import ExportOptions, Format, export_votes
 from arena.ratings import Leaderboard
+from arena.store.server_secrets import server_secret
 from arena.store.tables import UserProfileRow
 
 __all__ = [
@@ -175,8 +176,13 @@ def build_release(
     on_rows: Callable[[int], None] | None = None,
     min_votes: int = DEFAULT_MIN_VOTES,
 ) -> ReleaseResult:
-    """Write the votes file, ``leaderboard.json`` and ``MANIFEST.json`` under ``out_dir``."""
+    """Write the votes file, ``leaderboard.json`` and ``MANIFEST.json`` under ``out_dir``.
+
+    Battle ids are the release's own (keyed hashes under the server secret, the same
+    one ``arena serve`` uses), so a released id opens nothing on the server.
+    """
     opts = ExportOptions(
+        id_key=server_secret(engine, os.environ.get("ARENA_SECRET_KEY")),
         fmt=fmt,
         since=since,
         until=cutoff,

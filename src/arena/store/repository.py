@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from arena.errors import Conflict, NotFound
+from arena.store.server_secrets import public_battle_id
 from arena.store.tables import (
     PUBLIC_VISIBILITY,
     BattleRow,
@@ -102,6 +103,9 @@ class StoredBattle:
     created_at: datetime
     winner: str | None
     arena: str = "text"
+    owner_key: str | None = None
+    """Keyed hash of the creating client's cookie; see ``arena.battles.ownership``."""
+    user_id: str | None = None
 
 
 def insert_battle(conn: Connection, **values: Any) -> None:
@@ -141,6 +145,8 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
         created_at=as_utc(battle.created_at),
         winner=row.winner,
         arena=battle.arena,
+        owner_key=battle.owner_key,
+        user_id=battle.user_id,
     )
 
 
@@ -154,10 +160,21 @@ def _idle_at(battle_id: str, expected_turns: int) -> Any:
     )
 
 
-def lock_turn(conn: Connection, battle_id: str, expected_turns: int, until: datetime) -> bool:
-    """Claim the battle for one turn; fails if another turn runs or the battle moved on."""
+def lock_turn(
+    conn: Connection,
+    battle_id: str,
+    expected_turns: int,
+    until: datetime,
+    owner: str | None = None,
+) -> bool:
+    """Claim the battle for one turn; fails if another turn runs or the battle moved on.
+
+    ``owner`` is the claiming worker, so a restart can free a dead worker's lease
+    (``arena.store.workers``)."""
     result = conn.execute(
-        update(BattleRow).where(_idle_at(battle_id, expected_turns)).values(turn_lock_until=until)
+        update(BattleRow)
+        .where(_idle_at(battle_id, expected_turns))
+        .values(turn_lock_until=until, turn_lock_owner=owner)
     )
     return result.rowcount == 1
 
@@ -440,12 +457,14 @@ def counted_votes(
     after_vote_id: int = 0,
     modes: Sequence[str] = ("anonymous",),
     arena: str | None = "text",
+    id_key: str | None = None,
 ) -> tuple[list[tuple[Any, ...]], int, datetime | None]:
     """Votes the public board counts, newer than ``after_vote_id``.
 
     Rows: (vote set id, model a, model b, winner, is_code, turns, category_tag,
     conv_metadata), where the id is the one a release publishes (an imported
-    battle keeps its original id), so a release's fingerprint can match the board's.
+    battle keeps its original id; with ``id_key``, one of ours is its keyed public id),
+    so a release's fingerprint can match the board's.
 
     Also returns the last vote id and its time: the board's cut-off.
     """
@@ -457,6 +476,7 @@ def counted_votes(
     stmt = (
         select(
             func.coalesce(BattleRow.external_id, BattleRow.id),
+            BattleRow.external_id.is_(None),
             model_a.name,
             model_b.name,
             VoteRow.winner,
@@ -471,16 +491,27 @@ def counted_votes(
         .join(model_b, model_b.id == BattleRow.model_b_id)
         .where(_counted(after_vote_id, last_id, modes, arena))
     )
-    rows = [tuple(r) for r in conn.execute(stmt.order_by(VoteRow.id))]
+    rows = [
+        (public_battle_id(id_key, r[0]) if id_key and r[1] else r[0], *r[2:])
+        for r in conn.execute(stmt.order_by(VoteRow.id))
+    ]
     return rows, int(last_id), as_utc(last_at)
 
 
-def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str, int, int]]:
-    """Per model: (name, organization, license, battles, turns) since ``since``.
+def battle_shares(
+    conn: Connection, since: datetime, until: datetime | None = None
+) -> list[tuple[str, str, str, int, int]]:
+    """Per model: (name, organization, license, battles, turns) of the anonymous battles
+    whose vote is in and was cast in ``[since, until)``.
 
-    Turns are what a model's provider received (each turn sends it the conversation).
+    Only voted battles count, by the time of their vote: an open battle, whose pair its
+    voter must not know yet, is never in the figures. Turns are what a model's provider
+    received (each turn sends it the conversation).
     """
     rows: dict[str, list[Any]] = {}
+    window = [VoteRow.created_at >= since]
+    if until is not None:
+        window.append(VoteRow.created_at < until)
     for side in (BattleRow.model_a_id, BattleRow.model_b_id):
         stmt = (
             select(
@@ -490,9 +521,10 @@ def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str
                 func.count(),
                 func.coalesce(func.sum(BattleRow.turns), 0),
             )
-            .select_from(BattleRow)
+            .select_from(VoteRow)
+            .join(BattleRow, BattleRow.id == VoteRow.battle_id)
             .join(ModelRow, ModelRow.id == side)
-            .where(BattleRow.created_at >= since, BattleRow.mode == "anonymous")
+            .where(*window, BattleRow.mode == "anonymous")
             .group_by(ModelRow.name, ModelRow.organization, ModelRow.license)
         )
         for name, org, lic, battles, turns in conn.execute(stmt):

@@ -108,6 +108,11 @@ class BattleRow(Base):
     published: Mapped[dict[str, Any] | None] = mapped_column()
     # Revision 0013: which arena (text, vision, text_to_image, ...) the battle is in.
     arena: Mapped[str] = mapped_column(String(32), default="text", server_default="text")
+    # Revision 0006: a hash of the creating client's cookie (only that client may touch
+    # the battle), and the worker that holds the turn lease, so a restart can tell a
+    # dead worker's lease from a live one's.
+    owner_key: Mapped[str | None] = mapped_column(String(64))
+    turn_lock_owner: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_battles_created_at", "created_at"),)
 
@@ -217,6 +222,29 @@ class FlaggedClientRow(Base):
     review_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class WorkerRow(Base):
+    """A running app worker and its last heartbeat: who may still hold a turn lease."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServerSecretRow(Base):
+    """Secrets the server makes once and shares between workers and the CLI (e.g. the
+    key of public release ids), unless ``ARENA_SECRET_KEY`` is set."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EventRow(Base):
     """Append-only audit log: battles created, votes cast, flags, status changes."""
 
@@ -242,6 +270,8 @@ __all__ = [
     "MessageRow",
     "ModelRow",
     "PreviewOutcomeRow",
+    "ServerSecretRow",
     "UserProfileRow",
     "VoteRow",
+    "WorkerRow",
 ]

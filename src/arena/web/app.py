@@ -23,9 +23,15 @@ from arena.store import migrate
 from arena.store import repository as repo
 from arena.store.blobs import FileBlobStore
 from arena.store.engine import create_store_engine
+from arena.store.server_secrets import server_secret
 from arena.store.writer import Writer
+from arena.vocabulary import Arena
+from arena.web.client_address import parse_proxies
+from arena.web.client_cookie import ClientCookieMiddleware
+from arena.web.edge import EdgeMiddleware
 from arena.web.errors import install_error_handlers
 from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
+from arena.web.presence import WorkerPresence
 from arena.web.ratelimit import build_limiter
 from arena.web.routes import admin, battles, images, preview, public, stats
 from arena.web.ui import mount_ui
@@ -38,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry = load_registry(settings.models_file)  # fail fast on a bad file
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
     moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
+    parse_proxies(settings.trusted_proxies)  # and on a bad proxy list
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -46,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_store_engine(settings.db_url)
         if settings.migrate_on_start:
             migrate.upgrade(engine)
+        app.state.secret = server_secret(engine, settings.secret_key)
         writer = Writer(engine)
         roster = await Roster.build(registry)
         service = BattleService(
@@ -56,10 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             images=app.state.images,
         )
         service.min_vote_seconds = settings.min_vote_seconds
+        presence = WorkerPresence(writer, settings.worker_heartbeat_seconds)
+        service.worker_id = presence.worker_id
+        await presence.start()  # frees turn leases of workers killed mid-turn
         await service.sync_registry()
         describe = _describer(service, engine)
-        board = ArenaBoards(
-            lambda arena: LeaderboardCache(
+
+        def arena_board(arena: Arena) -> LeaderboardCache:
+            cache = LeaderboardCache(
                 engine,
                 settings.leaderboard_bootstrap_rounds,
                 settings.leaderboard_refresh_seconds,
@@ -67,7 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 arena,
                 min_votes=settings.leaderboard_min_votes,
             )
-        )
+            cache.id_key = app.state.secret  # fingerprints cover the ids a release publishes
+            return cache
+
+        board = ArenaBoards(arena_board)
         service.stats_source = board.sampling_stats
         # The first fit also gives the sampling policy its statistics.
         for arena in service.arenas():
@@ -83,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             for task in warming:
                 task.cancel()
+            await presence.stop()
             await roster.aclose()
             writer.close()
             engine.dispose()
@@ -106,6 +122,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(images.router)
     app.include_router(preview.router)
     mount_ui(app, settings.static_path)
+    # Added last, so they run first: the cookie exists before the edge can refuse a
+    # request, and every answer (refusals included) carries it and the security headers.
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        # An image upload may be as large as images may be, plus its multipart framing.
+        upload_limits={"/api/v1/images": settings.image_max_bytes + 64 * 1024},
+    )
+    app.add_middleware(ClientCookieMiddleware)
     return app
 
 

@@ -132,6 +132,8 @@ class LeaderboardCache:
         self._rounds = rounds
         self._refresh_seconds = refresh_seconds
         self._describe = describe
+        # Key of public battle ids: the fingerprint covers the ids a release publishes.
+        self.id_key: str | None = None
         self._lock = asyncio.Lock()
         self._checked_at = 0.0
         self._stats: SamplingStats | None = None
@@ -189,7 +191,7 @@ class LeaderboardCache:
                 self._reset()
                 self._flags_version = flags
             votes, last_id, last_at = repo.counted_votes(
-                conn, self._last_vote_id, arena=self.arena.value
+                conn, self._last_vote_id, arena=self.arena.value, id_key=self.id_key
             )
             shown = repo.board_models(conn)
         if shown != self._shown:

@@ -11,8 +11,48 @@ from arena.battles.service import Mode
 from arena.vocabulary import LEGACY_WINNERS, Arena, Winner
 
 
+def _model_names(count: int) -> dict[str, object]:
+    return {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": 128},
+        "minItems": count,
+        "maxItems": count,
+        "uniqueItems": True,
+    }
+
+
+def _battle_create_schema(schema: dict[str, object]) -> None:
+    """What the server accepts, per mode: anonymous battles take no ``models`` (the server
+    draws them); side by side names two different models, direct one."""
+    schema.clear()
+    schema.update(
+        {
+            "title": "BattleCreate",
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "mode": {"const": "anonymous", "default": "anonymous"},
+                        "models": {"anyOf": [{"type": "null"}, {"type": "array", "maxItems": 0}]},
+                    },
+                    "additionalProperties": False,
+                },
+                *(
+                    {
+                        "type": "object",
+                        "properties": {"mode": {"const": mode}, "models": _model_names(count)},
+                        "required": ["mode", "models"],
+                        "additionalProperties": False,
+                    }
+                    for mode, count in (("side_by_side", 2), ("direct", 1))
+                ),
+            ],
+        }
+    )
+
+
 class BattleCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_battle_create_schema)
 
     mode: Mode = Mode.anonymous
     models: list[str] | None = Field(default=None, max_length=2)
@@ -32,7 +72,9 @@ class BattleCreated(BaseModel):
 class TurnCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    prompt: str = Field(min_length=1)
+    # At least one character that is not white space (Unicode's, so "\u0085" alone is
+    # refused too), as the validator below checks.
+    prompt: str = Field(min_length=1, pattern=r"\S")
     images: list[str] = Field(
         default_factory=list,
         max_length=1,

@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from arena.web.edge import CSP
+
 MISSING_UI = """<!doctype html><meta charset="utf-8"><title>Arena</title>
 <h1>Arena is running, but its web UI has not been built.</h1>
 <p>Build it with <code>bash scripts/install.sh</code>
@@ -23,7 +25,7 @@ def page_headers(request: Request) -> dict[str, str]:
     origin = f"{request.url.scheme}://{request.url.netloc}"
     return {
         "Cache-Control": "no-cache",
-        "Content-Security-Policy": f"frame-src {origin}/api/v1/battles/; frame-ancestors 'none'",
+        "Content-Security-Policy": f"{CSP}; frame-src {origin}/api/v1/battles/",
     }
 
 

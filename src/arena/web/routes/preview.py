@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from arena.battles.webdev import extract_app, preview_document
-from arena.web.deps import BattlesDep, SettingsDep
+from arena.web.deps import BattlesDep, RequesterDep, SettingsDep
 from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1/battles", tags=["webdev"])
@@ -88,10 +88,11 @@ async def preview(
     side: Side,
     battles: BattlesDep,
     settings: SettingsDep,
+    requester: RequesterDep,
     turn: int | None = Query(None, ge=1),
 ) -> HTMLResponse:
-    """A WebDev side's app as one HTML document, once its turn is stored."""
-    _turn, reply = await battles.preview_source(battle_id, side, turn)
+    """A WebDev side's app as one HTML document, once its turn is stored (owner only)."""
+    _turn, reply = await battles.preview_source(battle_id, side, turn, requester)
     app = extract_app(reply)
     runtime = (
         await asyncio.to_thread(runtime_js, settings.static_path) if app.kind == "react" else None
@@ -103,9 +104,11 @@ async def preview(
     "/{battle_id}/preview/{side}/outcome", status_code=204, responses=error_responses(404, 422)
 )
 async def preview_outcome(
-    battle_id: str, side: Side, body: PreviewOutcome, battles: BattlesDep
+    battle_id: str, side: Side, body: PreviewOutcome, battles: BattlesDep, requester: RequesterDep
 ) -> None:
     """What the voter's browser saw: the app rendered, or the error it threw (first report)."""
-    _turn, reply = await battles.preview_source(battle_id, side, body.turn)
+    _turn, reply = await battles.preview_source(battle_id, side, body.turn, requester)
     kind = extract_app(reply).kind
-    await battles.record_preview(battle_id, side, body.turn, kind, body.status, body.error)
+    await battles.record_preview(
+        battle_id, side, body.turn, kind, body.status, body.error, requester
+    )
