@@ -96,7 +96,9 @@ def store_board(
     min_votes: int = 20,
 ) -> dict[str, Any]:
     """The board ``GET /api/v1/leaderboard?category=..&style_control=..`` would return."""
+    from arena.settings import Settings
     from arena.store.engine import create_store_engine, default_db_url, normalize_url
+    from arena.store.server_secrets import server_secret
     from arena.vocabulary import Arena
     from arena.web.leaderboard_cache import LeaderboardCache
     from arena.web.schemas import LeaderboardOut
@@ -108,6 +110,8 @@ def store_board(
         cache = LeaderboardCache(
             engine, rounds, 0.0, _describer(engine), Arena(arena), min_votes=min_votes
         )
+        # The fingerprint covers the public ids a release publishes, as the server's does.
+        cache.id_key = server_secret(engine, Settings.from_env().secret_key)
         data = asyncio.run(cache.get(category, style_control))
         # the API's own response model, so the JSON is the API's byte for byte
         return LeaderboardOut.model_validate(data).model_dump(mode="json")
