@@ -40,7 +40,8 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "leaderboard": (
             "arena.cli.leaderboard:leaderboard",
-            "Rank the models in a votes file with Bradley–Terry and 95% intervals.",
+            "Rank the models in a votes file, or the server's store, with Bradley–Terry and 95% "
+            "CIs.",
         ),
     },
     "db": {"upgrade": ("arena.cli.db:upgrade", "Apply all schema migrations.")},
@@ -72,6 +73,10 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "review": (
             "arena.cli.votes:review",
             "Record a reviewer's decision on a flagged client (an audit event with who and why).",
+        ),
+        "leak-eval": (
+            "arena.cli.votes:leak_eval",
+            "Precision and recall of the identity-leak check on a labelled set of replies.",
         ),
     },
 }

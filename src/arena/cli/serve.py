@@ -68,6 +68,9 @@ def serve(
         worker_healthcheck_seconds=worker_healthcheck_seconds,
     )
     registry = load_registry(settings.models_file)  # a bad registry stops here, with its message
+    from arena.web.client_address import uvicorn_proxy_options  # not at `arena --help`
+
+    proxy_options = uvicorn_proxy_options(settings.trusted_proxies)  # and a bad proxy list
     engine = create_store_engine(settings.db_url)
     port = _usable_port(host, port)
     migrate.upgrade(engine)  # once, before any worker starts
@@ -93,6 +96,8 @@ def serve(
         date_header=False,
         timeout_keep_alive=keep_alive,
         timeout_worker_healthcheck=worker_healthcheck_seconds,
+        # Forwarding headers only from ARENA_TRUSTED_PROXIES (none by default).
+        **proxy_options,
     )
 
 

@@ -8,6 +8,7 @@
 
 export type StreamEvent =
   | { side: string; delta: string }
+  | { side: string; image: string }
   | { side: string; done: true; finish_reason?: string; max_tokens?: number }
   | { side: string; error: string };
 
@@ -70,6 +71,7 @@ export function toStreamEvent(data: string): StreamEvent | null {
     return { side, error: typeof o.error === "string" ? o.error : "This model failed to answer." };
   }
   if (typeof o.delta === "string") return { side, delta: o.delta };
+  if (typeof o.image === "string") return { side, image: o.image };
   if (o.done === true) {
     const ended: StreamEvent = { side, done: true };
     if (typeof o.finish_reason === "string") ended.finish_reason = o.finish_reason;

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
-import { ApiError, listModels, type PublicModel } from "./api";
+import { ApiError, listModels, type Arena, type PublicModel } from "./api";
 
-/** The public roster, fetched once per page mount. */
-export function useModels() {
+/** The public roster of one arena (text by default), fetched once per page mount. */
+export function useModels(arena: Arena = "text") {
   const [models, setModels] = useState<PublicModel[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -13,7 +13,9 @@ export function useModels() {
       .then((r) =>
         setModels(
           Array.isArray(r.models)
-            ? r.models.filter((m) => !m.deprecated).sort((x, y) => Number(!!y.default) - Number(!!x.default))
+            ? r.models
+                .filter((m) => !m.deprecated && (m.arenas ?? ["text"]).includes(arena))
+                .sort((x, y) => Number(!!y.default) - Number(!!x.default))
             : [],
         ),
       )
@@ -23,6 +25,6 @@ export function useModels() {
         setModels([]);
       });
     return () => ctrl.abort();
-  }, []);
+  }, [arena]);
   return { models, error };
 }

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ScoreChart } from "../components/ScoreChart";
-import { ApiError, getLeaderboard, type Leaderboard, type LeaderboardRow } from "../lib/api";
+import { ArenaPicker } from "../components/ArenaPicker";
+import { ApiError, getLeaderboard, type Arena, type Leaderboard, type LeaderboardRow } from "../lib/api";
 
 type SortKey = "rank" | "model" | "score" | "ci" | "votes" | "organization" | "license";
 
@@ -24,7 +25,7 @@ function categoryName(c: string | { name?: string; id?: string; label?: string }
 function sortValue(r: LeaderboardRow, key: SortKey): number | string {
   switch (key) {
     case "rank":
-      return r.rank_ub ?? r.rank;
+      return r.rank_ub ?? r.rank ?? Number.POSITIVE_INFINITY; // not yet rated: last
     case "model":
       return r.model.toLowerCase();
     case "score":
@@ -47,6 +48,7 @@ function formatTime(s: string | null | undefined) {
 }
 
 export function LeaderboardPage() {
+  const [arena, setArena] = useState<Arena>("text");
   const [category, setCategory] = useState("overall");
   const [styleControl, setStyleControl] = useState(false);
   const [data, setData] = useState<Leaderboard | null>(null);
@@ -58,7 +60,7 @@ export function LeaderboardPage() {
   useEffect(() => {
     const ctrl = new AbortController();
     setLoading(true);
-    getLeaderboard(category, styleControl, ctrl.signal)
+    getLeaderboard(category, styleControl, ctrl.signal, arena)
       .then((d) => {
         setData({ ...d, models: Array.isArray(d.models) ? d.models : [] });
         setError(null);
@@ -71,7 +73,7 @@ export function LeaderboardPage() {
         if (!ctrl.signal.aborted) setLoading(false);
       });
     return () => ctrl.abort();
-  }, [category, styleControl, reload]);
+  }, [category, styleControl, reload, arena]);
 
   const rows = useMemo(() => data?.models ?? [], [data]);
   const sorted = useMemo(() => {
@@ -107,6 +109,16 @@ export function LeaderboardPage() {
         <h1>Leaderboard</h1>
         <p>Bradley–Terry scores from people's votes, with bootstrap 95% intervals. Rank (UB) is 1 + the number of models clearly better.</p>
       </div>
+      <ArenaPicker
+        value={arena}
+        onChange={(next) => {
+          // Each arena has its own categories, and image arenas no style control.
+          setArena(next);
+          setCategory("overall");
+          setStyleControl(false);
+        }}
+        label="Leaderboard arena"
+      />
       <div className="controls lb-controls">
         {showCategories ? (
           <label className="model-select">
@@ -131,6 +143,12 @@ export function LeaderboardPage() {
           <span>
             <strong data-testid="total-votes">{(data?.total_votes ?? 0).toLocaleString()}</strong> votes
           </span>
+          {data?.min_votes ? (
+            <span data-testid="min-votes" title={(data.too_few_votes ?? []).join(", ") || undefined}>
+              shown from {data.min_votes} votes
+              {data.too_few_votes?.length ? ` (${data.too_few_votes.length} not yet)` : ""}
+            </span>
+          ) : null}
           <span>
             Updated <time dateTime={data?.computed_at ?? undefined}>{formatTime(data?.computed_at)}</time>
           </span>
@@ -192,6 +210,8 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
   const u = r.ci_upper ?? r.score;
   const plus = u - r.score;
   const minus = r.score - l;
+  // A null bound means the votes do not bound the score: say so, never "+0/−0".
+  const unknown = r.ci_lower == null || r.ci_upper == null;
   const pct = (v: number) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
   return (
     <tr
@@ -199,7 +219,9 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
       data-model={r.model}
       className={`${r.deprecated ? "deprecated" : ""}${r.provisional ? " provisional" : ""}`.trim() || undefined}
     >
-      <td className="num rank">{r.rank_ub ?? r.rank}</td>
+      <td className="num rank" data-label="Rank" title={r.note ?? undefined}>
+        {r.rank_ub ?? r.rank ?? "—"}
+      </td>
       <td className="model-cell">
         <span className="model-name">{r.model}</span>
         {r.provisional ? (
@@ -213,11 +235,12 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
           </span>
         ) : null}
       </td>
-      <td className="num score">{r.score.toFixed(0)}</td>
-      <td className="num" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
+      {/* data-label: on a phone each row is a card and the cells carry their own labels. */}
+      <td className="num score" data-label="Score">{r.score.toFixed(0)}</td>
+      <td className="num ci-cell" data-label="95% CI" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
         <div className="ci">
-          <span className="ci-text">
-            +{plus.toFixed(0)}/−{minus.toFixed(0)}
+          <span className="ci-text" title={unknown ? (r.note ?? "interval unknown") : undefined}>
+            {unknown ? "unknown" : `+${plus.toFixed(0)}/−${minus.toFixed(0)}`}
           </span>
           <span className="whisker-mini" aria-hidden="true">
             <span className="w-line" style={{ left: pct(l), width: `calc(${pct(u)} - ${pct(l)})` }} />
@@ -225,9 +248,9 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
           </span>
         </div>
       </td>
-      <td className="num">{(r.votes ?? 0).toLocaleString()}</td>
-      <td>{r.organization || "—"}</td>
-      <td>{r.license || "—"}</td>
+      <td className="num votes" data-label="Votes">{(r.votes ?? 0).toLocaleString()}</td>
+      <td className="org" data-label="Organization">{r.organization || "—"}</td>
+      <td className="license" data-label="License">{r.license || "—"}</td>
     </tr>
   );
 }
