@@ -126,7 +126,9 @@ def long_named_votes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_leaderboard_table_shows_whole_names_at_80_columns(long_named_votes: Path) -> None:
-    result = _arena("leaderboard", "--votes", str(long_named_votes), "--bootstrap", "5")
+    result = _arena(
+        "leaderboard", "--votes", str(long_named_votes), "--bootstrap", "20", "--min-votes", "0"
+    )
     assert result.returncode == 0, result.stderr
     for name in LONG_NAMES:
         assert name in result.stdout
@@ -153,7 +155,17 @@ def test_plot_numbers_every_heatmap_cell_and_keeps_titles_inside(
     out = tmp_path / "board.png"
     result = CliRunner().invoke(
         app,
-        ["leaderboard", "--votes", str(long_named_votes), "--bootstrap", "5", "--plot", str(out)],
+        [
+            "leaderboard",
+            "--votes",
+            str(long_named_votes),
+            "--bootstrap",
+            "20",
+            "--min-votes",
+            "0",
+            "--plot",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 10_000
