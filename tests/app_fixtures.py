@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from arena.settings import Settings
 from arena.web.app import create_app
+from arena.web.client_address import uvicorn_proxy_options
 
 POSTGRES_URL = os.environ.get(
     "ARENA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -87,10 +88,25 @@ class LiveApp:
         self.settings = settings
 
     def client(self, **kwargs: Any) -> httpx.Client:
+        """A client with its own cookie (one client = one voter), taken on first contact."""
+        kwargs.setdefault("cookies", first_contact_cookies(self.base_url))
         return httpx.Client(base_url=self.base_url, timeout=30, **kwargs)
 
     def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
+        """Likewise; the cookie is fetched first, so concurrent requests share it."""
+        kwargs.setdefault("cookies", first_contact_cookies(self.base_url))
         return httpx.AsyncClient(base_url=self.base_url, timeout=60, **kwargs)
+
+
+def first_contact_cookies(base_url: str) -> httpx.Cookies:
+    """The client cookie the server sets on a first request, as an API client keeps it.
+
+    Battles belong to the client that created them, so a client that fires many first
+    requests at once must hold its cookie before (each cookieless request gets a new one).
+    """
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        client.get("/api/v1/models").raise_for_status()
+        return httpx.Cookies(client.cookies)
 
 
 def run_in_thread(settings: Settings) -> tuple[str, Callable[[], None]]:
@@ -103,6 +119,7 @@ def run_in_thread(settings: Settings) -> tuple[str, Callable[[], None]]:
         lifespan="on",
         server_header=False,
         date_header=False,
+        **uvicorn_proxy_options(settings.trusted_proxies),  # as ``arena serve`` does
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -131,6 +148,8 @@ def start_app(db_url: str, tmp_path: Path, fake_upstream: Any) -> Iterator[Calla
         # Tests make many battles from one address; rate limits are on only where tested.
         settings.setdefault("rate_battles_per_minute", 0)
         settings.setdefault("rate_votes_per_hour", 0)
+        # Tests rank boards of a few votes; the minimum-votes default has its own test.
+        settings.setdefault("leaderboard_min_votes", 0)
         registry = write_registry(
             tmp_path / f"models-{len(stops)}.yaml", fake_upstream.base_url, models
         )
@@ -152,11 +171,26 @@ ARENA_TEST_MODELS = [
 ]
 
 
+# The served roster adds the other arenas: echo-a and echo-b also see images, two image
+# models paint and two parrots build WebDev apps (none of them serves text, so text
+# battles draw as before).
+ARENA_SERVER_MODELS = [
+    {**m, "arenas": ["text", "vision"]} if m["name"] in {"echo-a", "echo-b"} else m
+    for m in ARENA_TEST_MODELS
+] + [
+    {"name": "painter-a", "model": "painter-a", "provider": "openai_images"},
+    {"name": "painter-b", "model": "painter-b", "provider": "openai_images"},
+    # WebDev only: they say back the prompt, so a test's prompt is the app they "build".
+    {"name": "parrot-a", "model": "parrot", "arenas": ["webdev"]},
+    {"name": "parrot-b", "model": "parrot", "arenas": ["webdev"]},
+]
+
+
 @pytest.fixture(scope="session")
 def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -> Iterator[str]:
     """A real ``arena serve`` process on a free port, with loopback models."""
     folder = tmp_path_factory.mktemp("arena-server")
-    registry = write_registry(folder / "models.yaml", fake_upstream.base_url, ARENA_TEST_MODELS)
+    registry = write_registry(folder / "models.yaml", fake_upstream.base_url, ARENA_SERVER_MODELS)
     port = free_port()
     arena = Path(sys.executable).parent / "arena"
     process = subprocess.Popen(
@@ -177,9 +211,11 @@ def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -
         env={
             **os.environ,
             "ARENA_LEADERBOARD_REFRESH_SECONDS": "0",
+            "ARENA_LEADERBOARD_MIN_VOTES": "0",
             "ARENA_MIN_VOTE_SECONDS": "0",
             "ARENA_RATE_BATTLES_PER_MINUTE": "0",
             "ARENA_RATE_VOTES_PER_HOUR": "0",
+            "ARENA_IMAGES_DIR": str(folder / "images"),
         },
     )
     base_url = f"http://127.0.0.1:{port}"

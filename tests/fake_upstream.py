@@ -28,7 +28,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-MODELS = ("echo-a", "echo-b", "markdown", "xss", "leaky", "fail-500", "hang", "drop", "slow")
+MODELS = (
+    "echo-a",
+    "echo-b",
+    "markdown",
+    "xss",
+    "leaky",
+    "fail-500",
+    "hang",
+    "drop",
+    "slow",
+    "parrot",
+)
 
 MARKDOWN_REPLY = (
     "# Sorting in Python\n\n"
@@ -52,6 +63,8 @@ SLOW_DELAY = 0.2
 ECHO_CHUNKS = 20
 AUTH_KEY = "__credential__"
 FLAGGED_WORD = "forbidden-topic"
+FAIL_WORD = "fail-this-turn"
+"""Any chat-completions model answers 500 to a conversation whose last user message has this."""
 """The moderation endpoint flags any input containing this."""
 
 
@@ -80,6 +93,9 @@ def reply_text(model: str, messages: list[dict[str, Any]]) -> str:
     if model == "leaky":
         return LEAKY_REPLY
     users = _user_texts(messages)
+    if model == "parrot":
+        # Says back exactly what it was sent: tests choose a reply (a WebDev app, say).
+        return users[-1] if users else ""
     last = users[-1] if users else ""
     return f"Reply from {model}: you said «{last}» (turn {len(users)})"
 
@@ -270,7 +286,8 @@ def create_app(chunk_delay: float = 0.0, log: deque[dict[str, Any]] | None = Non
     async def chat_completions(request: Request) -> Response:
         body = await read(request)
         model = str(body.get("model", ""))
-        if model == "fail-500":
+        users = _user_texts(body.get("messages") or [])
+        if model == "fail-500" or (users and FAIL_WORD in users[-1]):
             return JSONResponse(FAIL_BODY, status_code=500)
         if model == "hang":
             return await _hang(request)
@@ -302,6 +319,30 @@ def create_app(chunk_delay: float = 0.0, log: deque[dict[str, Any]] | None = Non
             headers=SSE_HEADERS,
         )
 
+    async def image_generations(request: Request) -> Response:
+        body = await read(request)
+        model = str(body.get("model", ""))
+        if model == "fail-500":
+            return JSONResponse(FAIL_BODY, status_code=500)
+        return _image_answer(request, model, painted_png(model, (640, 480)))
+
+    async def image_edits(request: Request) -> Response:
+        form = await request.form()
+        upload = form.get("image")
+        source = await upload.read() if upload is not None and hasattr(upload, "read") else b""
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if log is not None:
+            auth = request.headers.get("authorization")
+            pixel = _first_pixel(source)
+            log.append({**fields, "image_bytes": len(source), "image_pixel": pixel, AUTH_KEY: auth})
+        model = str(fields.get("model", ""))
+        size = _image_size(source) or (320, 240)
+        return _image_answer(request, model, painted_png(model, size))
+
+    async def image_file(request: Request) -> Response:
+        model = request.path_params["model"]
+        return Response(painted_png(model, (300, 200)), media_type="image/png")
+
     async def models(request: Request) -> Response:
         data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in MODELS]
         return JSONResponse({"object": "list", "data": data})
@@ -319,8 +360,67 @@ def create_app(chunk_delay: float = 0.0, log: deque[dict[str, Any]] | None = Non
             Route("/v1/moderations", moderations, methods=["POST"]),
             Route("/v1/messages", messages, methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
+            Route("/v1/images/generations", image_generations, methods=["POST"]),
+            Route("/v1/images/edits", image_edits, methods=["POST"]),
+            Route("/files/{model}.png", image_file, methods=["GET"]),
         ]
     )
+
+
+def painted_png(model: str, size: tuple[int, int]) -> bytes:
+    """A picture that gives its maker away in EXIF and PNG text, as real generators do."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    image = Image.new("RGB", size, tuple(painter_colour(model)))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", f"{model} image generator")
+    info.add_itxt("parameters", f"model: {model}; seed: 7")
+    exif = Image.Exif()
+    exif[0x0131] = f"{model} v1"  # Software
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info, exif=exif)
+    return out.getvalue()
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except Exception:
+        return None
+
+
+def _first_pixel(data: bytes) -> list[int] | None:
+    """The source picture's top-left colour: tells which model painted it."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return list(image.convert("RGB").getpixel((0, 0)))
+    except Exception:
+        return None
+
+
+def painter_colour(model: str) -> list[int]:
+    shade = sum(model.encode()) % 256
+    return [shade, 255 - shade, 128]
+
+
+def _image_answer(request: Request, model: str, png: bytes) -> Response:
+    import base64
+
+    if model.endswith("-url"):
+        url = str(request.base_url).rstrip("/") + f"/files/{model}.png"
+        return JSONResponse({"created": 0, "data": [{"url": url}]})
+    return JSONResponse({"created": 0, "data": [{"b64_json": base64.b64encode(png).decode()}]})
 
 
 def _config(app: Starlette, **overrides: Any) -> uvicorn.Config:

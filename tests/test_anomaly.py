@@ -238,7 +238,7 @@ def test_reviewer_clears_and_reflags_a_client_over_http(start_app, db_url: str) 
         [{"name": "x1", "model": "echo-a"}, {"name": "x2", "model": "echo-b"}],
         admin_tokens=token,
         leaderboard_refresh_seconds=0,
-        leaderboard_bootstrap_rounds=10,
+        leaderboard_bootstrap_rounds=20,
     )
     engine = create_store_engine(db_url)
     try:

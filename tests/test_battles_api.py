@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, MessageRow, VoteRow
+from tests.app_fixtures import first_contact_cookies
 from tests.sse import parse_sse, replies, send_turn, side_by_side
 
 PAIR = [
@@ -212,8 +213,10 @@ def test_bad_requests_get_json_errors(start_app) -> None:
 def test_two_hundred_concurrent_votes_are_all_stored_once(start_app, db_url) -> None:
     app = start_app(PAIR)
 
+    cookies = first_contact_cookies(app.base_url)  # one voter, many connections
+
     async def scenario() -> tuple[list[int], list[int]]:
-        async with app.async_client() as client:
+        async with app.async_client(cookies=cookies) as client:
             gate = asyncio.Semaphore(20)
 
             async def battle() -> str:
@@ -228,8 +231,8 @@ def test_two_hundred_concurrent_votes_are_all_stored_once(start_app, db_url) -> 
             ids = await asyncio.gather(*(battle() for _ in range(200)))
 
         async def vote_from_own_client(battle_id: str, winner: str) -> int:
-            # One client (one connection) per voter: 200 votes really in flight at once.
-            async with app.async_client() as voter:
+            # One connection per vote (one voter's cookie): 200 votes really in flight at once.
+            async with app.async_client(cookies=cookies) as voter:
                 url = f"/api/v1/battles/{battle_id}/vote"
                 return (await voter.post(url, json={"winner": winner})).status_code
 

@@ -42,6 +42,8 @@ def test_smollm2_battle_over_http(tmp_path: Path) -> None:
         # The vote follows the last token at once; with the default reading time it would
         # be flagged ``fast_vote`` and kept off the board this test reads.
         min_vote_seconds=0,
+        # One vote: show the models although the board's default is 20 votes.
+        leaderboard_min_votes=0,
     )
     base_url, stop = run_in_thread(settings)
     try:

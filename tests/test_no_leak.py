@@ -51,6 +51,11 @@ ALLOWED_HEADERS = frozenset(
         "x-accel-buffering",
         "connection",
         "keep-alive",
+        # The same on every response, whatever the battle (see arena.web.edge).
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "set-cookie",  # the client cookie: a random token, set on first contact only
     }
 )
 BLOCKED_TERM = "purple walrus"
@@ -220,7 +225,8 @@ def test_concurrent_turn_conflict_names_no_model(start_app, fake_upstream) -> No
     """A second turn while the first still streams gets a 409 that names nobody."""
     app = start_app(SLOW_PAIR)
     guard = Guard.for_roster(fake_upstream, SLOW_PAIR)
-    with app.client() as client, app.client() as other_tab:
+    # Another tab of the same browser: the same cookie, its own connection.
+    with app.client() as client, app.client(cookies=client.cookies) as other_tab:
         battle_id = _create(client, guard)
         url = f"/api/v1/battles/{battle_id}/turns"
         with client.stream("POST", url, json={"prompt": "count to twenty"}) as first:

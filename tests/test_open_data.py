@@ -172,9 +172,13 @@ def test_export_rows_follow_the_public_schema(source: Engine, tmp_path: Path) ->
     assert first["id"] == "b0000-0000-0000-0000-000000000000"
     assert first["is_flagged"] and first["moderation_flags"] == ["identity_leak"]
     assert first["conversation_a"][0]["role"] == "user"
+    # the 140k shape: content is a list of typed parts
+    assert first["conversation_a"][0]["content"][0]["type"] == "text"
+    assert first["arena"] == "text"
     meta = first["conv_metadata"]
     assert set(meta) == {
-        "sum_assistant_a_tokens", "sum_assistant_b_tokens", "header_count_a", "header_count_b",
+        "sum_user_tokens", "sum_assistant_a_tokens", "sum_assistant_b_tokens",
+        "context_a_tokens", "context_b_tokens", "turns", "header_count_a", "header_count_b",
         "list_count_a", "list_count_b", "bold_count_a", "bold_count_b",
     }  # fmt: skip
     assert set(meta["header_count_a"]) == {f"h{i}" for i in range(1, 7)}
@@ -197,7 +201,7 @@ def test_export_feeds_the_style_controlled_leaderboard(source: Engine, tmp_path:
     result = CliRunner().invoke(
         app,
         ["leaderboard", "--votes", str(out.path), "--format", "json", "--style-control",
-         "--bootstrap", "5"],
+         "--bootstrap", "20"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     board = json.loads(result.stdout)

@@ -13,9 +13,11 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from arena.cli import app
+from arena.data.export import public_battle_id
 from arena.data.release import build_release
 from arena.data.scrub import Scrubber, scrub_text
 from arena.data.style_counts import conv_metadata, markdown_counts
+from arena.store.server_secrets import server_secret
 from tests.test_open_data import START, seed_store
 
 CUTOFF = START + timedelta(hours=2)
@@ -35,9 +37,13 @@ def _release(engine: Engine, out: Path, **kw: object) -> None:
 def test_release_keeps_only_publishable_votes(source: Engine, tmp_path: Path) -> None:
     _release(source, tmp_path / "r")
     rows = pq.read_table(tmp_path / "r" / "votes.parquet").to_pylist()
-    ids = {r["id"][:5] for r in rows}
-    # 0 flagged, 1 side-by-side, 2 preview model, 3 no vote, 4 failed
-    assert ids == {f"b{i:04d}" for i in range(5, 60)}
+    ids = {r["id"] for r in rows}
+    # 0 flagged, 1 side-by-side, 2 preview model, 3 no vote, 4 failed; and each battle
+    # under the release's own id (a keyed hash), never the internal one.
+    key = server_secret(source)
+    internal = [f"b{i:04d}-0000-0000-0000-000000000000" for i in range(5, 60)]
+    assert ids == {public_battle_id(key, battle_id) for battle_id in internal}
+    assert not ids & set(internal)
     assert all(r["anony"] and not r["is_flagged"] for r in rows)
     assert {r["model_a"] for r in rows} | {r["model_b"] for r in rows} == {
         "alpha", "beta", "gamma", "delta"

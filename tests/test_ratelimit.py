@@ -168,11 +168,32 @@ def test_battles_per_minute_in_process(start_app) -> None:
         limited = client.post("/api/v1/battles", json={"mode": "anonymous"})
         _assert_limited(limited)
         assert int(limited.headers["retry-after"]) <= 60
-        # Another address has its own budget.
-        other = client.post(
-            "/api/v1/battles", json={"mode": "anonymous"}, headers={"X-Forwarded-For": "10.9.8.7"}
-        )
-        assert other.status_code == 201
+        # A forwarded address from a client that is not a trusted proxy earns nothing:
+        # rotating it does not buy a fresh budget (nor frame another client).
+        for n in range(20):
+            forged = client.post(
+                "/api/v1/battles",
+                json={"mode": "anonymous"},
+                headers={"X-Forwarded-For": f"10.9.8.{n}"},
+            )
+            _assert_limited(forged)
+
+
+def test_forwarded_address_counts_from_a_trusted_proxy(start_app) -> None:
+    """Behind a configured proxy (here: loopback), each forwarded client has its own budget,
+    read from the hop the proxy appended (the right end), not from what the client wrote."""
+    app = start_app(PAIR, rate_battles_per_minute=1, trusted_proxies="127.0.0.1/32")
+    with app.client() as client:
+
+        def create(forwarded: str) -> int:
+            headers = {"X-Forwarded-For": forwarded}
+            return client.post("/api/v1/battles", json={}, headers=headers).status_code
+
+        assert create("10.0.0.1") == 201
+        assert create("10.0.0.1") == 429
+        assert create("10.0.0.2") == 201  # another client behind the proxy
+        # The client put 10.0.0.3 first; the proxy appended the real peer, 10.0.0.1.
+        assert create("10.0.0.3, 10.0.0.1") == 429
 
 
 def test_votes_per_hour(start_app) -> None:
@@ -203,3 +224,20 @@ def test_two_apps_share_limits_through_redis(start_app, redis_url: str, prefix: 
         assert one.post("/api/v1/battles", json={"mode": "anonymous"}).status_code == 201
         _assert_limited(two.post("/api/v1/battles", json={"mode": "anonymous"}))
         _assert_limited(one.post("/api/v1/battles", json={"mode": "anonymous"}))
+
+
+def test_client_address_reads_forwarding_only_from_trusted_proxies() -> None:
+    from arena.errors import InvalidInput
+    from arena.web.client_address import TrustedProxies, client_address
+
+    none = TrustedProxies("")
+    proxies = TrustedProxies("10.0.0.0/8, 192.168.1.5")
+    assert client_address("203.0.113.9", ["1.2.3.4"], none) == "203.0.113.9"
+    assert client_address("203.0.113.9", ["1.2.3.4"], proxies) == "203.0.113.9"  # not a proxy
+    assert client_address("10.1.1.1", ["1.2.3.4"], proxies) == "1.2.3.4"
+    # The client wrote 6.6.6.6; our two proxies appended the real client, then themselves.
+    chain = ["6.6.6.6, 1.2.3.4, 192.168.1.5"]
+    assert client_address("10.1.1.1", chain, proxies) == "1.2.3.4"
+    assert client_address("10.1.1.1", [], proxies) == "10.1.1.1"
+    with pytest.raises(InvalidInput):
+        TrustedProxies("10.0.0.0/8, not-an-address")

@@ -68,16 +68,14 @@ def _json(args: list[str]) -> dict:
 
 
 def test_json_matches_api_rows(votes_file: Path) -> None:
-    out = _json(
-        ["--votes", str(votes_file), "--format", "json", "--seed", "5", "--bootstrap", "50"]
-    )
+    args = ["--votes", str(votes_file), "--format", "json", "--seed", "5", "--bootstrap", "50"]
+    assert _json(args)["total_votes"] == 1500  # anonymous votes only, by default
+    out = _json([*args, "--include-named"])
     assert out["total_votes"] == 3000 and "computed_at" in out
     tbl = pq.read_table(votes_file).to_pydict()
     counts = PairCounts.from_votes(tbl["model_a"], tbl["model_b"], tbl["winner"])
     assert out["models"] == build_leaderboard(counts, rounds=50, seed=5).to_dicts()
-    again = _json(
-        ["--votes", str(votes_file), "--format", "json", "--seed", "5", "--bootstrap", "50"]
-    )
+    again = _json([*args, "--include-named"])
     assert again["models"] == out["models"]
 
 
@@ -101,11 +99,11 @@ def test_table_csv_and_plot(votes_file: Path, tmp_path: Path) -> None:
     assert "model-0000" in result.stdout
     assert png.stat().st_size > 1000
     result = runner.invoke(
-        _app(), ["leaderboard", "--votes", str(votes_file), "--format", "csv", "--bootstrap", "10"]
+        _app(), ["leaderboard", "--votes", str(votes_file), "--format", "csv", "--bootstrap", "20"]
     )
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "rank,rank_ub,model,score,ci_lower,ci_upper,votes"
+    assert lines[0] == "rank,rank_ub,model,score,ci_lower,ci_upper,votes,rated"
     assert len(lines) == 7
 
 

@@ -100,7 +100,8 @@ def test_anchored_intervals() -> None:
     assert anchor.ci_upper - anchor.ci_lower == pytest.approx(0.0, abs=1e-6)
     assert all(r.ci_upper - r.ci_lower > 1 for m, r in rows.items() if m != c.models[0])
     boot = build_leaderboard(c, rounds=30, anchor=(c.models[0], 1500.0))
-    assert {r.model: r for r in boot.rows}[c.models[0]].ci_lower == pytest.approx(1500.0)
+    pinned = {r.model: r for r in boot.rows}[c.models[0]]
+    assert pinned.ci_lower == pytest.approx(1500.0) == pinned.ci_upper
 
 
 def test_rank_upper_bound() -> None:

@@ -86,10 +86,17 @@ def jsonl_file(tmp_path: Path, rows: list[dict]) -> Path:
     return path
 
 
+ALL = VoteFilters(include_named=True)  # every row, named battles included
+
+
 def test_parquet_and_jsonl_agree(parquet_file: Path, jsonl_file: Path, rows) -> None:
     want = _expected_counts(rows)
-    _same(read_votes(parquet_file, batch_size=7).pair_counts(), want)
-    _same(read_votes(jsonl_file).pair_counts(), want)
+    _same(read_votes(parquet_file, batch_size=7, filters=ALL).pair_counts(), want)
+    _same(read_votes(jsonl_file, filters=ALL).pair_counts(), want)
+    # by default only anonymous votes count, in both formats
+    anonymous = _expected_counts([r for r in rows if r["anony"]])
+    _same(read_votes(parquet_file, batch_size=7).pair_counts(), anonymous)
+    _same(read_votes(jsonl_file).pair_counts(), anonymous)
 
 
 def test_directory_concatenates(tmp_path: Path, rows) -> None:
@@ -98,7 +105,7 @@ def test_directory_concatenates(tmp_path: Path, rows) -> None:
     pq.write_table(pa.Table.from_pylist(rows[:25]), d / "part1.parquet")
     (d / "part2.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[25:]))
     (d / "README.txt").write_text("ignored")
-    table = read_votes(d)
+    table = read_votes(d, filters=ALL)
     assert table.rows_read == len(rows)
     _same(table.pair_counts(), _expected_counts(rows))
 
@@ -125,23 +132,25 @@ def test_filters(parquet_file: Path, rows) -> None:
     def count(**kw) -> int:
         return len(read_votes(parquet_file, filters=VoteFilters(**kw)).outcome)
 
-    assert count() == 60
-    assert count(anonymous_only=True) == sum(r["anony"] for r in rows)
-    assert count(exclude_flagged=True) == sum(not r["flagged"] for r in rows)
-    assert count(category="code") == sum(r["is_code"] for r in rows)
-    assert count(category="math") == sum(r["category_tag"]["math_v0.1"]["math"] for r in rows)
-    assert count(category="english") == sum(r["language"] == "English" for r in rows)
-    assert count(category="overall") == 60
+    assert count(include_named=True) == 60
+    assert count() == count(anonymous_only=True) == sum(r["anony"] for r in rows)
+    assert count(exclude_flagged=True, include_named=True) == sum(not r["flagged"] for r in rows)
+    assert count(category="code", include_named=True) == sum(r["is_code"] for r in rows)
+    math = sum(r["category_tag"]["math_v0.1"]["math"] for r in rows)
+    assert count(category="math", include_named=True) == math
+    english = sum(r["language"] == "English" for r in rows)
+    assert count(category="english", include_named=True) == english
+    assert count(category="overall", include_named=True) == 60
     hard = sum(sum(r["category_tag"]["criteria_v0.1"].values()) >= 6 for r in rows)
-    assert count(category="hard_prompt") == hard
+    assert count(category="hard_prompt", include_named=True) == hard
     t0 = 1_700_000_000
-    assert count(since=t0 + 3600 * 10, until=t0 + 3600 * 20) == 10
+    assert count(since=t0 + 3600 * 10, until=t0 + 3600 * 20, include_named=True) == 10
     with pytest.raises(InvalidInput, match="category"):
         read_votes(parquet_file, filters=VoteFilters(category="no-such-thing-xyz")).outcome  # noqa: B018
 
 
 def test_style_counts(parquet_file: Path, rows) -> None:
-    t = read_votes(parquet_file, style=True)
+    t = read_votes(parquet_file, style=True, filters=ALL)
     assert t.style_a is not None and t.style_a.shape == (60, 4)
     r0 = rows[0]["conv_metadata"]
     want = [

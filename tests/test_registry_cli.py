@@ -28,7 +28,7 @@ def test_builtin_registry_has_three_real_local_contestants() -> None:
     registry = load_registry()
     local = [m for m in registry.models if m.provider == "local"]
     assert len(local) >= 3
-    assert any(m.chat_format == "gemma" for m in local)
+    assert any(m.chat_format == "transcript" for m in local)  # Gemma: a base checkpoint
 
 
 @pytest.mark.parametrize(
@@ -103,8 +103,13 @@ def test_serve_defaults_to_sqlite_in_the_data_dir_and_the_builtin_roster(tmp_pat
     )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("Arena listening on http://127.0.0.1:"), line
+        printed = [process.stdout.readline()]
+        while not printed[-1].startswith("Arena listening") and printed[-1]:
+            printed.append(process.stdout.readline())
+        line = printed[-1]
+        assert line.startswith("Arena listening on http://127.0.0.1:"), printed
+        assert printed[0] == "Models: 3 ready, 0 skipped\n"
+        assert "  ready   smollm2-135m-instruct-creative\n" in printed
         base = line.split()[3]
         assert not base.endswith(":0")  # the free port that was picked, not "0"
         models = _wait_for_json(f"{base}/api/v1/models", process)["models"]

@@ -46,13 +46,13 @@ def _release_and_refit(db_url: str, out: Path) -> dict:
     cutoff = (datetime.now(UTC) + timedelta(seconds=2)).isoformat(timespec="seconds")
     release = subprocess.run(
         [ARENA, "release", "--db", db_url, "--out", str(out), "--cutoff", cutoff,
-         "--bootstrap", str(ROUNDS), "--seed", "0"],
+         "--bootstrap", str(ROUNDS), "--seed", "0", "--min-votes", "0"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert release.returncode == 0, release.stderr
     refit = subprocess.run(
         [ARENA, "leaderboard", "--votes", str(out / "votes.parquet"), "--format", "json",
-         "--bootstrap", str(ROUNDS), "--seed", "0"],
+         "--bootstrap", str(ROUNDS), "--seed", "0", "--min-votes", "0"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert refit.returncode == 0, refit.stderr
@@ -115,7 +115,7 @@ def test_cli_table_prints_the_vote_set_hash(tmp_path) -> None:
     path = tmp_path / "votes.parquet"
     pq.write_table(pa.table({"id": ids, "model_a": a, "model_b": b, "winner": w}), path)
     shown = subprocess.run(
-        [ARENA, "leaderboard", "--votes", str(path), "--bootstrap", "5"],
+        [ARENA, "leaderboard", "--votes", str(path), "--bootstrap", "20", "--min-votes", "0"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert shown.returncode == 0, shown.stderr

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from arena.data.vote_digest import add_votes, digest_hex
 from arena.store.engine import create_store_engine
+from arena.store.server_secrets import public_battle_id, server_secret
 from arena.store.tables import VoteRow
 from tests.sse import send_turn, side_by_side
 
@@ -68,7 +69,11 @@ def test_fast_votes_are_flagged_and_slow_ones_count(start_app, db_url) -> None:
     assert board["total_votes"] == 1
     counted = board["counted_votes"]
     assert counted["filters"]["valid_only"] is True
-    # Anyone can recompute the fingerprint of the counted vote set.
-    expected = digest_hex(add_votes(0, [(slow, *names, "tie")]))
+    # Anyone can recompute the fingerprint of the counted vote set, from the id a release
+    # publishes for the battle (a keyed hash of its internal id).
+    engine = create_store_engine(db_url)
+    public_id = public_battle_id(server_secret(engine), slow)
+    engine.dispose()
+    expected = digest_hex(add_votes(0, [(public_id, *names, "tie")]))
     assert counted["vote_set_sha256"] == expected
     assert counted["cutoff_vote_id"] >= 2

@@ -21,7 +21,8 @@ PAIR = [
 
 def test_steps_alternate_between_workers(start_app, db_url) -> None:
     one, two = start_app(PAIR), start_app(PAIR)
-    with one.client() as first, two.client() as second:
+    # One voter whose requests land on either worker: the same cookie goes to both.
+    with one.client() as first, two.client(cookies=first.cookies) as second:
         battle_id = side_by_side(first, "alpha-model", "beta-model")
         _, events = send_turn(first, battle_id, "hello")
         assert all("(turn 1)" in text for text in replies(events).values())
@@ -62,7 +63,7 @@ def test_a_vote_on_a_battle_running_elsewhere_waits(start_app, db_url) -> None:
         {"name": "slow-model", "model": "slow"},
     ]
     one, two = start_app(slow_pair), start_app(slow_pair)
-    with one.client() as first, two.client() as second:
+    with one.client() as first, two.client(cookies=first.cookies) as second:
         battle_id = side_by_side(first, "alpha-model", "slow-model")
         send_turn(first, battle_id, "hello")
         with second.stream(

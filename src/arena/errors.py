@@ -22,6 +22,10 @@ class NotFound(ArenaError):
     status_code = 404
 
 
+class TooLarge(ArenaError):
+    status_code = 413
+
+
 class Conflict(ArenaError):
     status_code = 409
 

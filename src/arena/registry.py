@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from arena.errors import RegistryError
+from arena.vocabulary import CHAT_ARENAS, IMAGE_ARENAS, Arena
 
 DEFAULT_REGISTRY = "default_models.yaml"
 
@@ -32,22 +33,30 @@ class ModelSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$")
-    provider: Literal["local", "openai", "anthropic"]
+    provider: Literal["local", "openai", "anthropic", "openai_images"]
     organization: str = "unknown"
     license: str = "unknown"
     visibility: Visibility = Visibility.public
     codename: str | None = Field(default=None, max_length=128)
     aliases: list[str] = Field(default_factory=list)
-    """Other words that would give this model away in its own replies."""
+    """Product and family names this model may call itself ("Nimbus", "Acme Assistant"),
+    on top of the built-in table of well-known families (``battles/model_families.py``).
+    A reply that claims one of them ("I'm Nimbus") flags the vote as an identity leak."""
     sampling_weight: float = Field(default=1.0, ge=0.0)
+    arenas: list[Arena] | None = None
+    """What the model can battle in; chat models default to ``[text]``, image models
+    (``openai_images``) to ``[text_to_image, image_edit]``."""
     # openai / anthropic
     base_url: str | None = None
     model: str | None = None
     api_key_env: str | None = None
     # local
     path: str | None = None
-    chat_format: Literal["template", "gemma"] = "template"
+    chat_format: Literal["template", "gemma", "transcript"] = "template"
     n_ctx: int = Field(default=2048, ge=128)
+    context_tokens: int | None = Field(default=None, ge=128)
+    """Tokens the model holds (prompt and reply). Local models hold ``n_ctx``; for a
+    remote model, set it to refuse a turn that would not fit before sending it."""
     # sampling and limits
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     top_p: float | None = Field(default=None, gt=0.0, le=1.0)
@@ -57,6 +66,14 @@ class ModelSpec(BaseModel):
     timeout_connect: float = Field(default=10.0, gt=0)
     timeout_first_token: float = Field(default=60.0, gt=0)
     timeout_total: float = Field(default=300.0, gt=0)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        cleaned = [a.strip() for a in value if a and a.strip()]
+        if any(len(a) > 128 for a in cleaned):
+            raise ValueError("an alias is at most 128 characters")
+        return cleaned
 
     @field_validator("api_key_env")
     @classmethod
@@ -69,8 +86,19 @@ class ModelSpec(BaseModel):
     def _provider_fields(self) -> ModelSpec:
         if self.provider == "local" and not self.path:
             raise ValueError(f"model {self.name!r}: provider 'local' needs 'path'")
-        if self.provider == "openai" and not self.base_url:
-            raise ValueError(f"model {self.name!r}: provider 'openai' needs 'base_url'")
+        if self.provider in {"openai", "openai_images"} and not self.base_url:
+            raise ValueError(f"model {self.name!r}: provider {self.provider!r} needs 'base_url'")
+        image_model = self.provider == "openai_images"
+        if self.arenas is None:
+            default = [Arena.text_to_image, Arena.image_edit] if image_model else [Arena.text]
+            object.__setattr__(self, "arenas", default)
+        allowed = IMAGE_ARENAS if image_model else CHAT_ARENAS
+        wrong = [a.value for a in self.arenas or [] if a not in allowed]
+        if wrong:
+            kind = "an image model" if image_model else "a chat model"
+            raise ValueError(f"model {self.name!r}: {kind} cannot serve {', '.join(wrong)}")
+        if not self.arenas:
+            raise ValueError(f"model {self.name!r}: 'arenas' lists no arena")
         if self.visibility is Visibility.preview and not self.codename:
             # A stable, meaningless default: the name itself must never be shown.
             object.__setattr__(self, "codename", _default_codename(self.name))
@@ -82,6 +110,9 @@ class ModelSpec(BaseModel):
         if self.visibility is Visibility.preview:
             return self.codename or _default_codename(self.name)
         return self.name
+
+    def serves(self, arena: Arena) -> bool:
+        return arena in (self.arenas or ())
 
     @property
     def upstream_model(self) -> str:

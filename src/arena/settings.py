@@ -32,6 +32,9 @@ class Settings:
     sampling_policy: str = "weighted"
     """uniform, weighted (default: a boost for models with few votes) or active."""
     leaderboard_bootstrap_rounds: int = 100
+    """Bootstrap rounds of the board's intervals; at least 20 (fewer is refused)."""
+    leaderboard_min_votes: int = 20
+    """Votes a model needs to be shown on the board (= ratings DEFAULT_MIN_VOTES)."""
     leaderboard_refresh_seconds: float = 2.0
     category_min_votes: int = 10
     """A model shows on a category or language board only with this many votes there."""
@@ -51,6 +54,32 @@ class Settings:
     moderation_api_key_env: str | None = None
     """Name of the environment variable holding the moderation API key."""
     moderation_model: str = "omni-moderation-latest"
+    worker_healthcheck_seconds: int = 30
+    """How long uvicorn waits for a worker to answer its health check before killing it
+    (uvicorn's own default, 5 s, killed workers still loading on a busy machine)."""
+    images_dir: str | None = None
+    """Where uploaded and generated images are stored; ``None`` means ``images/`` under the
+    user's data directory."""
+    image_max_side: int = 1024
+    """Stored images are downscaled to at most this many pixels on the long side."""
+    image_max_bytes: int = 15 * 1024 * 1024
+    """Uploads larger than this are refused before decoding."""
+    rate_uploads_per_minute: int = 30
+    """Image uploads per client per minute; 0 means unlimited."""
+    secret_key: str | None = None
+    """Key of client-cookie hashes and public release ids; ``None``: a random key made
+    once and kept in the store, shared by every worker and by ``arena release``."""
+    trusted_proxies: str = ""
+    """Comma-separated proxy addresses or networks (``10.0.0.0/8``) whose
+    ``X-Forwarded-For`` is believed; empty: the header is ignored."""
+    max_body_bytes: int = 1_048_576
+    """Largest request body; larger ones get 413 before they are read."""
+    sse_heartbeat_seconds: float = 15.0
+    """An SSE comment line goes out after this long without an event, so proxies keep
+    a stream open while a model is silent; 0 turns it off."""
+    worker_heartbeat_seconds: float = 10.0
+    """How often a worker marks itself alive; a turn lease whose worker missed three
+    beats (or whose process is gone) is freed."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -71,6 +100,14 @@ class Settings:
             if value is not None:
                 env[f"ARENA_{f.name.upper()}"] = str(value)
         return env
+
+    @property
+    def images_path(self) -> Path:
+        if self.images_dir:
+            return Path(self.images_dir)
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("arena", appauthor=False)) / "images"
 
     @property
     def static_path(self) -> Path:

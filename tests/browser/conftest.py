@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,11 +71,13 @@ class PageWatch:
     console_errors: list[str] = field(default_factory=list)
 
 
-def _open_page(browser: Any, base_url: str, viewport: dict[str, int]) -> tuple[Any, Any]:
+def _open_page(
+    browser: Any, base_url: str, viewport: dict[str, int], **options: Any
+) -> tuple[Any, Any]:
     from playwright.sync_api import expect
 
     expect.set_options(timeout=15_000)
-    context = browser.new_context(base_url=base_url, viewport=viewport)
+    context = browser.new_context(base_url=base_url, viewport=viewport, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     watch = PageWatch()
@@ -125,3 +127,23 @@ def phone_page(
     context, page = _open_page(browser, arena_server, PHONE)
     yield page
     _finish(context, page, request, "-phone")
+
+
+@pytest.fixture
+def new_page(
+    browser: Any, arena_server: str, ui_built: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
+    """Open pages at any size and with any context option: ``new_page(PHONE, color_scheme="dark")``.
+
+    Every page opened is closed after the test (with a screenshot when it failed).
+    """
+    opened: list[tuple[Any, Any]] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context, page = _open_page(browser, arena_server, viewport, **options)
+        opened.append((context, page))
+        return page
+
+    yield make
+    for i, (context, page) in enumerate(opened):
+        _finish(context, page, request, f"-{i}")

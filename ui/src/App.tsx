@@ -47,12 +47,14 @@ export function App() {
   });
   return (
     <div className="app">
+      <SkipLink />
       <header className="topbar">
-        <a className="brand" href="#/" aria-label="Arena home">
+        {/* The link's name is its visible text ("Arena"); on a phone the text is only visually hidden. */}
+        <a className="brand" href="#/">
           <span className="logo" aria-hidden="true">
             A
           </span>
-          <span>Arena</span>
+          <span className="brand-name">Arena</span>
         </a>
         <nav className="nav" aria-label="Main">
           {NAV.map((n) => (
@@ -62,17 +64,15 @@ export function App() {
               className={route === n.route ? "active" : undefined}
               aria-current={route === n.route ? "page" : undefined}
               data-testid={`nav-${n.route}`}
-              aria-label={n.label}
             >
               <span className="nav-long">{n.label}</span>
-              <span className="nav-short" aria-hidden="true">
-                {n.short}
-              </span>
+              {/* One of the two is display:none at any width, so the name is always the visible text. */}
+              <span className="nav-short">{n.short}</span>
             </a>
           ))}
         </nav>
       </header>
-      <main className="main" data-testid={`page-${route}`}>
+      <main className="main" id="main" tabIndex={-1} data-testid={`page-${route}`}>
         {route === "battle" ? <BattlePage /> : null}
         {route === "side-by-side" ? <SideBySidePage params={params} /> : null}
         {route === "direct" ? <DirectPage params={params} /> : null}
@@ -83,5 +83,25 @@ export function App() {
         Arena is open source. Answers come from AI models and may be wrong; don't share private information.
       </footer>
     </div>
+  );
+}
+
+/**
+ * "Skip to content" for keyboard users: the first stop on every page. Routing uses the
+ * hash, so the link moves focus itself instead of navigating to "#main".
+ */
+function SkipLink() {
+  return (
+    <a
+      className="skip-link"
+      href="#main"
+      data-testid="skip-link"
+      onClick={(e) => {
+        e.preventDefault();
+        document.getElementById("main")?.focus();
+      }}
+    >
+      Skip to content
+    </a>
   );
 }

@@ -18,6 +18,7 @@ Two checks, cheapest first:
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import re
@@ -31,6 +32,7 @@ from arena.settings import Settings
 log = logging.getLogger(__name__)
 
 REFUSED = "This prompt was refused by the moderation policy."
+IMAGE_REFUSED = "This image was refused by the moderation policy."
 UNAVAILABLE = "moderation unavailable, try again"
 ENDPOINT_TIMEOUT_S = 5.0
 
@@ -66,7 +68,8 @@ class ModerationEndpoint:
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client: httpx.AsyncClient | None = None
 
-    async def flagged(self, prompt: str) -> bool:
+    async def flagged(self, prompt: str | list[dict[str, object]]) -> bool:
+        """``prompt`` is text, or typed parts (an image as a data URL), as the API takes."""
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=ENDPOINT_TIMEOUT_S, headers=self._headers)
         try:
@@ -131,6 +134,15 @@ class Moderator:
         if reason is not None:
             log.info("prompt refused: %s", reason)
             raise InvalidInput(REFUSED)
+
+    async def enforce_image(self, data: bytes, mime_type: str) -> None:
+        """Images go to the moderation endpoint too (as a data URL); the block list is text."""
+        if self._endpoint is None:
+            return
+        url = f"data:{mime_type};base64,{base64.b64encode(data).decode()}"
+        if await self._endpoint.flagged([{"type": "image_url", "image_url": {"url": url}}]):
+            log.info("image refused: flagged by the moderation endpoint")
+            raise InvalidInput(IMAGE_REFUSED)
 
     async def aclose(self) -> None:
         if self._endpoint is not None:

@@ -13,7 +13,7 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -21,19 +21,25 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from arena.battles.arenas import ArenaRules, rules_for
 from arena.battles.categories import looks_like_code
+from arena.battles.context import ensure_fits, finish_fields
+from arena.battles.ownership import Requester, may_touch
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
-from arena.battles.validity import identity_terms, names_itself, vote_flags
+from arena.battles.validity import code_leaked, model_identity, side_leaked, vote_flags
 from arena.categories.background import tag_in_background
 from arena.data.style_counts import conv_metadata
-from arena.errors import Conflict, InvalidInput, NotFound, ProviderError
-from arena.providers.base import ChatMessage, GenerationParams
+from arena.errors import ArenaError, Conflict, InvalidInput, NotFound, ProviderError
+from arena.images.sanitize import clean_image
+from arena.providers.base import ChatMessage, GenerationParams, ImageInput
 from arena.store import repository as repo
+from arena.store.blobs import BlobStore
 from arena.store.repository import as_utc
 from arena.store.tables import utcnow
 from arena.store.writer import Writer
+from arena.vocabulary import Arena, Winner
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +48,13 @@ MODEL_STATUS_TTL = 2.0
 # Battles sample with the registry's settings, which each provider already holds.
 REGISTRY_PARAMS = GenerationParams()
 
+MAX_GENERATED_BYTES = 20 * 1024 * 1024
 SIDE_FAILED = "This model could not answer. Please start a new battle."
+# A later turn that fails is not kept, so the turns before it can still be voted on.
+LATER_TURN_FAILED = (
+    "This model could not answer this message, so this turn was not kept. "
+    "You can still vote on the earlier answers, or start a new battle."
+)
 TURN_NOT_SAVED = "This turn could not be saved. Please try again or start a new battle."
 
 
@@ -52,40 +64,24 @@ class Mode(StrEnum):
     direct = "direct"
 
 
-# The original arena's spellings, still accepted from older clients and data files.
-LEGACY_WINNERS = {"tie (bothbad)": "both_bad", "tie(bothbad)": "both_bad"}
-
-
-class Winner(StrEnum):
-    """The one vote vocabulary, from the HTTP body to the export file."""
-
-    model_a = "model_a"
-    model_b = "model_b"
-    tie = "tie"
-    both_bad = "both_bad"
-
-    @classmethod
-    def parse(cls, value: str) -> Winner:
-        if value in LEGACY_WINNERS:
-            return cls(LEGACY_WINNERS[value])
-        try:
-            return cls(value)
-        except ValueError:
-            raise InvalidInput("winner must be one of model_a, model_b, tie, both_bad") from None
-
-
 @dataclass(frozen=True, slots=True)
 class TurnEvent:
     side: str
     delta: str | None = None
     done: bool = False
     error: str | None = None
+    finish: dict[str, Any] | None = None
+    """On ``done``: ``finish_reason`` (``stop`` or ``length``) and, when cut, ``max_tokens``."""
+    image: str | None = None
+    """The id of a picture this side made, already cleaned and stored (image arenas)."""
 
     def as_json(self) -> dict[str, Any]:
         if self.error is not None:
             return {"side": self.side, "error": self.error}
         if self.done:
-            return {"side": self.side, "done": True}
+            return {"side": self.side, "done": True, **(self.finish or {})}
+        if self.image is not None:
+            return {"side": self.side, "image": self.image}
         return {"side": self.side, "delta": self.delta}
 
 
@@ -110,6 +106,7 @@ class _SideResult:
     duration_ms: float | None = None
     finish_reason: str | None = None
     failed: bool = False
+    image_ids: list[str] = field(default_factory=list)
 
 
 class BattleService:
@@ -120,7 +117,8 @@ class BattleService:
         roster: Roster,
         policy: SamplingPolicy | None = None,
         rng: random.Random | None = None,
-        stats_source: Callable[[], SamplingStats | None] | None = None,
+        stats_source: Callable[[Arena], SamplingStats | None] | None = None,
+        images: BlobStore | None = None,
     ) -> None:
         self.engine = engine
         self.writer = writer
@@ -128,13 +126,17 @@ class BattleService:
         self.policy = policy or WeightedRandomPolicy()
         self.min_vote_seconds = 0.0
         # Current vote counts and fitted scores for policies that adapt to them.
-        self.stats_source = stats_source or (lambda: None)
+        self.stats_source = stats_source or (lambda _arena: None)
+        # Where uploaded and generated pictures live; only image arenas need it.
+        self.images = images
         self._rng = rng or random.SystemRandom()
         self._model_ids: dict[str, int] = {}
         self._models: dict[str, repo.StoredModel] = {}
         self._models_read_at = 0.0
         # Skips the read before a turn or vote on battles this worker just served.
         self.recent = RecentBattles()
+        # Names this worker on the turn leases it takes (see arena.store.workers).
+        self.worker_id: str | None = None
 
     # ------------------------------------------------------------ set-up
 
@@ -182,12 +184,19 @@ class BattleService:
             (c, self._models.get(c.name)) for c in self.roster if self.status(c.name) != "preview"
         ]
 
-    def battle_candidates(self) -> list[Contestant]:
+    def battle_candidates(self, arena: Arena = Arena.text) -> list[Contestant]:
         return [
             c
             for c in self.roster
-            if c.spec.sampling_weight > 0 and self.status(c.name) != "deprecated"
+            if c.spec.sampling_weight > 0
+            and self.status(c.name) != "deprecated"
+            and c.spec.serves(arena)
         ]
+
+    def arenas(self) -> dict[Arena, int]:
+        """Battle-ready models per arena, for the arenas that have at least two."""
+        counts = {arena: len(self.battle_candidates(arena)) for arena in Arena}
+        return {arena: n for arena, n in counts.items() if n >= 2}
 
     def _read(self, fn: Any, *args: Any) -> Any:
         with self.engine.connect() as conn:
@@ -201,13 +210,16 @@ class BattleService:
         models: list[str] | None,
         client_hash: str | None,
         user_id: str | None,
+        arena: Arena = Arena.text,
+        *,
+        owner_key: str | None = None,
     ) -> CreatedBattle:
         if mode is Mode.anonymous:
             if models:
                 raise InvalidInput("anonymous battles draw their own models; omit 'models'")
             await self.models()
             pairing = self.policy.draw(
-                self.battle_candidates(), self._rng, stats=self.stats_source()
+                self.battle_candidates(arena), self._rng, stats=self.stats_source(arena)
             )
             pair = [pairing.model_a, pairing.model_b]
             self._rng.shuffle(pair)
@@ -221,6 +233,10 @@ class BattleService:
                 raise InvalidInput("pick two different models")
             await self.models()
             chosen = [self._public_contestant(name) for name in models]
+            for contestant in chosen:
+                if not contestant.spec.serves(arena):
+                    label = rules_for(arena).label
+                    raise InvalidInput(f"model {contestant.name!r} does not battle in {label}")
             a = chosen[0]
             b = chosen[1] if wanted == 2 else None
             policy, probability = f"user_choice/{mode.value}", None
@@ -235,6 +251,8 @@ class BattleService:
             "pair_probability": probability,
             "client_hash": client_hash,
             "user_id": user_id,
+            "arena": arena.value,
+            "owner_key": owner_key,
         }
         await self.writer.write(lambda conn: repo.insert_battle(conn, **values))
         stored = repo.StoredBattle(
@@ -248,6 +266,9 @@ class BattleService:
             turn_lock_until=None,
             created_at=utcnow(),
             winner=None,
+            arena=arena.value,
+            owner_key=owner_key,
+            user_id=user_id,
         )
         self.recent.put(BattleSnapshot(stored, ()))
         if mode is Mode.anonymous:
@@ -275,29 +296,40 @@ class BattleService:
 
     # ------------------------------------------------------------ turns
 
-    async def turn(self, battle_id: str, prompt: str) -> AsyncIterator[TurnEvent]:
+    async def turn(
+        self,
+        battle_id: str,
+        prompt: str,
+        requester: Requester | None = None,
+        image_ids: Sequence[str] = (),
+    ) -> AsyncIterator[TurnEvent]:
         """Validate, claim the battle, and return the stream of events for one turn.
 
         Checks run before the first byte, so a bad request gets a plain 4xx. A battle
         this worker just served starts from its snapshot; the claim re-checks it.
+        ``requester`` None is a trusted in-process caller; the web layer always sets it.
         """
         snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            _check_owner(snapshot.battle, requester)
         if snapshot is not None and _turn_refusal(snapshot.battle) is None:
-            events = await self._start_turn(snapshot, prompt)
+            events = await self._start_turn(snapshot, prompt, image_ids)
             if events is not None:
                 return events
             self.recent.drop(battle_id)  # another worker moved it on: read afresh
-        battle, history = await asyncio.to_thread(self._load_for_turn, battle_id)
-        events = await self._start_turn(BattleSnapshot(battle, tuple(history)), prompt)
+        battle, history = await asyncio.to_thread(self._load_for_turn, battle_id, requester)
+        events = await self._start_turn(BattleSnapshot(battle, tuple(history)), prompt, image_ids)
         if events is None:
             raise Conflict("another turn of this battle is running; wait for it to finish")
         return events
 
     async def _start_turn(
-        self, snapshot: BattleSnapshot, prompt: str
+        self, snapshot: BattleSnapshot, prompt: str, image_ids: Sequence[str] = ()
     ) -> AsyncIterator[TurnEvent] | None:
         """Start both sides and claim the battle; None if the claim fails."""
         battle, history = snapshot.battle, list(snapshot.history)
+        rules = rules_for(battle.arena)
+        rules.check_images(battle.turns, image_ids)
         sides = {"a": battle.model_a} if battle.model_b is None else {
             "a": battle.model_a, "b": battle.model_b
         }  # fmt: skip
@@ -307,13 +339,16 @@ class BattleService:
             if contestant is None:
                 raise Conflict("this battle's models are no longer available; start a new battle")
             contestants[side] = contestant
+        conversations = await self._conversations(rules, history, contestants, prompt, image_ids)
+        await ensure_fits(contestants, conversations)  # before the claim: nothing runs
         longest = max(c.spec.timeout_total for c in contestants.values())
         lock_until = utcnow() + timedelta(seconds=longest + 30)
         # Claim first, then start the models. Overlapping the two was slower: while
         # the loop built both upstream requests, the writer thread waited for the
         # GIL, and the claim came back later than the first token.
         locked = await self.writer.write(
-            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until), durable=False
+            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until, self.worker_id),
+            durable=False,
         )
         if not locked:
             return None
@@ -321,19 +356,66 @@ class BattleService:
         results = {side: _SideResult() for side in contestants}
         tasks = [
             asyncio.create_task(
-                self._stream_side(
-                    side, c, _conversation(history, side, prompt), results[side], queue
-                )
+                self._stream_side(side, c, conversations[side], results[side], queue)
             )
             for side, c in contestants.items()
         ]
-        return self._run_turn(snapshot, prompt, results, tasks, queue)
+        return self._run_turn(snapshot, prompt, results, tasks, queue, list(image_ids))
 
-    def _load_for_turn(self, battle_id: str) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
+    async def _conversations(
+        self,
+        rules: ArenaRules,
+        history: list[dict[str, Any]],
+        contestants: dict[str, Contestant],
+        prompt: str,
+        image_ids: Sequence[str],
+    ) -> dict[str, list[ChatMessage]]:
+        """Each side's messages for this turn; pictures are read off the loop when needed."""
+
+        def build() -> dict[str, list[ChatMessage]]:
+            return {
+                side: rules.conversation(history, side, prompt, image_ids, self._load_image)
+                for side in contestants
+            }
+
+        if rules.arena is Arena.text:
+            return build()
+        return await asyncio.to_thread(build)
+
+    def _load_image(self, image_id: str) -> ImageInput:
+        found = self.images.get(image_id) if self.images is not None else None
+        if found is None:
+            raise InvalidInput("unknown image; upload it first with POST /api/v1/images")
+        return ImageInput(*found)
+
+    def _parts(self, text: str, image_ids: Sequence[str]) -> list[dict[str, Any]] | None:
+        """Typed content parts (the published shape) for a message with images; ``None``
+        for plain text, which the store keeps as ``content`` alone."""
+        if not image_ids:
+            return None
+        parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+        for image_id in image_ids:
+            mime = self.images.mime_type(image_id) if self.images is not None else None
+            parts.append({"type": "image", "image": image_id, "mimeType": mime or "image/png"})
+        return parts
+
+    def _keep_image(self, image: ImageInput) -> str:
+        """Clean a model's picture (its metadata can name the model) and store it."""
+        if self.images is None:
+            raise ProviderError("this server stores no images")
+        try:
+            clean = clean_image(image.data, max_bytes=MAX_GENERATED_BYTES)
+        except ArenaError as exc:
+            raise ProviderError(f"unusable image from the model: {exc}") from None
+        return self.images.put(clean.data, clean.mime_type)
+
+    def _load_for_turn(
+        self, battle_id: str, requester: Requester | None
+    ) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
         with self.engine.connect() as conn:
             battle = repo.get_battle(conn, battle_id)
-            if battle is None:
-                raise NotFound("no such battle")
+            _check_owner(battle, requester)
+            assert battle is not None
             refusal = _turn_refusal(battle)
             if refusal is not None:
                 raise Conflict(refusal)
@@ -346,6 +428,7 @@ class BattleService:
         results: dict[str, _SideResult],
         tasks: list[asyncio.Task[None]],
         queue: asyncio.Queue[TurnEvent],
+        image_ids: list[str],
     ) -> AsyncIterator[TurnEvent]:
         battle_id = snapshot.battle.id
         saved = False
@@ -359,11 +442,13 @@ class BattleService:
                         # Store the turn before the client sees it end, so a vote
                         # sent straight after the last event always finds it.
                         try:
-                            await self._save_turn(snapshot, prompt, results)
+                            await self._save_turn(snapshot, prompt, results, image_ids)
                             saved = True
                         except Exception:
                             log.exception("could not store a turn of battle %s", battle_id)
                             event = TurnEvent(event.side, error=TURN_NOT_SAVED)
+                if event.error == SIDE_FAILED and snapshot.battle.turns > 0:
+                    event = TurnEvent(event.side, error=LATER_TURN_FAILED)
                 yield event
         finally:
             _cancel(tasks)
@@ -395,12 +480,20 @@ class BattleService:
                         result.first_token_ms = (time.perf_counter() - started) * 1000
                     result.text.append(delta.text)
                     queue.put_nowait(TurnEvent(side, delta=delta.text))
+                if delta.image is not None:
+                    image_id = await asyncio.to_thread(self._keep_image, delta.image)
+                    if result.first_token_ms is None:
+                        result.first_token_ms = (time.perf_counter() - started) * 1000
+                    result.image_ids.append(image_id)
+                    queue.put_nowait(TurnEvent(side, image=image_id))
                 if delta.usage is not None:
                     result.prompt_tokens = delta.usage.prompt_tokens
                     result.completion_tokens = delta.usage.completion_tokens
                 if delta.finish_reason is not None:
                     result.finish_reason = delta.finish_reason
-            final = TurnEvent(side, done=True)
+            limit = getattr(contestant.provider, "max_tokens", None)
+            cut = finish_fields(result.finish_reason, result.completion_tokens, limit)
+            final = TurnEvent(side, done=True, finish=cut)
         except ProviderError as exc:
             log.warning("model %s failed in a battle: %s", spec.name, exc)
         except Exception:
@@ -411,14 +504,35 @@ class BattleService:
             queue.put_nowait(final)
 
     async def _save_turn(
-        self, snapshot: BattleSnapshot, prompt: str, results: dict[str, _SideResult]
+        self,
+        snapshot: BattleSnapshot,
+        prompt: str,
+        results: dict[str, _SideResult],
+        image_ids: list[str],
     ) -> None:
         battle_id, turn = snapshot.battle.id, snapshot.battle.turns + 1
+        if turn > 1 and any(r.failed for r in results.values()):
+            # Keep the completed turns votable: this turn is dropped, not the battle.
+            log.warning("turn %d of battle %s failed; not kept", turn, battle_id)
+            self.recent.drop(battle_id)
+            await asyncio.shield(
+                self.writer.write(lambda conn: repo.release_turn(conn, battle_id), durable=False)
+            )
+            return
         history = list(snapshot.history)
         now = utcnow()
         rows: list[dict[str, Any]] = []
         for side, result in results.items():
-            rows.append({"side": side, "role": "user", "content": prompt, "created_at": now})
+            rows.append(
+                {
+                    "side": side,
+                    "role": "user",
+                    "content": prompt,
+                    "created_at": now,
+                    "image_ids": image_ids or None,
+                    "parts": self._parts(prompt, image_ids),
+                }
+            )
             rows.append(
                 {
                     "side": side,
@@ -430,6 +544,8 @@ class BattleService:
                     "first_token_ms": result.first_token_ms,
                     "duration_ms": result.duration_ms,
                     "finish_reason": "error" if result.failed else result.finish_reason,
+                    "image_ids": result.image_ids or None,
+                    "parts": self._parts("".join(result.text), result.image_ids),
                 }
             )
         failed = [side for side, r in results.items() if r.failed]
@@ -448,9 +564,16 @@ class BattleService:
     # ------------------------------------------------------------ vote
 
     async def vote(
-        self, battle_id: str, winner: Winner, client_hash: str | None, user_id: str | None
+        self,
+        battle_id: str,
+        winner: Winner,
+        client_hash: str | None,
+        user_id: str | None,
+        requester: Requester | None = None,
     ) -> tuple[PublicModel, PublicModel]:
         snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            _check_owner(snapshot.battle, requester)
         if snapshot is not None and _vote_refusal(snapshot.battle) is None:
             # The write re-checks that the battle is still as cached; if not, read afresh.
             revealed = await self._record_vote(
@@ -464,8 +587,8 @@ class BattleService:
 
         self.recent.drop(battle_id)
         battle, messages = await asyncio.to_thread(self._read, load)
-        if battle is None:
-            raise NotFound("no such battle")
+        _check_owner(battle, requester)
+        assert battle is not None
         refusal = _vote_refusal(battle)
         if refusal is not None:
             raise Conflict(refusal)
@@ -486,7 +609,8 @@ class BattleService:
         """Store the vote; None if it was not counted (already voted, or the snapshot was stale)."""
         if battle.model_a not in self._models or battle.model_b not in self._models:
             await self.refresh_models()
-        flags = self._flags(battle, messages)
+        # Off the event loop: a long conversation takes milliseconds to check.
+        flags = await asyncio.to_thread(self._flags, battle, messages)
         expected_turns = battle.turns if from_snapshot else None
         counted = await self.writer.write(
             lambda conn: repo.record_vote(
@@ -501,16 +625,16 @@ class BattleService:
     def _flags(self, battle: repo.StoredBattle, messages: list[dict[str, Any]]) -> dict[str, Any]:
         leaked = []
         for side, name in (("a", battle.model_a), ("b", battle.model_b)):
-            stored = self._models.get(name or "")
             contestant = self.roster.get(name or "")
-            aliases = contestant.spec.aliases if contestant else []
-            terms = identity_terms(name or "", stored.organization if stored else "", aliases)
-            if stored is not None and stored.codename:
-                terms.append(stored.codename)
+            identity = model_identity(
+                name or "", self._models.get(name or ""), contestant.spec if contestant else None
+            )
             replies = [
                 m["content"] for m in messages if m["side"] == side and m["role"] == "assistant"
             ]
-            if names_itself(replies, terms):
+            # WebDev code may sign itself (a comment, the title): see code_names_own_model.
+            check = code_leaked if battle.arena == Arena.webdev.value else side_leaked
+            if check(replies, identity):
                 leaked.append(side)
         last = max((as_utc(m["created_at"]) for m in messages), default=None)
         return vote_flags(
@@ -522,13 +646,16 @@ class BattleService:
 
     # ------------------------------------------------------------ read
 
-    async def view(self, battle_id: str) -> dict[str, Any]:
+    async def view(self, battle_id: str, requester: Requester | None = None) -> dict[str, Any]:
         def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
             return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
 
         battle, messages = await asyncio.to_thread(self._read, load)
-        if battle is None:
-            raise NotFound("no such battle")
+        _check_owner(battle, requester)
+        assert battle is not None
+        previews: list[dict[str, Any]] = []
+        if battle.arena == Arena.webdev.value:
+            previews = await asyncio.to_thread(self._read, repo.preview_outcomes, battle_id)
         revealed = battle.winner is not None or battle.mode != Mode.anonymous.value
         sides: dict[str, Any] = {}
         for side, name in (("a", battle.model_a), ("b", battle.model_b)):
@@ -537,6 +664,7 @@ class BattleService:
             entry: dict[str, Any] = {
                 "messages": [
                     {"role": m["role"], "content": m["content"]}
+                    | ({"images": m["image_ids"]} if m.get("image_ids") else {})
                     for m in messages
                     if m["side"] == side
                 ]
@@ -548,11 +676,64 @@ class BattleService:
         return {
             "battle_id": battle.id,
             "mode": battle.mode,
+            "arena": battle.arena,
             "status": battle.status,
             "turns": battle.turns,
             "winner": battle.winner,
             "sides": sides,
+        } | ({"previews": previews} if battle.arena == Arena.webdev.value else {})
+
+    # ------------------------------------------------------------ webdev previews
+
+    async def preview_source(
+        self, battle_id: str, side: str, turn: int | None, requester: Requester | None
+    ) -> tuple[int, str]:
+        """The stored reply a WebDev side's preview is built from: (turn, text).
+
+        Only stored replies: a turn is stored once both sides ended, so a preview never
+        shows code still being written. Only the battle's owner may see it; an unknown
+        battle, side or turn, or someone else's battle, is the same 404.
+        """
+
+        def load(conn: Any) -> tuple[repo.StoredBattle | None, tuple[int, str] | None]:
+            return repo.get_battle(conn, battle_id), repo.reply_text(conn, battle_id, side, turn)
+
+        battle, reply = await asyncio.to_thread(self._read, load)
+        _check_owner(battle, requester)
+        assert battle is not None
+        if battle.arena != Arena.webdev.value or reply is None:
+            raise NotFound("no such battle")
+        return reply
+
+    async def record_preview(
+        self,
+        battle_id: str,
+        side: str,
+        turn: int,
+        kind: str | None,
+        status: str,
+        error: str | None,
+        requester: Requester | None,
+    ) -> bool:
+        # The same 404 for what is not there or not the requester's.
+        await self.preview_source(battle_id, side, turn, requester)
+        values = {
+            "battle_id": battle_id,
+            "side": side,
+            "turn": turn,
+            "kind": kind,
+            "status": status,
+            "error": error,
         }
+        return await self.writer.write(lambda conn: repo.record_preview_outcome(conn, **values))
+
+
+def _check_owner(battle: repo.StoredBattle | None, requester: Requester | None) -> None:
+    """The same 404 for a missing battle and for someone else's (see ``ownership``)."""
+    if battle is None:
+        raise NotFound("no such battle")
+    if requester is not None and not may_touch(battle.owner_key, battle.user_id, requester):
+        raise NotFound("no such battle")
 
 
 def _turn_refusal(battle: repo.StoredBattle) -> str | None:
@@ -579,12 +760,6 @@ def _vote_refusal(battle: repo.StoredBattle) -> str | None:
     if battle.turns == 0:
         return "send a prompt and read both answers before voting"
     return None
-
-
-def _conversation(history: list[dict[str, Any]], side: str, prompt: str) -> list[ChatMessage]:
-    messages = [ChatMessage(m["role"], m["content"]) for m in history if m["side"] == side]
-    messages.append(ChatMessage("user", prompt))
-    return messages
 
 
 def _cancel(tasks: list[asyncio.Task[None]]) -> None:

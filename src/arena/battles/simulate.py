@@ -115,6 +115,13 @@ class _Arena:
         return 1000.0 + (self.theta - self.theta.mean()) * POINTS_PER_LOGIT
 
 
+def _half_width(row) -> float:
+    """Half the interval; infinite while the model is not rated (unknown bounds)."""
+    if row.ci_lower is None or row.ci_upper is None:
+        return float("inf")
+    return (row.ci_upper - row.ci_lower) / 2.0
+
+
 def _measure(arena: _Arena, votes: int, newcomer: int | None, base_hw: np.ndarray | None):
     """Fit the board with sandwich intervals and compare it with the truth."""
     board = build_leaderboard(arena.pair_counts(), interval="sandwich")
@@ -125,7 +132,7 @@ def _measure(arena: _Arena, votes: int, newcomer: int | None, base_hw: np.ndarra
     score = np.full(arena.k, np.nan)
     for n in fitted:
         r = rows[arena.models[n]]
-        hw[n], score[n] = (r.ci_upper - r.ci_lower) / 2.0, r.score
+        hw[n], score[n] = _half_width(r), r.score
     t, s = truth[fitted], score[fitted]
     t = t - t.mean() + 1000.0
     wrong = int((np.argsort(np.argsort(-s)) != np.argsort(np.argsort(-t))).sum())
@@ -235,9 +242,7 @@ def simulate_new_model(
     start.play((pair_indices(k)[1] < established).astype(np.float64), history)
     base = build_leaderboard(start.pair_counts(established), interval="sandwich")
     base_rows = {r.model: r for r in base.rows}
-    base_hw = np.array(
-        [(base_rows[x].ci_upper - base_rows[x].ci_lower) / 2 for x in start.models[:-1]]
-    )
+    base_hw = np.array([_half_width(base_rows[x]) for x in start.models[:-1]])
 
     def reached(c: Checkpoint) -> bool:
         return c.newcomer_half_width is not None and c.newcomer_half_width <= target

@@ -2,6 +2,8 @@
 
 - ``identity_leak``: a side named its own model or organization ("I am Claude, made by
   Anthropic"), so the voter may not have been blind. The battle still reveals normally.
+  The matching rules, and their measured precision and recall, are in
+  ``arena.battles.identity`` and ``arena votes leak-eval``.
 - ``fast_vote``: the vote came sooner after the last token than anyone could read.
 
 A flagged vote is stored with its flags (and ``valid = False``); nothing is discarded.
@@ -9,44 +11,47 @@ A flagged vote is stored with its flags (and ``valid = False``); nothing is disc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-# Words that give a model away, by organization (lower case). Registry entries may add
-# their own with ``aliases``.
-ORGANIZATION_ALIASES: dict[str, tuple[str, ...]] = {
-    "anthropic": ("claude",),
-    "openai": ("chatgpt", "gpt-4", "gpt-4o", "gpt-3.5", "gpt-5", "openai"),
-    "google": ("gemini", "gemma", "bard", "deepmind"),
-    "meta": ("llama", "meta ai"),
-    "hugging face": ("smollm", "huggingface", "hugging face"),
-    "mistral ai": ("mistral", "mixtral"),
-    "alibaba": ("qwen", "tongyi"),
-    "deepseek": ("deepseek",),
-    "xai": ("grok",),
-    "microsoft": ("phi-3", "phi-4", "copilot"),
-}
-MIN_TERM_LENGTH = 3
+if TYPE_CHECKING:
+    from arena.battles.identity import ModelIdentity
+
+__all__ = ["model_identity", "side_leaked", "vote_flags"]
+
+# ``arena.battles.identity`` compiles its rules on import (~0.1 s); it is imported by the
+# first vote, not by the server's start-up.
 
 
-def identity_terms(name: str, organization: str, aliases: Iterable[str] = ()) -> list[str]:
-    terms = {name, organization, *aliases, *ORGANIZATION_ALIASES.get(organization.lower(), ())}
-    return sorted(t for t in terms if len(t) >= MIN_TERM_LENGTH and t.lower() != "unknown")
+def model_identity(name: str, stored: Any | None, spec: Any | None) -> ModelIdentity:
+    """Who a battle side is: the stored model (organization, codename) and, while it is on
+    the roster, its registry entry (``aliases``, upstream model id). Either may be missing."""
+    from arena.battles.identity import identity_of
+
+    organization = getattr(stored, "organization", None) or getattr(spec, "organization", None)
+    codename = getattr(stored, "codename", None) or getattr(spec, "codename", None)
+    return identity_of(
+        name,
+        organization or "unknown",
+        tuple(getattr(spec, "aliases", ()) or ()),
+        codename,
+        getattr(spec, "model", None),
+    )
 
 
-@lru_cache(maxsize=1024)
-def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(t) for t in terms)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
+def side_leaked(replies: Iterable[str], identity: ModelIdentity) -> bool:
+    """Did any reply of this side name its own model (see ``arena.battles.identity``)?"""
+    from arena.battles.identity import names_own_model
+
+    return any(names_own_model(reply, identity) for reply in replies)
 
 
-def names_itself(replies: Iterable[str], terms: list[str]) -> bool:
-    if not terms:
-        return False
-    pattern = _pattern(tuple(terms))
-    return any(pattern.search(reply) for reply in replies)
+def code_leaked(replies: Iterable[str], identity: ModelIdentity) -> bool:
+    """Like ``side_leaked``, and also where generated code signs itself (WebDev)."""
+    from arena.battles.identity import code_names_own_model
+
+    return any(code_names_own_model(reply, identity) for reply in replies)
 
 
 def vote_flags(

@@ -1,9 +1,9 @@
 """Tags a votes file brings with it, in our vocabulary (imported data keeps its own tags).
 
 Two shapes carry tags: the 140k release's nested struct (``criteria_v0.1``,
-``if_v0.1``, ``math_v0.1``, ``creative_writing_v0.1``, each with booleans) and our
-own export's list of tag names. A plain string (older releases) stays in
-``battles.category_tag`` as before.
+``if_v0.1``, ``math_v0.1``, ``creative_writing_v0.1``, each with booleans; our own
+export adds Arena's tag names in its ``tags`` field) and a plain list of tag names.
+A plain string (older releases) stays in ``battles.category_tag`` as before.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def file_tags(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         return (tags, ()) if tags else None
     if not isinstance(value, dict):
         return None
-    tags: set[str] = set()
+    tags: set[str] = {t for t in value.get("tags") or () if isinstance(t, str) and t in ALL_TAGS}
     criteria: list[str] = []
     for group, flags in value.items():
         if not isinstance(flags, dict):

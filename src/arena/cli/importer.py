@@ -48,10 +48,15 @@ def import_(
         typer.echo(f"{bad.file}:{bad.line}: {bad.reason}", err=True)
     if report.bad_count > SHOW_BAD:
         typer.echo(f"... and {report.bad_count - SHOW_BAD} more bad rows", err=True)
+    for conflict in report.conflicts[:SHOW_BAD]:
+        typer.echo(f"{conflict.file}: conflict: {conflict.reason}", err=True)
+    if report.conflict_count > SHOW_BAD:
+        typer.echo(f"... and {report.conflict_count - SHOW_BAD} more conflicts", err=True)
     created = f", {len(report.models_created)} new models" if report.models_created else ""
+    conflicts = f", conflicting {report.conflict_count}" if report.conflict_count else ""
     typer.echo(
         f"read {report.read} rows: imported {report.imported}, already present "
-        f"{report.skipped}, bad {report.bad_count}{created}"
+        f"{report.skipped}{conflicts}, bad {report.bad_count}{created}"
     )
     if report.bad_count and report.imported == 0 and report.skipped == 0:
         raise typer.Exit(code=1)

@@ -23,8 +23,17 @@ def release(
     file_format: FormatOption = FileFormat.parquet,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the leaderboard bootstrap.")] = 0,
     bootstrap: Annotated[
-        int, typer.Option("--bootstrap", min=1, help="Bootstrap rounds for the intervals.")
+        int, typer.Option("--bootstrap", min=20, help="Bootstrap rounds (at least 20).")
     ] = 100,
+    min_votes: Annotated[
+        int,
+        typer.Option(
+            "--min-votes",
+            min=0,
+            envvar="ARENA_LEADERBOARD_MIN_VOTES",
+            help="Leave models with fewer votes off leaderboard.json (the web board's setting).",
+        ),
+    ] = 20,
     salt: Annotated[
         str | None,
         typer.Option(
@@ -67,6 +76,7 @@ def release(
                 seed=seed,
                 rounds=bootstrap,
                 on_rows=advance,
+                min_votes=min_votes,
             )
     except ArenaError as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -1,9 +1,11 @@
-"""``arena votes scan|flagged|review``: flag anomalous voters, list them, decide on them."""
+"""``arena votes scan|flagged|review|leak-eval``: flag anomalous voters, list them, decide on
+them; measure the identity-leak check."""
 
 from __future__ import annotations
 
 import getpass
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -134,3 +136,75 @@ def review(
     finally:
         engine.dispose()
     typer.echo(f"client {row.client_hash} is now {row.status}")
+
+
+# The targets the identity-leak check is held to (issue 15): a miss lets a leak count on the
+# board, a false flag only drops one vote from it.
+TARGET_SELF_ID_RECALL = 0.95
+TARGET_FALSE_FLAG_RATE = 0.02
+
+
+def leak_eval(
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Another labelled JSONL set (default: the built-in one)."),
+    ] = None,
+    by_language: Annotated[
+        bool, typer.Option("--by-language", help="Also print one row per language.")
+    ] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List every reply the check got wrong.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help=f"Exit 1 unless self-identification recall >= {TARGET_SELF_ID_RECALL} and "
+            f"false flags <= {TARGET_FALSE_FLAG_RATE:.0%}, on all replies and held-out ones.",
+        ),
+    ] = False,
+) -> None:
+    """Precision and recall of the identity-leak check on a labelled set of replies.
+
+    The built-in set holds replies in several languages that identify their own model,
+    and hard negatives (vendor comparisons, code, homonyms, denials). The rules were tuned
+    on the `tune` split only; `heldout` and `fresh` (written after the rules were frozen)
+    are the honest figures.
+    Example: arena votes leak-eval --by-language --errors
+    """
+    from arena.battles.leak_eval import evaluate, load_set
+
+    scores = evaluate(load_set(file))
+    rows = [k for k in ("all", "tune", "heldout", "fresh") if k in scores]
+    if by_language:
+        rows += sorted(k for k in scores if k.startswith("lang:"))
+    # Plain columns: figures are read, compared and pasted into notes.
+    typer.echo(
+        f"{'slice':<8} {'replies':>7} {'leaks':>5} {'precision':>9} {'recall':>6} "
+        f"{'self-id recall':>18} {'false flags':>16}"
+    )
+    for key in rows:
+        s = scores[key]
+        self_id = f"{s.self_id_recall:.3f} ({s.self_id_found}/{s.self_id})"
+        false_flags = f"{s.false_flag_rate:.1%} ({s.fp}/{s.fp + s.tn})"
+        typer.echo(
+            f"{key:<8} {s.total:>7} {s.tp + s.fn:>5} {s.precision:>9.3f} {s.recall:>6.3f} "
+            f"{self_id:>18} {false_flags:>16}"
+        )
+    if errors:
+        for record in scores["all"].errors:
+            what = "missed" if record["label"] else "false flag"
+            typer.echo(f"{what}  {record['id']}  [{record['kind']}]  {record['text']!r}")
+    if check:
+        failed = [
+            key
+            for key in ("all", "heldout", "fresh")
+            if key in scores
+            and (
+                scores[key].self_id_recall < TARGET_SELF_ID_RECALL
+                or scores[key].false_flag_rate > TARGET_FALSE_FLAG_RATE
+            )
+        ]
+        if failed:
+            typer.echo(f"targets missed on: {', '.join(failed)}", err=True)
+            raise typer.Exit(1)

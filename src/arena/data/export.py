@@ -23,10 +23,16 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, Text, and_, func, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from arena.data.public_schema import VOTES_SCHEMA
+from arena.data.public_schema import (
+    CATEGORY_TAG,
+    CONV_METADATA_FIELDS,
+    CRITERIA_NAMES,
+    VOTES_SCHEMA,
+)
+from arena.data.published import JSON_TEXT_KEYS, complete_metadata, content_parts
 from arena.data.scrub import Scrubber
-from arena.data.style_counts import conv_metadata
-from arena.store.repository import not_from_flagged_client
+from arena.store.repository import not_deduplicated, not_from_flagged_client
+from arena.store.server_secrets import public_battle_id
 from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, BattleTagRow, ModelRow, VoteRow
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
@@ -60,6 +66,9 @@ class ExportOptions:
     salt: str = ""
     names_by_user: dict[str, list[str]] = field(default_factory=dict)
     row_group_size: int = 10_000
+    id_key: str | None = None
+    """With a key, our own battle ids leave as ``public_battle_id(key, id)``: a release
+    never shows the internal id (ids taken from imported files are public already)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             # The public board's rules: a release holds exactly the votes it counts.
             VoteRow.valid.is_(True),
             not_from_flagged_client(),
+            not_deduplicated(),
         ]
     cols = (
         [func.count()]
@@ -113,6 +123,11 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
             BattleRow.is_code,
             BattleTagRow.tags.label("our_tags"),
             BattleTagRow.language.label("our_language"),
+            BattleTagRow.criteria.label("our_criteria"),
+            BattleRow.source,
+            type_coerce(BattleRow.conv_metadata, Text).label("conv_metadata"),
+            type_coerce(BattleRow.published, Text).label("published"),
+            BattleRow.arena,
         ]
     )
     stmt = (
@@ -133,12 +148,15 @@ def count_rows(conn: Connection, opts: ExportOptions) -> int:
 
 
 def _messages(conn: Connection, ids: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
-    """(battle_id, side, role, content, completion_tokens) per battle, in conversation order.
+    """(battle_id, side, role, content, completion_tokens, prompt_tokens, parts) per battle,
+    in conversation order (parts as JSON text).
 
     Plain driver SQL and ``fetchall``: SQLAlchemy's per-row processing cost more
     than the query (the columns need no conversion).
     """
-    cols = "battle_id, side, role, content, completion_tokens"
+    cols = "battle_id, side, role, content, completion_tokens, prompt_tokens, parts"
+    if conn.dialect.name != "sqlite":
+        cols += "::text"  # JSON as text on both backends, decoded in _row
     order = "ORDER BY battle_id, side, turn, id"
     if conn.dialect.name == "sqlite":
         marks = ", ".join("?" * len(ids))
@@ -164,14 +182,6 @@ def _flags(value: Any) -> list[str]:
     return sorted(value) if value else []
 
 
-def _category_tag(battle: Any) -> list[str] | None:
-    """The file's own tag (imported data keeps it) plus our classifier's tags."""
-    tags = set(battle.our_tags or ())
-    if battle.category_tag:
-        tags.add(battle.category_tag)
-    return sorted(tags) or None
-
-
 def _session(row: Any, opts: ExportOptions) -> str | None:
     raw = row.session_id or row.client_hash
     if raw is None or not opts.release:
@@ -179,23 +189,87 @@ def _session(row: Any, opts: ExportOptions) -> str | None:
     return hashlib.sha256(f"{opts.salt}\x00{raw}".encode()).hexdigest()[:32]
 
 
+def _json(value: Any) -> Any:
+    """A JSON column's value: text on SQLite (see _battle_query), decoded already elsewhere."""
+    return json.loads(value) if type(value) is str else value
+
+
+def _scrub_parts(parts: list[dict[str, Any]], user_id: Any, scrub: Scrubber) -> list[Any]:
+    return [{**p, "text": scrub(p["text"], user_id)} if "text" in p else p for p in parts]
+
+
+def _category_tag(
+    published: dict[str, Any], tag: str | None, ours: Any = None, criteria: Any = None
+) -> dict[str, Any] | None:
+    """The releases' category_tag struct: as published, plus Arena's own tags.
+
+    A battle the file did not tag (one of ours) gets the published flags from our
+    classifier too (``math_v0.1``, ``if_v0.1``, ``creative_writing_v0.1``,
+    ``criteria_v0.1``), so an export reads like LMArena's own; ``tags`` lists every tag
+    name, the file's and ours.
+    """
+    given = published.get("category_tag")
+    tags = set(given.get("tags") or ()) if isinstance(given, dict) else set()
+    if tag:
+        tags.add(tag)
+    tags |= set(ours or ())
+    if not isinstance(given, dict) and not tags:
+        return None
+    names = [CATEGORY_TAG.field(i).name for i in range(CATEGORY_TAG.num_fields)]
+    if isinstance(given, dict):
+        struct = {k: given.get(k) for k in names}
+    else:
+        held = set(criteria or ())
+        struct = {
+            "criteria_v0.1": {
+                name: (("real_world_application" if name == "real_world" else name) in held)
+                for name in CRITERIA_NAMES
+            }
+            if criteria is not None
+            else None,
+            "creative_writing_v0.1": {
+                "creative_writing": "creative_writing" in tags,
+                "score": None,
+            },
+            "if_v0.1": {"if": "instruction_following" in tags, "score": None},
+            "math_v0.1": {"math": "math" in tags},
+        }
+    return {**struct, "tags": sorted(tags)}
+
+
 def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber) -> dict[str, Any]:
     """One public-schema row; ``messages`` as :func:`_messages` gives them."""
-    conv: dict[str, list[dict[str, str]]] = {"a": [], "b": []}
-    replies: dict[str, list[tuple[str, int | None]]] = {"a": [], "b": []}
+    conv: dict[str, list[dict[str, Any]]] = {"a": [], "b": []}
+    numbered: dict[str, list[tuple[Any, ...]]] = {"a": [], "b": []}
     release = opts.release
-    for _, side, role, content, completion_tokens in messages:
+    any_code = False
+    for _, side, role, content, completion_tokens, prompt_tokens, parts in messages:
         if release:
             content = scrub(content, battle.user_id)
-        conv[side].append({"role": role, "content": content})
-        if role == "assistant":
-            replies[side].append((content, completion_tokens))
+        parts = _json(parts)
+        if parts is not None and release:
+            parts = _scrub_parts(parts, battle.user_id, scrub)
+        tokens = completion_tokens if role == "assistant" else prompt_tokens
+        conv[side].append(
+            {"role": role, "content": content_parts(content, parts), "num_tokens": tokens}
+        )
+        numbered[side].append((0, role, content, tokens, parts))
+        any_code = any_code or "```" in content
     flags = _flags(battle.flags)
-    is_code = battle.is_code
-    if is_code is None:
-        is_code = any("```" in m["content"] for side in conv.values() for m in side)
+    is_code = any_code if battle.is_code is None else battle.is_code
+    published = _json(battle.published) or {}
+    meta, computed = complete_metadata(_json(battle.conv_metadata), numbered["a"], numbered["b"])
+    # An imported row's computed fields are marked (its file did not publish them); once
+    # marked, an export of that export keeps the mark. Live battles are our own data.
+    computed = published.get("computed") or (computed if battle.source is not None else [])
+    extras = {}
+    for key in ("judge", "judge_hash", "is_refusal", "dedup_tag", *JSON_TEXT_KEYS):
+        value = published.get(key)
+        if key in JSON_TEXT_KEYS and value is not None:
+            value = json.dumps(value, ensure_ascii=False)
+        extras[key] = value
     return {
-        "id": battle.export_id,
+        "id": _public_id(battle, opts),
         "model_a": battle.model_a,
         "model_b": battle.model_b,
         "winner": battle.winner,
@@ -203,16 +277,26 @@ def _row(battle: Any, messages: list[Any], opts: ExportOptions, scrub: Scrubber)
         "evaluation_order": battle.evaluation_order,
         "conversation_a": conv["a"],
         "conversation_b": conv["b"],
-        "turn": battle.turns,
-        "anony": battle.mode == "anonymous",
+        "conv_metadata": {k: meta.get(k) for k in CONV_METADATA_FIELDS},
+        "category_tag": _category_tag(
+            published, battle.category_tag, battle.our_tags, battle.our_criteria
+        ),
         "language": battle.language or battle.our_language,
-        "timestamp": _aware(battle.created_at),
-        "category_tag": _category_tag(battle),
         "is_code": bool(is_code),
+        "timestamp": _aware(battle.created_at),
+        "arena": battle.arena,
+        "anony": battle.mode == "anonymous",
         "is_flagged": bool(flags),
         "moderation_flags": flags,
-        "conv_metadata": conv_metadata(replies["a"], replies["b"]),
+        "computed_fields": list(computed),
+        **extras,
     }
+
+
+def _public_id(battle: Any, opts: ExportOptions) -> str:
+    if opts.id_key and battle.export_id == battle.id:
+        return public_battle_id(opts.id_key, battle.id)
+    return str(battle.export_id)
 
 
 def iter_rows(engine: Engine, opts: ExportOptions) -> Iterator[dict[str, Any]]:

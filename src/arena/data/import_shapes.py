@@ -2,10 +2,13 @@
 
 Accepted shapes (DESIGN.md, "Votes file"):
 
-- the current public schema (``id``, ``model_a``, ``model_b``, ``winner``,
-  ``conversation_a``/``conversation_b``, ``timestamp``, ``conv_metadata`` ...),
-  which is also what ``arena export`` writes;
-- the 33k release (``question_id``, ``judge``, ``tstamp``, ``tie (bothbad)``);
+- the 140k release, which is also what ``arena export`` writes (``id``,
+  ``winner`` with ``both_bad``, ``timestamp``, no ``anony`` or ``turn``,
+  messages whose ``content`` is a list of typed parts, ``num_tokens``);
+- the 100k release (``question_id``, ``tstamp``, ``judge_hash``, ``anony``,
+  ``dedup_tag``, ``is_refusal``, string ``content``);
+- the 33k release (``question_id``, ``judge``, ``tstamp``, ``tie (bothbad)``,
+  ``openai_moderation``, ``toxic_chat_tag``);
 - the 55k Kaggle shape (``prompt``/``response_a``/``response_b`` as JSON lists
   of strings, one-hot ``winner_model_a``/``winner_model_b``/``winner_tie``);
 - ``lmsys-chat-1m`` conversations (``conversation_id``, ``model``,
@@ -24,9 +27,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from arena.battles.service import Winner
-from arena.categories.imported import file_tags
+from arena.data.published import (
+    PUBLISHED_KEYS,
+    BadContent,
+    parse_content,
+    published_extras,
+    published_metadata,
+)
 from arena.errors import InvalidInput
+from arena.vocabulary import Arena, Winner
+
+ARENA_NAMES = frozenset(a.value for a in Arena)
 
 __all__ = ["BadRow", "ImportRecord", "normalize", "normalize_columns"]
 
@@ -50,9 +61,9 @@ class ImportRecord:
     winner: str | None
     mode: str
     source: str
-    # (turn, role, content, completion_tokens) per side, in conversation order
-    messages_a: list[tuple[int, str, str, int | None]] = field(default_factory=list)
-    messages_b: list[tuple[int, str, str, int | None]] = field(default_factory=list)
+    # (turn, role, content, num_tokens, typed parts or None) per side, in conversation order
+    messages_a: list[Message] = field(default_factory=list)
+    messages_b: list[Message] = field(default_factory=list)
     turns: int = 0
     created_at: datetime | None = None
     session_id: str | None = None
@@ -61,8 +72,14 @@ class ImportRecord:
     category_tag: str | None = None
     is_code: bool | None = None
     flags: list[str] = field(default_factory=list)
-    # Tags the file brings in our vocabulary (a 140k struct, our export's list): (tags, criteria).
-    file_tags: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    # the battle's conv_metadata (published fields, computed ones filled in) and what
+    # else the file published (see arena.data.published)
+    conv_metadata: dict[str, Any] | None = None
+    published: dict[str, Any] | None = None
+    arena: str = Arena.text.value
+
+
+Message = tuple[int, str, str, int | None, list[dict[str, Any]] | None]
 
 
 def _text(raw: dict[str, Any], key: str, limit: int, required: bool = False) -> str | None:
@@ -151,65 +168,52 @@ def _json_list(value: Any, key: str) -> list[Any]:
     return value
 
 
-def _conversation(value: Any, key: str) -> list[tuple[str, str]]:
+def _conversation(
+    value: Any, key: str
+) -> list[tuple[str, str, int | None, list[dict[str, Any]] | None]]:
+    """(role, text, num_tokens, parts) per message; content a string or typed parts."""
     out = []
     for i, msg in enumerate(_json_list(value, key)):
+        tokens = None
         if isinstance(msg, tuple):  # (role, content), from the columnar Parquet reader
             role, content = msg
         elif isinstance(msg, dict):
             role, content = msg.get("role"), msg.get("content")
+            tokens = msg.get("num_tokens")
         else:
             raise BadRow(f"{key}[{i}] must be an object with role and content")
         if role not in ROLES:
             raise BadRow(f"{key}[{i}].role must be user, assistant or system, got {role!r}")
-        if not isinstance(content, str):
-            raise BadRow(f"{key}[{i}].content must be a string")
-        out.append((role, content))
+        if content is None and isinstance(msg, dict) and "content" not in msg:
+            raise BadRow(f"{key}[{i}] has no content")
+        try:
+            text, parts = parse_content(content)
+        except BadContent as exc:
+            raise BadRow(f"{key}[{i}].{exc}") from None
+        if tokens is not None:
+            if isinstance(tokens, float) and tokens != tokens:  # NaN: no count
+                tokens = None
+            else:
+                tokens = _int_value(tokens, f"{key}[{i}].num_tokens")
+        out.append((role, text, tokens, parts))
     return out
 
 
 def _numbered(
-    conv: list[tuple[str, str]], tokens: int | None, key: str
-) -> list[tuple[int, str, str, int | None]]:
-    """Number turns (a user message opens one) and check one message per (turn, role).
-
-    Public files carry only a per-side token sum; it goes on the first reply,
-    so that exporting again gives back the same sum.
-    """
+    conv: list[tuple[str, str, int | None, list[dict[str, Any]] | None]], key: str
+) -> list[Message]:
+    """Number turns (a user message opens one) and check one message per (turn, role)."""
     out = []
     turn = 0
     seen: set[tuple[int, str]] = set()
-    first_reply = True
-    for role, content in conv:
+    for role, content, tokens, parts in conv:
         if role == "user":
             turn += 1
         if (turn, role) in seen:
             raise BadRow(f"{key} does not alternate user and assistant messages")
         seen.add((turn, role))
-        completion = None
-        if role == "assistant" and tokens is not None:
-            completion = tokens if first_reply else 0
-            first_reply = False
-        out.append((turn, role, content, completion))
+        out.append((turn, role, content, tokens, parts))
     return out
-
-
-def _tokens(raw: dict[str, Any], side: str) -> int | None:
-    return _meta_tokens(raw.get("conv_metadata"), side)
-
-
-def _meta_tokens(meta: Any, side: str) -> int | None:
-    if meta is None:
-        return None
-    if isinstance(meta, str):
-        try:
-            meta = json.loads(meta)
-        except json.JSONDecodeError:
-            meta = None
-    if not isinstance(meta, dict):
-        return None
-    value = meta.get(f"sum_assistant_{side}_tokens")
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _flags(raw: dict[str, Any]) -> list[str]:
@@ -249,9 +253,32 @@ def _kaggle_conversations(raw: dict[str, Any]) -> tuple[list[Any], list[Any]]:
             raise BadRow(f"{key} has {len(replies)} replies for {len(prompts)} prompts")
         conv = []
         for prompt, reply in zip(prompts, replies, strict=True):
-            conv += [("user", str(prompt or "")), ("assistant", str(reply or ""))]
+            # null (the reply never came) stays distinguishable from "" (an empty reply)
+            conv += [("user", *_kaggle_text(prompt)), ("assistant", *_kaggle_text(reply))]
         sides.append(conv)
     return sides[0], sides[1]
+
+
+def _kaggle_text(value: Any) -> tuple[str, None, list[dict[str, Any]] | None]:
+    if value is None:
+        return "", None, []
+    return str(value), None, None
+
+
+def _with_metadata(record: ImportRecord, meta: Any, get: Any) -> ImportRecord:
+    """Attach the conv_metadata and the extras the file published.
+
+    Fields the file lacks are not computed here but when exporting (as for live
+    battles), where they are marked as computed: importing stays cheap.
+    """
+    record.published = published_extras(get) or None
+    arena = (record.published or {}).get("arena", Arena.text.value)
+    if arena not in ARENA_NAMES:
+        raise BadRow(f"unknown arena {str(arena)[:40]!r}; arenas: {', '.join(sorted(ARENA_NAMES))}")
+    record.arena = arena
+    if record.winner is not None:
+        record.conv_metadata = published_metadata(meta, record.messages_a)
+    return record
 
 
 def normalize(raw: dict[str, Any], source: str) -> ImportRecord:
@@ -271,11 +298,11 @@ def normalize(raw: dict[str, Any], source: str) -> ImportRecord:
     else:
         conv_a = _conversation(raw.get("conversation_a"), "conversation_a")
         conv_b = _conversation(raw.get("conversation_b"), "conversation_b")
-    messages_a = _numbered(conv_a, _tokens(raw, "a"), "conversation_a")
-    messages_b = _numbered(conv_b, _tokens(raw, "b"), "conversation_b")
+    messages_a = _numbered(conv_a, "conversation_a")
+    messages_b = _numbered(conv_b, "conversation_b")
     anony = _bool(raw.get("anony"))
-    category = raw.get("category_tag")
-    return ImportRecord(
+    category = _tag(raw.get("category_tag"))
+    record = ImportRecord(
         external_id=ext,
         model_a=model_a or "",
         model_b=model_b,
@@ -289,20 +316,33 @@ def normalize(raw: dict[str, Any], source: str) -> ImportRecord:
         session_id=_text(raw, "evaluation_session_id", MAX_ID),
         evaluation_order=_int(raw, "evaluation_order"),
         language=_text(raw, "language", MAX_TAG),
-        # Nested tag structs (140k release) have no column here; plain strings do.
-        category_tag=_text(raw, "category_tag", MAX_TAG) if isinstance(category, str) else None,
+        # Nested tag structs (100k/140k releases) are kept whole in `published`.
+        category_tag=_text_value(category, "category_tag", MAX_TAG),
         is_code=_bool(raw.get("is_code")),
         flags=_flags(raw),
-        file_tags=None if category is None or isinstance(category, str) else file_tags(category),
     )
+    return _with_metadata(record, raw.get("conv_metadata"), raw.get)
+
+
+def _tag(value: Any) -> str | None:
+    """The plain category tag: a string, or the first of Arena's own tags in a struct."""
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    if isinstance(value, dict):
+        tags = value.get("tags")
+        return tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else None
+    return value if isinstance(value, str) else None
 
 
 def _chat(raw: dict[str, Any], source: str) -> ImportRecord:
     ext = _text(raw, "conversation_id", MAX_ID, required=True) or ""
     model = _text(raw, "model", MAX_NAME, required=True) or ""
     conversation = _conversation(raw.get("conversation"), "conversation")
-    messages = _numbered(conversation, None, "conversation")
-    return ImportRecord(
+    messages = _numbered(conversation, "conversation")
+    record = ImportRecord(
         external_id=ext,
         model_a=model,
         model_b=None,
@@ -314,15 +354,14 @@ def _chat(raw: dict[str, Any], source: str) -> ImportRecord:
         created_at=_time(raw),
         language=_text(raw, "language", MAX_TAG),
     )
+    return _with_metadata(record, None, raw.get)
 
 
 SESSION = "evaluation_session_id"
 _PUBLIC_COLUMNS = ("id", "model_a", "model_b", "winner", "conversation_a", "conversation_b")
 
 
-def _fast_conversation(
-    conv: Any, tokens: int | None, key: str
-) -> list[tuple[int, str, str, int | None]]:
+def _fast_conversation(conv: Any, key: str) -> list[Message]:
     """``_numbered(_conversation(...))``, with the one-turn exchange spelled out."""
     if type(conv) is list and len(conv) == 2:
         first, second = conv
@@ -334,10 +373,10 @@ def _fast_conversation(
             and type(first[1]) is str
             and type(second[1]) is str
         ):
-            return [(1, "user", first[1], None), (1, "assistant", second[1], tokens)]
+            return [(1, "user", first[1], None, None), (1, "assistant", second[1], None, None)]
     if type(conv) is not list:
         raise BadRow(key)  # strings, None ...: the row-wise path decides
-    return _numbered(_conversation(conv, key), tokens, key)
+    return _numbered(_conversation(conv, key), key)
 
 
 def normalize_columns(
@@ -360,16 +399,17 @@ def normalize_columns(
         return next((columns[k] for k in keys if k in columns), absent)
 
     category = col("category_tag")
+    extras = [k for k in (*PUBLISHED_KEYS, "category_tag", "computed_fields") if k in columns]
     out: list[ImportRecord | None] = []
     append = out.append
-    for ext, model_a, model_b, winner, conv_a, conv_b, meta, turn, stamp, session, order, lang, cat, code, anony, mod_flags, flagged in zip(  # noqa: E501
+    for i, (ext, model_a, model_b, winner, conv_a, conv_b, meta, turn, stamp, session, order, lang, cat, code, anony, mod_flags, flagged) in enumerate(zip(  # noqa: E501
         columns["id"], columns["model_a"], columns["model_b"], columns["winner"],
         columns["conversation_a"], columns["conversation_b"], col("conv_metadata"),
         col("turn"), col("timestamp", "tstamp"), col("evaluation_session_id"),
         col("evaluation_order"), col("language"), category, col("is_code"), col("anony"),
         col("moderation_flags"), col("is_flagged", "flagged"),
         strict=True,
-    ):  # fmt: skip
+    )):  # fmt: skip
         if (
             type(ext) is not str
             or not 0 < len(ext) <= MAX_ID
@@ -383,28 +423,26 @@ def normalize_columns(
             append(None)
             continue
         try:
-            tagged = None if cat is None or isinstance(cat, str) else file_tags(cat)
-            messages_a = _fast_conversation(conv_a, _meta_tokens(meta, "a"), "conversation_a")
-            messages_b = _fast_conversation(conv_b, _meta_tokens(meta, "b"), "conversation_b")
+            messages_a = _fast_conversation(conv_a, "conversation_a")
+            messages_b = _fast_conversation(conv_b, "conversation_b")
             mode = "anonymous" if anony is True or _bool(anony) is not False else "side_by_side"
             created = stamp if type(stamp) is datetime and stamp.tzinfo is UTC else None
             if created is None and stamp is not None:
                 created = _time({"timestamp": stamp})
-            append(
-                ImportRecord(
-                    ext, model_a, model_b, WINNERS[winner], mode, source,
-                    messages_a, messages_b,
-                    _int_value(turn, "turn") or max((m[0] for m in messages_a), default=0),
-                    created,
-                    None if session is None else _text_value(session, SESSION, MAX_ID),
-                    None if order is None else _int_value(order, "evaluation_order"),
-                    _text_value(lang, "language", MAX_TAG),
-                    _text_value(cat, "category_tag", MAX_TAG) if isinstance(cat, str) else None,
-                    None if code is None else _bool(code),
-                    [] if mod_flags is flagged is None else _flag_values(mod_flags, flagged),
-                    tagged,
-                )
+            record = ImportRecord(
+                ext, model_a, model_b, WINNERS[winner], mode, source,
+                messages_a, messages_b,
+                _int_value(turn, "turn") or max((m[0] for m in messages_a), default=0),
+                created,
+                None if session is None else _text_value(session, SESSION, MAX_ID),
+                None if order is None else _int_value(order, "evaluation_order"),
+                _text_value(lang, "language", MAX_TAG),
+                None if cat is None else _text_value(_tag(cat), "category_tag", MAX_TAG),
+                None if code is None else _bool(code),
+                [] if mod_flags is flagged is None else _flag_values(mod_flags, flagged),
             )  # fmt: skip
+            row = {k: columns[k][i] for k in extras}
+            append(_with_metadata(record, meta, row.get))
         except BadRow:
             append(None)
     return out

@@ -4,7 +4,12 @@ Invariants:
 
 - Idempotent: a row whose ``id``/``question_id``/``conversation_id`` is already
   a battle's ``external_id`` (or a battle's own id, as in our own exports) is
-  skipped, so importing the same file twice adds nothing.
+  skipped, so importing the same file twice adds nothing. A row that reuses an
+  id for a different vote (other models or winner) is skipped too, but reported
+  as a conflict, never hidden among the "already present".
+- Published metadata survives: ``conv_metadata`` as published (computed fields
+  marked), the ``category_tag`` struct and the older releases' extras
+  (:mod:`arena.data.published`), and typed content parts per message.
 - A bad row never stops the import: it is reported with its line (JSONL, CSV)
   or row number (Parquet) and the reason, and the rest goes in.
 - Streaming: rows are read and written in batches, one transaction per batch
@@ -54,11 +59,20 @@ class BadRowReport:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ConflictReport:
+    file: str
+    external_id: str
+    reason: str
+
+
 @dataclass
 class ImportReport:
     read: int = 0
     imported: int = 0
     skipped: int = 0
+    conflicts: list[ConflictReport] = field(default_factory=list)
+    conflict_count: int = 0
     models_created: list[str] = field(default_factory=list)
     bad: list[BadRowReport] = field(default_factory=list)
     bad_count: int = 0
@@ -68,6 +82,11 @@ class ImportReport:
         self.bad_count += 1
         if len(self.bad) < self.max_bad_kept:
             self.bad.append(BadRowReport(file, line, reason))
+
+    def add_conflict(self, file: str, external_id: str, reason: str) -> None:
+        self.conflict_count += 1
+        if len(self.conflicts) < self.max_bad_kept:
+            self.conflicts.append(ConflictReport(file, external_id, reason))
 
 
 # ---------------------------------------------------------------- reading
@@ -155,7 +174,10 @@ def _column_values(name: str, col: pa.Array) -> list[Any]:
     t = col.type
     if pa.types.is_list(t) and pa.types.is_struct(t.value_type):
         fields = {t.value_type.field(i).name for i in range(t.value_type.num_fields)}
-        if {"role", "content"} <= fields:
+        content = t.value_type.field("content").type if "content" in fields else None
+        # Only plain (role, string content) messages take the fast path; typed parts
+        # and num_tokens (100k, 140k shapes) come as dicts.
+        if fields == {"role", "content"} and content is not None and pa.types.is_string(content):
             values = col.values
             pairs = list(
                 zip(
@@ -176,11 +198,6 @@ def _column_values(name: str, col: pa.Array) -> list[Any]:
         # would send every value through a slower conversion later)
         naive = col.cast(pa.timestamp(t.unit)).to_pylist()
         return [None if v is None else v.replace(tzinfo=UTC) for v in naive]
-    if name == "conv_metadata" and pa.types.is_struct(t):
-        wanted = ("sum_assistant_a_tokens", "sum_assistant_b_tokens")
-        present = [k for k in wanted if t.get_field_index(k) >= 0]
-        parts = [col.field(k).to_pylist() for k in present]
-        return [dict(zip(present, vals, strict=True)) for vals in zip(*parts, strict=True)]
     return col.to_pylist()
 
 
@@ -289,10 +306,11 @@ def _model_ids(
 BATTLE_COLUMNS = (
     "id", "external_id", "source", "mode", "model_a_id", "model_b_id", "sampling_policy",
     "status", "turns", "created_at", "session_id", "evaluation_order", "language",
-    "category_tag", "is_code",
+    "category_tag", "is_code", "conv_metadata", "published", "arena",
 )  # fmt: skip
 MESSAGE_COLUMNS = (
-    "battle_id", "side", "turn", "role", "content", "completion_tokens", "created_at"
+    "battle_id", "side", "turn", "role", "content", "prompt_tokens", "completion_tokens",
+    "parts", "created_at",
 )  # fmt: skip
 VOTE_COLUMNS = ("battle_id", "winner", "flags", "valid", "created_at")
 
@@ -331,6 +349,12 @@ class _RawInserts:
     def flags(self, flags: list[str]) -> str:
         return json.dumps(dict.fromkeys(flags, True)) if flags else "{}"
 
+    def json(self, value: Any) -> str | None:
+        """JSON text for a nullable JSON column (SQL NULL for None)."""
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, default=str)
+
     def run(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
             self.conn.exec_driver_sql(self.sql[table], rows)
@@ -347,7 +371,12 @@ def _write_batch(
     with conn.begin():
         existing = _existing(conn, [r.external_id for r in records])
         fresh = [r for r in records if r.external_id not in existing]
-        report.skipped += len(records) - len(fresh)
+        conflicts = 0
+        if existing:
+            conflicts = _report_conflicts(
+                conn, [r for r in records if r.external_id in existing], report
+            )
+        report.skipped += len(records) - len(fresh) - conflicts
         if not fresh:
             return 0
         _model_ids(conn, {r.model_a for r in fresh} | {r.model_b for r in fresh if r.model_b},
@@ -358,8 +387,9 @@ def _write_batch(
         for r in fresh:
             created = r.created_at or now
             bid = battle_id_for(r.external_id, created)
-            if r.file_tags is not None:
-                tagged.append((bid, r.file_tags))
+            tags = _file_tags(r)
+            if tags is not None:
+                tagged.append((bid, tags))
             at = raw.time(created)
             battles.append(
                 (
@@ -367,12 +397,17 @@ def _write_batch(
                     models[r.model_b] if r.model_b else None, "import",
                     "voted" if r.winner else "closed", r.turns, at, r.session_id,
                     r.evaluation_order, r.language, r.category_tag, r.is_code,
+                    raw.json(r.conv_metadata), raw.json(r.published), r.arena,
                 )
             )  # fmt: skip
-            for turn, role, content, tokens in r.messages_a:
-                messages.append((bid, "a", turn, role, content, tokens, at))
-            for turn, role, content, tokens in r.messages_b:
-                messages.append((bid, "b", turn, role, content, tokens, at))
+            for side, side_messages in (("a", r.messages_a), ("b", r.messages_b)):
+                for turn, role, content, tokens, parts in side_messages:
+                    # num_tokens: a reply's completion tokens, a prompt's own tokens
+                    prompt = tokens if role != "assistant" else None
+                    completion = tokens if role == "assistant" else None
+                    messages.append(
+                        (bid, side, turn, role, content, prompt, completion, raw.json(parts), at)
+                    )
             if r.winner:
                 votes.append((bid, r.winner, raw.flags(r.flags), not r.flags, at))  # as record_vote
         raw.run("battles", battles)
@@ -380,6 +415,62 @@ def _write_batch(
         raw.run("votes", votes)
         _save_file_tags(conn, tagged)
     return len(fresh)
+
+
+def _vote_key(r: ImportRecord) -> tuple[str, str | None, str | None]:
+    return (r.model_a, r.model_b, r.winner)
+
+
+def _describe(key: tuple[str | None, str | None, str | None]) -> str:
+    a, b, winner = key
+    return f"{a} vs {b}, {winner or 'no vote'}" if b else f"{a}, {winner or 'no vote'}"
+
+
+def _report_conflicts(conn: Connection, records: list[ImportRecord], report: ImportReport) -> int:
+    """Rows whose id is already in the store for a different vote: report, don't hide."""
+    from sqlalchemy import or_
+    from sqlalchemy.orm import aliased
+
+    from arena.store.tables import BattleRow, VoteRow
+
+    model_a = aliased(ModelRow)
+    model_b = aliased(ModelRow)
+    stored: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for i in range(0, len(records), ID_CHUNK):
+        ids = [r.external_id for r in records[i : i + ID_CHUNK]]
+        stmt = (
+            select(BattleRow.external_id, BattleRow.id, model_a.name, model_b.name, VoteRow.winner)
+            .select_from(BattleRow)
+            .join(model_a, model_a.id == BattleRow.model_a_id)
+            .outerjoin(model_b, model_b.id == BattleRow.model_b_id)
+            .outerjoin(VoteRow, VoteRow.battle_id == BattleRow.id)
+            .where(or_(BattleRow.external_id.in_(ids), BattleRow.id.in_(ids)))
+        )
+        for ext, bid, a, b, winner in conn.execute(stmt):
+            stored[ext or bid] = stored[bid] = (a, b, winner)
+    count = 0
+    for r in records:
+        old = stored.get(r.external_id)
+        if old is not None and old != _vote_key(r):
+            count += 1
+            report.add_conflict(
+                r.source,
+                r.external_id,
+                f"id {r.external_id!r} is already in the store for a different vote "
+                f"({_describe(old)}; this row: {_describe(_vote_key(r))}); row not imported",
+            )
+    return count
+
+
+def _file_tags(r: ImportRecord) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The tags the file brought (a release's ``category_tag`` struct or our export's),
+    in our vocabulary; kept as the published struct too (``battles.published``)."""
+    given = (r.published or {}).get("category_tag")
+    if given is None:
+        return None
+    from arena.categories.imported import file_tags
+
+    return file_tags(given)
 
 
 def _save_file_tags(
@@ -459,7 +550,7 @@ def _import_file(
     now: datetime,
     on_rows: Callable[[int], None] | None,
 ) -> None:
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, str | None, str | None]] = {}
     batch: list[ImportRecord] = []
     source = path.name[:64]
     for number, record in read_records(path, source):
@@ -467,10 +558,20 @@ def _import_file(
         if isinstance(record, BadRow):
             report.add_bad(str(path), number, str(record))
             continue
-        if record.external_id in seen:
-            report.skipped += 1
+        first = seen.get(record.external_id)
+        if first is not None:
+            if first == _vote_key(record):
+                report.skipped += 1
+            else:
+                report.add_conflict(
+                    str(path),
+                    record.external_id,
+                    f"line {number}: id {record.external_id!r} already used earlier in the file "
+                    f"for a different vote ({_describe(first)}; this row: "
+                    f"{_describe(_vote_key(record))}); row not imported",
+                )
             continue
-        seen.add(record.external_id)
+        seen[record.external_id] = _vote_key(record)
         batch.append(record)
         if len(batch) >= batch_size:
             report.imported += _write_batch(conn, batch, models, report, now)

@@ -26,6 +26,7 @@ from arena import __version__
 from arena.data.export import ExportOptions, Format, export_votes
 from arena.data.release_categories import category_boards
 from arena.ratings import Leaderboard
+from arena.store.server_secrets import server_secret
 from arena.store.tables import UserProfileRow
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 DEFAULT_ROUNDS = 100  # the CLI's --bootstrap default
+DEFAULT_MIN_VOTES = 20  # the CLI's --min-votes default (= arena.ratings DEFAULT_MIN_VOTES)
 RELEASE_RULES = (
     "the votes the public board counts: anonymous battles with a valid vote (no validity "
     "flag), not from a client flagged for review, both models public or deprecated; "
@@ -64,7 +66,12 @@ def profile_names(engine: Engine) -> dict[str, list[str]]:
 
 
 def leaderboard_of(
-    votes: Path, *, seed: int = 0, rounds: int = DEFAULT_ROUNDS
+    votes: Path,
+    *,
+    seed: int = 0,
+    rounds: int = DEFAULT_ROUNDS,
+    min_votes: int = DEFAULT_MIN_VOTES,
+    arena: str = "text",
 ) -> tuple[Leaderboard, dict[str, Any]]:
     """What ``arena leaderboard --votes VOTES --seed SEED`` prints, by the same calls.
 
@@ -73,7 +80,7 @@ def leaderboard_of(
     from arena.data import VoteFilters, read_votes
     from arena.ratings import build_leaderboard
 
-    filters = VoteFilters()
+    filters = VoteFilters(arena=arena)
     table = read_votes(votes, filters=filters, style=False, fingerprint=True)
     board = build_leaderboard(
         table.pair_counts(),
@@ -81,9 +88,12 @@ def leaderboard_of(
         rounds=rounds,
         seed=seed,
         anchor=None,
-        min_votes=0,
+        min_votes=min_votes,
     )
-    return board, vote_set_block(filters, table.vote_set_sha256, "bootstrap", rounds, seed)
+    digest = table.fingerprint(r.model for r in board.rows)
+    counted = vote_set_block(filters, digest, "bootstrap", rounds, seed)
+    counted["dropped_rows"] = dict(table.dropped)  # as `arena leaderboard` prints it
+    return board, counted
 
 
 def vote_set_block(
@@ -96,16 +106,31 @@ def vote_set_block(
     return {
         "filters": {
             "category": filters.category or "overall",
-            "anonymous_only": filters.anonymous_only,
+            "anonymous_only": filters.anonymous_only or not filters.include_named,
+            "dedup_sampled_only": not filters.include_deduped,
             "exclude_flagged": filters.exclude_flagged,
             "since": filters.since,
             "until": filters.until,
+            "arena": getattr(filters, "arena", "text"),
         },
         "vote_set_sha256": digest,
         "method": f"bradley_terry/{interval}",
         "bootstrap_rounds": rounds if interval == "bootstrap" else 0,
         "seed": seed,
     }
+
+
+def _arenas_in(votes: Path) -> list[str]:
+    """The arenas a votes file holds votes of, text first."""
+    from arena.data.votes_reader import iter_batches
+
+    seen: set[str] = set()
+    for batch in iter_batches(votes, 65_536, ["arena"]):
+        if "arena" in batch.schema.names:
+            seen |= {a or "text" for a in batch.column("arena").to_pylist()}
+        else:
+            seen.add("text")
+    return sorted(seen, key=lambda a: (a != "text", a))
 
 
 def sha256_of(path: Path) -> str:
@@ -150,9 +175,15 @@ def build_release(
     seed: int = 0,
     rounds: int = DEFAULT_ROUNDS,
     on_rows: Callable[[int], None] | None = None,
+    min_votes: int = DEFAULT_MIN_VOTES,
 ) -> ReleaseResult:
-    """Write the votes file, ``leaderboard.json`` and ``MANIFEST.json`` under ``out_dir``."""
+    """Write the votes file, ``leaderboard.json`` and ``MANIFEST.json`` under ``out_dir``.
+
+    Battle ids are the release's own (keyed hashes under the server secret, the same
+    one ``arena serve`` uses), so a released id opens nothing on the server.
+    """
     opts = ExportOptions(
+        id_key=server_secret(engine, os.environ.get("ARENA_SECRET_KEY")),
         fmt=fmt,
         since=since,
         until=cutoff,
@@ -162,13 +193,23 @@ def build_release(
     )
     exported = export_votes(engine, out_dir, opts, on_rows)
     computed_at = cutoff.isoformat(timespec="seconds")
-    board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds)
+    board, counted = leaderboard_of(exported.path, seed=seed, rounds=rounds, min_votes=min_votes)
+    # The text board stays at the top (as before the image arenas); each other arena with
+    # votes gets its own section, each recomputable with `arena leaderboard --arena`.
+    arenas: dict[str, Any] = {}
+    for arena in _arenas_in(exported.path):
+        if arena == "text":
+            continue
+        other, other_counted = leaderboard_of(
+            exported.path, seed=seed, rounds=rounds, min_votes=min_votes, arena=arena
+        )
+        arenas[arena] = {**other.to_json_obj(computed_at), "counted_votes": other_counted}
     board_path = out_dir / "leaderboard.json"
     published = {**board.to_json_obj(computed_at), "counted_votes": counted}
     published["categories"] = category_boards(
         exported.path, published["models"], computed_at, seed=seed, rounds=rounds
     )
-    _write_json(board_path, published)
+    _write_json(board_path, published | ({"arenas": arenas} if arenas else {}))
     files = {p.name: sha256_of(p) for p in (exported.path, board_path)}
     manifest = {
         "rows": exported.rows,
@@ -179,9 +220,15 @@ def build_release(
         "vote_set_sha256": counted["vote_set_sha256"],
         "leaderboard": {
             "command": f"arena leaderboard --votes {exported.path.name} --format json "
-            f"--seed {seed} --bootstrap {rounds}",
+            f"--seed {seed} --bootstrap {rounds} --min-votes {min_votes}",
+            "min_votes": min_votes,
             "seed": seed,
             "bootstrap_rounds": rounds,
+            "arenas": {
+                arena: f"arena leaderboard --votes {exported.path.name} --arena {arena} "
+                f"--format json --seed {seed} --bootstrap {rounds} --min-votes {min_votes}"
+                for arena in arenas
+            },
         },
         "files": {name: {"sha256": digest} for name, digest in sorted(files.items())},
     }

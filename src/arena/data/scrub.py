@@ -17,12 +17,16 @@ __all__ = ["Scrubber", "scrub_text"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
-_IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\d.])")
+# Not part of a longer dotted number ("1.2.3.4.5" is a version), but a full stop or any
+# other punctuation may follow: "my IP is 10.0.0.5." ends a sentence.
+_IPV4 = re.compile(rf"(?<!\d)(?<!\d\.)(?:{_OCTET}\.){{3}}{_OCTET}(?!\.?\d)")
+# Likewise a colon may follow ("::1: refused"), unless another group does.
+_V6_END = r"(?!\w|:[\w:])"
 _IPV6 = re.compile(
-    r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])"
-    r"|(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}(?![\w:])"
-    r"|(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}:(?![\w:])"
-    r"|(?<![\w:])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![\w:])"
+    rf"(?<![\w:])(?:[0-9A-Fa-f]{{1,4}}:){{7}}[0-9A-Fa-f]{{1,4}}{_V6_END}"
+    rf"|(?<![\w:])(?:[0-9A-Fa-f]{{1,4}}:){{1,6}}(?::[0-9A-Fa-f]{{1,4}}){{1,6}}{_V6_END}"
+    rf"|(?<![\w:])(?:[0-9A-Fa-f]{{1,4}}:){{1,7}}:{_V6_END}"
+    rf"|(?<![\w:])::(?:[0-9A-Fa-f]{{1,4}}:){{0,6}}[0-9A-Fa-f]{{1,4}}{_V6_END}"
 )
 # Digit groups joined by spaces, dots or dashes, optionally +country and (area).
 _PHONE = re.compile(

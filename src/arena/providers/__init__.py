@@ -12,6 +12,7 @@ from arena.errors import ProviderError, ProviderUnavailable
 from arena.providers import anthropic as _anthropic
 from arena.providers import local as _local
 from arena.providers import openai_compat as _openai_compat
+from arena.providers import openai_images as _openai_images
 from arena.providers.base import ChatMessage, Delta, GenerationParams, Provider, Timeouts, Usage
 from arena.providers.common import PROVIDER_KINDS, ProviderBase
 from arena.providers.timeouts import guard, guarded_stream
@@ -33,7 +34,7 @@ __all__ = [
     "guarded_stream",
 ]
 
-_BUILT_IN = (_anthropic, _local, _openai_compat)  # imported for their registration
+_BUILT_IN = (_anthropic, _local, _openai_compat, _openai_images)  # imported for their registration
 
 
 def build_provider(spec: ModelSpec) -> Provider:

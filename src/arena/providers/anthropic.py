@@ -21,8 +21,23 @@ DEFAULT_KEY_ENV = "ANTHROPIC_API_KEY"
 DEFAULT_MAX_TOKENS = 1024
 
 
+def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
+    """Plain text, or image blocks (base64 source) followed by the text block."""
+    if not message.images:
+        return message.content
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "image",
+            "source": {"type": "base64", "media_type": i.mime_type, "data": i.base64()},
+        }
+        for i in message.images
+    ]
+    return [*blocks, {"type": "text", "text": message.content}]
+
+
 class AnthropicProvider(ProviderBase):
     kind = "anthropic"
+    default_max_tokens = DEFAULT_MAX_TOKENS
 
     def __init__(self, spec: ModelSpec) -> None:
         import anthropic  # imported on first use: the SDK costs seconds at start-up
@@ -69,7 +84,7 @@ class AnthropicProvider(ProviderBase):
         request: dict[str, Any] = {
             "model": self.spec.upstream_model,
             "messages": [
-                {"role": m.role, "content": m.content} for m in messages if m.role != "system"
+                {"role": m.role, "content": _content(m)} for m in messages if m.role != "system"
             ],
             "max_tokens": params.max_tokens or DEFAULT_MAX_TOKENS,
             "stream": True,

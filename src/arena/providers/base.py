@@ -8,6 +8,7 @@ adding a class, never editing a switch.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -16,9 +17,25 @@ Role = Literal["system", "user", "assistant"]
 
 
 @dataclass(frozen=True, slots=True)
+class ImageInput:
+    """Image bytes already cleaned by ``arena.images``; providers only pass them on."""
+
+    data: bytes
+    mime_type: str
+
+    def data_url(self) -> str:
+        return f"data:{self.mime_type};base64,{base64.b64encode(self.data).decode()}"
+
+    def base64(self) -> str:
+        return base64.b64encode(self.data).decode()
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
     role: Role
     content: str
+    images: tuple[ImageInput, ...] = ()
+    """Images attached to this message (the vision arena); most messages have none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +51,8 @@ class Delta:
     text: str = ""
     usage: Usage | None = None
     finish_reason: str | None = None
+    image: ImageInput | None = None
+    """A picture the model made (image arenas), as the upstream sent it: not yet cleaned."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,9 @@ class ProviderBase(ABC):
     """Base of the built-in providers; satisfies the ``Provider`` protocol."""
 
     kind: ClassVar[str]
+    # The reply limit the backend applies when neither registry nor call sets one
+    # (None: unknown, e.g. an OpenAI-compatible server's own default).
+    default_max_tokens: ClassVar[int | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -65,6 +68,29 @@ class ProviderBase(ABC):
         self, messages: Sequence[ChatMessage], params: GenerationParams
     ) -> AsyncIterator[Delta]:
         """The raw backend stream; may raise anything, the guard translates it."""
+
+    @property
+    def max_tokens(self) -> int | None:
+        """The reply limit in force for a call with the registry's parameters."""
+        return self.defaults.max_tokens or self.default_max_tokens
+
+    @property
+    def context_tokens(self) -> int | None:
+        """How many tokens a conversation plus its reply may take; None: unknown."""
+        return self.spec.context_tokens
+
+    async def count_tokens(self, messages: Sequence[ChatMessage]) -> int | None:
+        """Tokens ``messages`` take in the model's context, counted before sending.
+
+        Without the model's tokenizer this is a deliberately high estimate (one
+        token per three characters, plus a few per message for the chat markup),
+        so a turn refused is one that would not have fitted; None when the model's
+        context size is unknown, as nothing can be refused then.
+        """
+        if self.context_tokens is None:
+            return None
+        prepared = with_system_prompt(messages, self.spec.system_prompt)
+        return sum(-(-len(m.content) // 3) + 8 for m in prepared) + 8
 
     async def check(self) -> str | None:
         return None

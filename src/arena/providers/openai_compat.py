@@ -28,6 +28,16 @@ log = logging.getLogger(__name__)
 UNUSED_KEY = "unused"
 
 
+def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
+    """Plain text, or typed parts with each image as a data URL (vLLM, llama.cpp server,
+    Ollama and OpenAI all accept ``image_url`` parts in this form)."""
+    if not message.images:
+        return message.content
+    parts: list[dict[str, Any]] = [{"type": "text", "text": message.content}]
+    parts += [{"type": "image_url", "image_url": {"url": i.data_url()}} for i in message.images]
+    return parts
+
+
 class OpenAICompatProvider(ProviderBase):
     kind = "openai"
 
@@ -96,7 +106,7 @@ class OpenAICompatProvider(ProviderBase):
 
         request: dict[str, Any] = {
             "model": self.spec.upstream_model,
-            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "messages": [{"role": m.role, "content": _content(m)} for m in messages],
             "stream": True,
         }
         if params.temperature is not None:

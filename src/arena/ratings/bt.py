@@ -14,6 +14,8 @@ data its effect on scores is far below 0.01 points.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.special import expit, log_expit
 
@@ -29,6 +31,9 @@ __all__ = [
 ]
 
 DEFAULT_L2 = 1e-6
+#: Newton iterations before :func:`fit_theta` gives up (read at call time, so a test
+#: can lower it to exercise the non-convergence path).
+MAX_ITER = 200
 
 
 def bt_loglik(
@@ -92,9 +97,14 @@ def fit_theta(
     l2: float = DEFAULT_L2,
     theta0: np.ndarray | None = None,
     tol: float = 1e-10,
-    max_iter: int = 200,
+    max_iter: int | None = None,
+    info: dict[str, bool] | None = None,
 ) -> np.ndarray:
     """Newton's method with step halving for the penalized BT likelihood.
+
+    Non-convergence within ``max_iter`` (default :data:`MAX_ITER`) is never
+    silent: it is recorded as ``info["converged"] = False`` when ``info`` is
+    given (callers put it in their output), else raised as a RuntimeWarning.
 
     Parameters
     ----------
@@ -112,11 +122,14 @@ def fit_theta(
         Log-odds strengths (each connected component centred on 0).
     """
     theta = np.zeros(k) if theta0 is None else np.array(theta0, dtype=np.float64)
+    if info is not None:
+        info["converged"] = True
     if k == 0 or a.size == 0:
         return np.zeros(k)
     n = wa + wb
     ll = bt_loglik(theta, a, b, wa, wb, l2)
-    for _ in range(max_iter):
+    converged = False
+    for _ in range(MAX_ITER if max_iter is None else max_iter):
         grad = bt_gradient(theta, a, b, wa, wb, l2)
         hess = bt_hessian(theta, a, b, n, l2)
         step = np.linalg.solve(hess, grad)
@@ -127,10 +140,24 @@ def fit_theta(
             if ll_new >= ll - 1e-12 * abs(ll) or t < 1e-8:
                 break
             t *= 0.5
+        gain = ll_new - ll
         theta, ll = cand, ll_new
-        if np.max(np.abs(t * step)) < tol:
+        size = float(np.max(np.abs(t * step)))
+        # Stalled at float precision: the near-flat shift direction (curvature l2)
+        # turns rounding noise in the gradient into steps of ~1e-10 that gain nothing.
+        if size < tol or (size < 1e-6 and gain <= 1e-12 * abs(ll)):
+            converged = True
             break
+    if info is not None:
+        info["converged"] = converged
+    elif not converged:
+        warnings.warn(NOT_CONVERGED, RuntimeWarning, stacklevel=2)
     return theta
+
+
+NOT_CONVERGED = (
+    "the Bradley-Terry fit did not converge; scores may be off (please report the votes file)"
+)
 
 
 def theta_to_scores(
@@ -142,6 +169,7 @@ def theta_to_scores(
     anchor_index: int | None = None,
     anchor_value: float | None = None,
     component: np.ndarray | None = None,
+    centre: np.ndarray | None = None,
 ) -> np.ndarray:
     """Convert log-odds strengths to displayed scores.
 
@@ -154,6 +182,10 @@ def theta_to_scores(
         shifted accordingly, other components keep their mean at ``init``.
     component : np.ndarray of int, shape (K,), optional
         Connected component of each model; each is centred separately.
+    centre : np.ndarray of bool, shape (K,), optional
+        Models whose mean sits at ``init`` (default all); a component with no
+        such model is centred on all its models. Columns outside ``centre``
+        never affect the others (they may even be NaN).
 
     Returns
     -------
@@ -163,6 +195,7 @@ def theta_to_scores(
     k = pts.shape[-1]
     comp = np.zeros(k, dtype=np.int64) if component is None else np.asarray(component)
     out = np.empty_like(pts)
+    mask = np.ones(k, dtype=bool) if centre is None else np.asarray(centre, dtype=bool)
     for c in np.unique(comp):
         cols = np.flatnonzero(comp == c)
         block = pts[..., cols]
@@ -170,7 +203,9 @@ def theta_to_scores(
             ref = pts[..., anchor_index : anchor_index + 1]
             out[..., cols] = block - ref + float(anchor_value)  # type: ignore[arg-type]
         else:
-            out[..., cols] = block - block.mean(axis=-1, keepdims=True) + init
+            ref_cols = cols[mask[cols]] if mask[cols].any() else cols
+            ref = pts[..., ref_cols].mean(axis=-1, keepdims=True)
+            out[..., cols] = block - ref + init
     return out
 
 

@@ -38,40 +38,17 @@ def components(counts: PairCounts) -> np.ndarray:
 
 
 def separation_notes(counts: PairCounts) -> list[str | None]:
-    """Explain models whose unpenalized MLE would not exist.
+    """Explain every model whose maximum-likelihood score does not exist.
 
-    The MLE exists within a component iff the directed "did not always lose"
-    graph is strongly connected (Zermelo; Ford 1957). Models outside that case
-    get a note saying their score is held finite by the ridge penalty.
+    The MLE exists within a component iff the directed "beat" graph is strongly
+    connected (Zermelo; Ford 1957); every model outside its component's core
+    (:func:`arena.ratings.identify.identify`) gets a note: one that never lost or
+    never won, and also the middle of a chain or a group that never lost to the rest.
 
     Returns
     -------
     list of (str or None), length K
     """
-    k = counts.n_models
-    notes: list[str | None] = [None] * k
-    if k == 0:
-        return notes
-    wa, wb = counts.half_win_weights()
-    wins = counts.wins_per_model()
-    votes = counts.votes_per_model()
-    losses = votes - wins
-    src = np.concatenate([counts.a[wa > 0], counts.b[wb > 0]])
-    dst = np.concatenate([counts.b[wa > 0], counts.a[wb > 0]])
-    g = coo_matrix((np.ones(src.size), (src, dst)), shape=(k, k))
-    _, strong = connected_components(g, directed=True, connection="strong")
-    weak = components(counts)
-    single = (losses == 0) | (wins == 0)
-    for i in range(k):
-        if votes[i] == 0:
-            notes[i] = "no votes"
-        elif losses[i] == 0:
-            notes[i] = "never lost: score held finite by regularization, a lower bound"
-        elif wins[i] == 0:
-            notes[i] = "never won: score held finite by regularization, an upper bound"
-        else:
-            same_weak = weak == weak[i]
-            # A lone undefeated/winless model already explains the split.
-            if np.unique(strong[same_weak]).size > 1 and not single[same_weak].any():
-                notes[i] = "a group of models never lost to the rest: scores regularized"
-    return notes
+    from arena.ratings.identify import identify
+
+    return identify(counts).notes

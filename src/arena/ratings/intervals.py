@@ -21,6 +21,7 @@ from arena.ratings.bt import DEFAULT_L2, bt_hessian, fit_theta
 from arena.ratings.counts import PairCounts
 
 __all__ = [
+    "MIN_BOOTSTRAP_ROUNDS",
     "bootstrap_theta",
     "linear_map",
     "percentile_interval",
@@ -29,6 +30,9 @@ __all__ = [
 ]
 
 Z95 = 1.959963984540054
+#: Fewest bootstrap rounds a 95% interval may rest on: with fewer, the 2.5 and 97.5
+#: percentiles are the extreme draws or an interpolation between two of them.
+MIN_BOOTSTRAP_ROUNDS = 20
 
 
 def _incidence(a: np.ndarray, b: np.ndarray, k: int) -> csr_matrix:

@@ -3,20 +3,25 @@
 Invariant: scores stay full-precision floats in :class:`RatedModel`; rounding
 happens once, in :meth:`Leaderboard.to_dicts`, which both the CLI's JSON and
 the web API use, so the two print identical rows. ``rank`` equals ``rank_ub``
-(DESIGN.md), computed within each connected component of the comparison graph.
+(DESIGN.md), computed among the rated models of each connected component of the
+comparison graph; a model the votes do not rate (:mod:`arena.ratings.identify`)
+has no rank and no interval, never a precise-looking stand-in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from arena.ratings.bt import DEFAULT_L2, _anchor_index, fit_theta, theta_to_scores
+from arena.ratings.blas import with_one_blas_thread
+from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED, _anchor_index, theta_to_scores
 from arena.ratings.counts import PairCounts
-from arena.ratings.graph import components, separation_notes
+from arena.ratings.identify import Identification, fit_identified
 from arena.ratings.intervals import (
+    MIN_BOOTSTRAP_ROUNDS,
     Z95,
     bootstrap_theta,
     linear_map,
@@ -25,7 +30,21 @@ from arena.ratings.intervals import (
     sandwich_cov,
 )
 
-__all__ = ["Interval", "Leaderboard", "RatedModel", "build_leaderboard", "rows_from_scores"]
+__all__ = [
+    "DEFAULT_MIN_VOTES",
+    "Interval",
+    "Leaderboard",
+    "RatedModel",
+    "build_leaderboard",
+    "check_interval",
+    "rows_from_scores",
+    "score_map",
+]
+
+#: Votes a model needs before a board shows it (the web board, ``arena leaderboard``
+#: and ``arena release`` all default to this; LMArena likewise hides newcomers).
+DEFAULT_MIN_VOTES = 20
+UNKNOWN_INTERVAL = "interval unknown: the resampled scores do not vary"
 
 Interval = Literal["sandwich", "bootstrap"]
 
@@ -36,14 +55,15 @@ class RatedModel:
 
     model: str
     score: float
-    ci_lower: float
-    ci_upper: float
-    rank: int
-    rank_ub: int
+    ci_lower: float | None
+    ci_upper: float | None
+    rank: int | None
+    rank_ub: int | None
     votes: int
     component: int = 0
     raw_score: float | None = None
     note: str | None = None
+    rated: bool = True
 
 
 @dataclass
@@ -74,13 +94,17 @@ class Leaderboard:
     n_components: int = 1
     excluded: list[str] = field(default_factory=list)
     style_coefficients: dict[str, float] = field(default_factory=dict)
+    style_intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    min_votes: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def to_dicts(self, digits: int = 2) -> list[dict[str, Any]]:
         """Rows as the public API shapes them (rounded to ``digits``).
 
-        Keys: rank, rank_ub, model, score, ci_lower, ci_upper, votes; plus
-        raw_score with style control, component when the graph is split,
-        and note when the score needs a caveat.
+        Keys: rank, rank_ub, model, score, ci_lower, ci_upper, votes, rated;
+        plus raw_score with style control, component when the graph is split,
+        and note when the score needs a caveat. An unrated model has null
+        rank and bounds; a degenerate interval has null bounds ("unknown").
         """
         out = []
         for r in self.rows:
@@ -89,9 +113,10 @@ class Leaderboard:
                 "rank_ub": r.rank_ub,
                 "model": r.model,
                 "score": round(r.score, digits),
-                "ci_lower": round(r.ci_lower, digits),
-                "ci_upper": round(r.ci_upper, digits),
+                "ci_lower": None if r.ci_lower is None else round(r.ci_lower, digits),
+                "ci_upper": None if r.ci_upper is None else round(r.ci_upper, digits),
                 "votes": r.votes,
+                "rated": r.rated,
             }
             if r.raw_score is not None:
                 d["raw_score"] = round(r.raw_score, digits)
@@ -104,11 +129,30 @@ class Leaderboard:
 
     def to_json_obj(self, computed_at: str) -> dict[str, Any]:
         """The ``/api/v1/leaderboard`` body (without the web's registry fields)."""
-        return {
+        out: dict[str, Any] = {
             "total_votes": self.total_votes,
             "computed_at": computed_at,
+            "min_votes": self.min_votes,
+            "too_few_votes": list(self.excluded),
             "models": self.to_dicts(),
         }
+        if self.style_control:
+            out["style_coefficients"] = self.style_block()
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+    def style_block(self, digits: int = 4) -> dict[str, dict[str, float | None]]:
+        """Each style coefficient (log-odds per sd of the feature) with its 95% interval."""
+        out: dict[str, dict[str, float | None]] = {}
+        for name, c in self.style_coefficients.items():
+            lo, hi = self.style_intervals.get(name, (float("nan"), float("nan")))
+            out[name] = {
+                "coefficient": round(c, digits),
+                "ci_lower": round(lo, digits) if np.isfinite(lo) else None,
+                "ci_upper": round(hi, digits) if np.isfinite(hi) else None,
+            }
+        return out
 
     def scores(self) -> dict[str, float]:
         return {r.model: r.score for r in self.rows}
@@ -124,8 +168,16 @@ def rows_from_scores(
     *,
     notes: list[str | None] | None = None,
     raw_scores: np.ndarray | None = None,
+    rated: np.ndarray | None = None,
+    pinned: str | None = None,
 ) -> list[RatedModel]:
-    """Assemble sorted rows; rank = rank_ub within each component.
+    """Assemble sorted rows; rank = rank_ub among rated models of each component.
+
+    Unrated models (and NaN bounds) get null bounds and rank, and sort last in
+    their component. A rated model whose interval has zero width (every
+    resample gave the same score) gets null bounds and a note: a precise-looking
+    number there would be a false claim. The anchor (``pinned``) is exempt: its
+    score is fixed by definition.
 
     Parameters
     ----------
@@ -133,22 +185,41 @@ def rows_from_scores(
     scores, lower, upper, votes : np.ndarray, shape (K,)
     component : np.ndarray of int, shape (K,)
     """
-    rank_ub = rank_upper_bound(lower, upper, component)
-    order = np.lexsort((models, -scores, rank_ub, component))
+    k = len(models)
+    is_rated = np.ones(k, dtype=bool) if rated is None else np.asarray(rated, dtype=bool)
+    lower = np.asarray(lower, dtype=np.float64)
+    upper = np.asarray(upper, dtype=np.float64)
+    known = is_rated & np.isfinite(lower) & np.isfinite(upper)
+    # The interval must hold the score (a percentile interval can miss it when few
+    # resamples vary) and have some width; otherwise it is unknown.
+    lower = np.where(known, np.minimum(lower, scores), np.nan)
+    upper = np.where(known, np.maximum(upper, scores), np.nan)
+    width_zero = known & (upper - lower <= 1e-9 * np.maximum(1.0, np.abs(scores)))
+    if pinned is not None:
+        width_zero &= np.asarray(models, dtype=object) != pinned
+    known &= ~width_zero
+    lo_rank = np.where(known, lower, -np.inf)
+    hi_rank = np.where(known, upper, np.inf)
+    rank_ub = rank_upper_bound(np.where(is_rated, lo_rank, -np.inf), hi_rank, component)
+    order = np.lexsort((models, -scores, np.where(is_rated, rank_ub, 10**9), component))
     rows = []
     for i in order.tolist():
+        note = None if notes is None else notes[i]
+        if width_zero[i]:
+            note = UNKNOWN_INTERVAL if note is None else f"{note}; {UNKNOWN_INTERVAL}"
         rows.append(
             RatedModel(
                 model=models[i],
                 score=float(scores[i]),
-                ci_lower=float(lower[i]),
-                ci_upper=float(upper[i]),
-                rank=int(rank_ub[i]),
-                rank_ub=int(rank_ub[i]),
+                ci_lower=float(lower[i]) if known[i] else None,
+                ci_upper=float(upper[i]) if known[i] else None,
+                rank=int(rank_ub[i]) if is_rated[i] else None,
+                rank_ub=int(rank_ub[i]) if is_rated[i] else None,
                 votes=round(float(votes[i])),
                 component=int(component[i]),
                 raw_score=None if raw_scores is None else float(raw_scores[i]),
-                note=None if notes is None else notes[i],
+                note=note,
+                rated=bool(is_rated[i]),
             )
         )
     return rows
@@ -167,6 +238,7 @@ def drop_rare(counts: PairCounts, min_votes: int) -> tuple[PairCounts, list[str]
     return counts, sorted(excluded)
 
 
+@with_one_blas_thread
 def build_leaderboard(
     counts: PairCounts,
     *,
@@ -182,15 +254,21 @@ def build_leaderboard(
 ) -> Leaderboard:
     """Bradley–Terry leaderboard with 95% intervals.
 
+    Only models whose score the votes pin down are rated (see
+    :mod:`arena.ratings.identify`): their scores and intervals come from the
+    votes among rated models alone, so an unbeaten newcomer cannot move them.
+    The others get a weak-prior score, no interval and a note.
+
     Parameters
     ----------
     counts : PairCounts
         K models, M pairs.
     interval : {"bootstrap", "sandwich"}
-        Bootstrap percentiles (``rounds`` resamples, ``seed``) or the robust
-        normal interval (score +- 1.96 sd).
+        Bootstrap percentiles (``rounds`` >= :data:`MIN_BOOTSTRAP_ROUNDS`
+        resamples, ``seed``) or the robust normal interval (score +- 1.96 sd).
     anchor : (str, float), optional
-        Pin a model's score; otherwise each component's mean is ``init``.
+        Pin a rated model's score; otherwise each component's rated models
+        have mean ``init``.
     min_votes : int
         Models with fewer votes are left out of the fit and the rows.
 
@@ -198,13 +276,75 @@ def build_leaderboard(
     -------
     Leaderboard
     """
-    if interval not in ("bootstrap", "sandwich"):
-        raise ValueError(f"interval must be 'bootstrap' or 'sandwich', not {interval!r}")
+    check_interval(interval, rounds)
     counts, excluded = drop_rare(counts, min_votes)
     models = counts.models
     k = counts.n_models
-    comp = components(counts)
+    theta, ident, core, converged = fit_identified(counts, l2=l2, scale=scale, base=base)
+    to_scores = score_map(models, ident, anchor, scale=scale, base=base, init=init)
+    scores = to_scores(theta)
+    lower = np.full(k, np.nan)
+    upper = np.full(k, np.nan)
+    rated = np.flatnonzero(ident.rated)
+    if rated.size:
+        theta_core = theta[rated]
+        if interval == "bootstrap":
+            boot = np.full((rounds, k), np.nan)
+            boot[:, rated] = bootstrap_theta(core, theta_core, rounds=rounds, seed=seed, l2=l2)
+            lo, hi = percentile_interval(to_scores(boot)[:, rated])
+        else:
+            cov_core = sandwich_cov(core, theta_core, l2=l2)
+            t = linear_map(to_scores, k)[np.ix_(rated, rated)]
+            sd = np.sqrt(np.clip(np.diag(t @ cov_core @ t.T), 0.0, None))
+            lo, hi = scores[rated] - Z95 * sd, scores[rated] + Z95 * sd
+        lower[rated], upper[rated] = lo, hi
+    rows = rows_from_scores(
+        models,
+        scores,
+        lower,
+        upper,
+        counts.votes_per_model(),
+        ident.component,
+        notes=ident.notes,
+        rated=ident.rated,
+        pinned=None if anchor is None else anchor[0],
+    )
+    return Leaderboard(
+        rows=rows,
+        total_votes=round(counts.total),
+        interval=interval,
+        rounds=rounds if interval == "bootstrap" else 0,
+        n_components=int(ident.component.max()) + 1 if k else 0,
+        excluded=excluded,
+        min_votes=min_votes,
+        warnings=[] if converged else [NOT_CONVERGED],
+    )
+
+
+def check_interval(interval: str, rounds: int) -> None:
+    """Refuse settings whose intervals would mean nothing."""
+    if interval not in ("bootstrap", "sandwich"):
+        raise ValueError(f"interval must be 'bootstrap' or 'sandwich', not {interval!r}")
+    if interval == "bootstrap" and rounds < MIN_BOOTSTRAP_ROUNDS:
+        raise ValueError(
+            f"bootstrap needs at least {MIN_BOOTSTRAP_ROUNDS} rounds for a 95% interval "
+            f"(got {rounds}); 100 is the default"
+        )
+
+
+def score_map(
+    models: list[str],
+    ident: Identification,
+    anchor: tuple[str, float] | None,
+    *,
+    scale: float = 400.0,
+    base: float = 10.0,
+    init: float = 1000.0,
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Log-odds -> displayed scores, centred (or anchored) on rated models only."""
     idx = _anchor_index(models, anchor)
+    if idx is not None and not ident.rated[idx]:
+        raise ValueError(f"anchor model {models[idx]!r} is not rated ({ident.notes[idx]})")
 
     def to_scores(theta: np.ndarray) -> np.ndarray:
         return theta_to_scores(
@@ -214,34 +354,8 @@ def build_leaderboard(
             init=init,
             anchor_index=idx,
             anchor_value=None if anchor is None else anchor[1],
-            component=comp,
+            component=ident.component,
+            centre=ident.rated,
         )
 
-    wa, wb = counts.half_win_weights()
-    theta = fit_theta(counts.a, counts.b, wa, wb, k, l2=l2)
-    scores = to_scores(theta)
-    if interval == "bootstrap":
-        boot = bootstrap_theta(counts, theta, rounds=rounds, seed=seed, l2=l2)
-        lower, upper = percentile_interval(to_scores(boot)) if k else (scores, scores)
-    else:
-        t = linear_map(to_scores, k)
-        cov = t @ sandwich_cov(counts, theta, l2=l2) @ t.T
-        sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-        lower, upper = scores - Z95 * sd, scores + Z95 * sd
-    rows = rows_from_scores(
-        models,
-        scores,
-        np.asarray(lower),
-        np.asarray(upper),
-        counts.votes_per_model(),
-        comp,
-        notes=separation_notes(counts),
-    )
-    return Leaderboard(
-        rows=rows,
-        total_votes=round(counts.total),
-        interval=interval,
-        rounds=rounds if interval == "bootstrap" else 0,
-        n_components=int(comp.max()) + 1 if k else 0,
-        excluded=excluded,
-    )
+    return to_scores

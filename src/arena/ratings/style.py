@@ -7,9 +7,9 @@ is theta on the usual scale; gamma is reported in log-odds per standard
 deviation.
 
 Invariant: the design matrix is never materialised. Its model columns are +-1
-indicators, so X^T W X is assembled from ``np.bincount`` sums over pairs
-(model block), per-model weighted feature sums (cross block) and a small
-F x F product, in O(N F) per Newton step. Ties enter as y = 1/2.
+indicators, so with the rows sorted by pair X^T W X is assembled from segment
+sums per pair (model and cross blocks) and a small F x F product, in O(N F)
+per Newton step. Ties enter as y = 1/2.
 """
 
 from __future__ import annotations
@@ -20,11 +20,19 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from arena.ratings.bt import DEFAULT_L2, _anchor_index, fit_theta, theta_to_scores
+from arena.ratings.blas import with_one_blas_thread
+from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED
 from arena.ratings.counts import PairCounts, outcome_codes
-from arena.ratings.graph import components, separation_notes
+from arena.ratings.identify import fit_identified, fit_unrated
 from arena.ratings.intervals import Z95, linear_map, percentile_interval
-from arena.ratings.leaderboard import Interval, Leaderboard, drop_rare, rows_from_scores
+from arena.ratings.leaderboard import (
+    Interval,
+    Leaderboard,
+    check_interval,
+    drop_rare,
+    rows_from_scores,
+    score_map,
+)
 
 __all__ = [
     "STYLE_FEATURES",
@@ -49,11 +57,22 @@ def style_features(style_a: np.ndarray, style_b: np.ndarray) -> np.ndarray:
     -------
     np.ndarray, shape (N, F), Fortran order
         ((a - b) / (a + b + 1) - mean) / std; a constant column becomes 0.
+        (FastChat divides by a + b, undefined when both sides have none of a
+        feature; the + 1 keeps such votes at 0.)
+
+    Raises
+    ------
+    ValueError
+        If a count is NaN, infinite or negative: one such value would otherwise
+        zero or poison a whole column and silently switch that control off.
     """
     sa = np.asarray(style_a)
     sb = np.asarray(style_b)
     if sa.shape != sb.shape or sa.ndim != 2:
         raise ValueError("style_a and style_b must both have shape (N, F)")
+    for side in (sa, sb):
+        if side.size and not (np.isfinite(side).all() and (side >= 0).all()):
+            raise ValueError("style counts must be finite and non-negative")
     n, f = sa.shape
     # Column by column into a Fortran-ordered result: each feature is then a
     # contiguous vector, and no (N, F) float64 temporaries are made.
@@ -145,46 +164,78 @@ class StyleData:
 class _Design:
     """Structured products with the implicit design [D | X] (D = +-1 model columns).
 
-    Features are kept transposed, shape (F, N), so each feature column is
-    contiguous for ``np.bincount`` and the products are BLAS matrix-vector calls.
+    Rows are held sorted by directed pair (model A, model B): every per-pair sum is
+    then a contiguous segment sum (``np.add.reduceat``) and the model part of the
+    linear predictor one ``np.repeat`` of K-sized differences, instead of gathers and
+    ``np.bincount`` scatters over N rows. Vectors passed to and returned by these
+    methods are in this row order; ``order`` maps it to the data's (row i here is
+    row ``order[i]`` of the data) and :meth:`rows` converts. Features are kept
+    transposed, shape (F, N), so each feature is contiguous.
     """
 
     def __init__(self, data: StyleData) -> None:
-        self.k = data.n_models
+        k = self.k = data.n_models
         self.f = data.x.shape[1]
-        self.ia, self.ib = data.ia, data.ib
-        self.xt = np.ascontiguousarray(data.x.T)
-        lo = np.minimum(self.ia, self.ib)
-        hi = np.maximum(self.ia, self.ib)
-        self.pair = lo * self.k + hi
+        key = data.ia.astype(np.int64) * k + data.ib
+        # Stable sort of small keys: NumPy radix-sorts 16-bit integers (K <= 256).
+        small = key.astype(np.uint16) if k * k <= 1 << 16 else key
+        self.order = np.argsort(small, kind="stable")
+        key = key[self.order]
+        n = key.size
+        if n:
+            self.starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        else:
+            self.starts = np.zeros(0, dtype=np.int64)
+        self.counts = np.diff(np.append(self.starts, n))
+        pair = key[self.starts]
+        self.pa = pair // max(k, 1)
+        self.pb = pair % max(k, 1)
+        self.upair = np.minimum(self.pa, self.pb) * k + np.maximum(self.pa, self.pb)
+        self.y = data.y[self.order]
+        self.xt = np.ascontiguousarray(np.asarray(data.x).T[:, self.order])
+        self._buf = np.empty((1 + self.f, n))  # w and w * features, reused by gram
+
+    def rows(self, v: np.ndarray) -> np.ndarray:
+        """A per-row vector of the data, in this design's row order."""
+        return np.asarray(v)[self.order]
 
     def eta(self, beta: np.ndarray) -> np.ndarray:
         """Linear predictor, shape (N,)."""
         theta = beta[: self.k]
-        return theta[self.ia] - theta[self.ib] + beta[self.k :] @ self.xt
+        d = theta[self.pa] - theta[self.pb]
+        return np.repeat(d, self.counts) + beta[self.k :] @ self.xt
 
-    def _dt(self, v: np.ndarray) -> np.ndarray:
+    def _segments(self, v: np.ndarray) -> np.ndarray:
+        if not self.starts.size:
+            return np.zeros((*v.shape[:-1], 0))
+        return np.add.reduceat(v, self.starts, axis=-1)
+
+    def _dt_pairs(self, s: np.ndarray) -> np.ndarray:
         k = self.k
-        return np.bincount(self.ia, v, minlength=k) - np.bincount(self.ib, v, minlength=k)
+        return np.bincount(self.pa, s, minlength=k) - np.bincount(self.pb, s, minlength=k)
 
     def tmul(self, v: np.ndarray) -> np.ndarray:
         """[D | X]^T v, shape (K + F,)."""
-        return np.concatenate([self._dt(v), self.xt @ v])
+        return np.concatenate([self._dt_pairs(self._segments(v)), self.xt @ v])
 
     def gram(self, w: np.ndarray) -> np.ndarray:
         """[D | X]^T diag(w) [D | X], shape (K + F, K + F)."""
         k, f = self.k, self.f
-        s = np.bincount(self.pair, w, minlength=k * k).reshape(k, k)
+        buf = self._buf
+        buf[0] = w
+        xw = buf[1:]
+        np.multiply(self.xt, w, out=xw)
+        seg = self._segments(buf)  # (1 + F, pairs)
+        s = np.bincount(self.upair, seg[0], minlength=k * k).reshape(k, k)
         s = s + s.T
         out = np.empty((k + f, k + f))
         out[:k, :k] = np.diag(s.sum(axis=1)) - s
         cross = np.empty((k, f))
-        for j in range(f):  # one weighted column at a time keeps memory at O(N)
-            xw = self.xt[j] * w
-            cross[:, j] = self._dt(xw)
-            out[k + j, k:] = self.xt @ xw
+        for j in range(f):
+            cross[:, j] = self._dt_pairs(seg[j + 1])
         out[:k, k:] = cross
         out[k:, :k] = cross.T
+        out[k:, k:] = xw @ self.xt.T
         return out
 
 
@@ -196,6 +247,7 @@ def _loglik(eta: np.ndarray, y: np.ndarray, wt: np.ndarray | None) -> float:
     return float(ll.sum() if wt is None else wt @ ll)
 
 
+@with_one_blas_thread
 def fit_style(
     data: StyleData,
     *,
@@ -231,7 +283,9 @@ def fit_style(
     beta = np.zeros(p_dim) if beta0 is None else np.array(beta0, dtype=np.float64)
     if data.y.size == 0:
         return beta
-    y = data.y
+    y = dz.y
+    if weights is not None:
+        weights = dz.rows(weights)
     eta = dz.eta(beta)
     obj: float | None = None
     for _ in range(max_iter):
@@ -269,6 +323,7 @@ def fit_style(
     return beta
 
 
+@with_one_blas_thread
 def style_bootstrap_beta(
     data: StyleData,
     beta_hat: np.ndarray,
@@ -300,7 +355,7 @@ def style_bootstrap_beta(
     np.ndarray, shape (R, K + F)
     """
     dz = design or _Design(data)
-    n, y = data.y.size, data.y
+    n, y = data.y.size, dz.y
     out = np.empty((rounds, beta_hat.size))
     if n == 0:
         out[:] = beta_hat
@@ -309,10 +364,18 @@ def style_bootstrap_beta(
     p_hat = expit(dz.eta(beta_hat))
     resid_hat = y - p_hat
     h_inv = np.linalg.inv(dz.gram(p_hat * (1.0 - p_hat)) + l2 * np.eye(beta_hat.size))
+    # Draw positions map to design rows through the inverse permutation, so a round's
+    # weights are those of resampling the data's rows (the same seed, the same rounds).
+    to_design = np.empty(n, dtype=np.int64)
+    to_design[dz.order] = np.arange(n)
+    buf = np.empty(n)  # reused: fresh 8 MB arrays per step cost page faults at 1M rows
+    k = dz.k
     for r in range(rounds):
-        wt = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+        draw = rng.integers(0, n, n)
+        wt = np.bincount(to_design[draw], minlength=n).astype(np.float64)
         beta = beta_hat.copy()
-        grad = dz.tmul(wt * resid_hat) - l2 * beta
+        np.multiply(wt, resid_hat, out=buf)
+        grad = dz.tmul(buf) - l2 * beta
         ok = False
         for _ in range(max_chord):
             step = h_inv @ grad
@@ -323,9 +386,17 @@ def style_bootstrap_beta(
             if size < tol:
                 ok = True
                 break
-            grad = dz.tmul(wt * (y - expit(dz.eta(beta)))) - l2 * beta
+            # buf = wt * (y - expit(eta(beta))), in place.
+            np.dot(beta[k:], dz.xt, out=buf)
+            theta = beta[:k]
+            buf += np.repeat(theta[dz.pa] - theta[dz.pb], dz.counts)
+            expit(buf, out=buf)
+            np.subtract(y, buf, out=buf)
+            buf *= wt
+            grad = dz.tmul(buf) - l2 * beta
         if not ok:
-            beta = fit_style(data, weights=wt, beta0=beta_hat, l2=l2, design=dz)
+            wt_data = np.bincount(draw, minlength=n).astype(np.float64)
+            beta = fit_style(data, weights=wt_data, beta0=beta_hat, l2=l2, design=dz)
         out[r] = beta
     return out
 
@@ -337,11 +408,12 @@ def style_sandwich_cov(
     dz = design or _Design(data)
     p = expit(dz.eta(beta))
     h = dz.gram(p * (1.0 - p)) + l2 * np.eye(beta.size)
-    j = dz.gram((data.y - p) ** 2)
+    j = dz.gram((dz.y - p) ** 2)
     h_inv = np.linalg.inv(h)
     return h_inv @ j @ h_inv
 
 
+@with_one_blas_thread
 def build_style_leaderboard(
     model_a: Sequence[str] | np.ndarray | None,
     model_b: Sequence[str] | np.ndarray | None,
@@ -382,8 +454,7 @@ def build_style_leaderboard(
     Leaderboard
         With ``style_control=True`` and ``style_coefficients``.
     """
-    if interval not in ("bootstrap", "sandwich"):
-        raise ValueError(f"interval must be 'bootstrap' or 'sandwich', not {interval!r}")
+    check_interval(interval, rounds)
     if data is None:
         if model_a is None or model_b is None or outcome is None:
             raise ValueError("give the votes or an encoded StyleData")
@@ -394,46 +465,53 @@ def build_style_leaderboard(
     if excluded:
         data = data.restrict(counts.models)
     k = data.n_models
-    comp = components(counts)
-    idx = _anchor_index(data.models, anchor)
-
-    def to_scores(theta: np.ndarray) -> np.ndarray:
-        return theta_to_scores(
-            theta,
-            scale=scale,
-            base=base,
-            init=init,
-            anchor_index=idx,
-            anchor_value=None if anchor is None else anchor[1],
-            component=comp,
-        )
-
-    dz = _Design(data)
-    wa, wb = counts.half_win_weights()
-    raw_theta = fit_theta(counts.a, counts.b, wa, wb, k, l2=l2)
+    raw_theta, ident, core, converged = fit_identified(counts, l2=l2, scale=scale, base=base)
+    to_scores = score_map(data.models, ident, anchor, scale=scale, base=base, init=init)
     raw = to_scores(raw_theta)
-    beta0 = np.concatenate([raw_theta, np.zeros(dz.f)])
-    beta = fit_style(data, l2=l2, design=dz, beta0=beta0)
-    scores = to_scores(beta[:k])
-    if interval == "bootstrap" and k:
-        boot = style_bootstrap_beta(data, beta, rounds=rounds, seed=seed, l2=l2, design=dz)[:, :k]
-        lower, upper = percentile_interval(to_scores(boot))
-    else:
-        t = linear_map(to_scores, k)
-        cov = style_sandwich_cov(data, beta, l2=l2, design=dz)[:k, :k]
-        sd = np.sqrt(np.clip(np.diag(t @ cov @ t.T), 0.0, None))
-        lower, upper = scores - Z95 * sd, scores + Z95 * sd
+    rated = np.flatnonzero(ident.rated)
+    # Style is fitted on the votes among rated models only (as the plain board is).
+    core_data = data if rated.size == k else data.restrict(core.models)
+    kc = core_data.n_models
+    dz = _Design(core_data)
+    f = dz.f
+    beta0 = np.concatenate([raw_theta[rated], np.zeros(f)])
+    beta = fit_style(core_data, l2=l2, design=dz, beta0=beta0)
+    theta = raw_theta.copy()
+    theta[rated] = beta[:kc]
+    theta = fit_unrated(counts, theta, ident, scale=scale, base=base)
+    scores = to_scores(theta)
+    lower = np.full(k, np.nan)
+    upper = np.full(k, np.nan)
+    coef_lo = np.full(f, np.nan)
+    coef_hi = np.full(f, np.nan)
+    if kc:
+        if interval == "bootstrap":
+            boot_beta = style_bootstrap_beta(
+                core_data, beta, rounds=rounds, seed=seed, l2=l2, design=dz
+            )
+            boot = np.full((rounds, k), np.nan)
+            boot[:, rated] = boot_beta[:, :kc]
+            lower[rated], upper[rated] = percentile_interval(to_scores(boot)[:, rated])
+            coef_lo, coef_hi = percentile_interval(boot_beta[:, kc:])
+        else:
+            cov = style_sandwich_cov(core_data, beta, l2=l2, design=dz)
+            t = linear_map(to_scores, k)[np.ix_(rated, rated)]
+            sd = np.sqrt(np.clip(np.diag(t @ cov[:kc, :kc] @ t.T), 0.0, None))
+            lower[rated], upper[rated] = scores[rated] - Z95 * sd, scores[rated] + Z95 * sd
+            sd_coef = np.sqrt(np.clip(np.diag(cov[kc:, kc:]), 0.0, None))
+            coef_lo, coef_hi = beta[kc:] - Z95 * sd_coef, beta[kc:] + Z95 * sd_coef
     rows = rows_from_scores(
         data.models,
         scores,
-        np.asarray(lower),
-        np.asarray(upper),
+        lower,
+        upper,
         counts.votes_per_model(),
-        comp,
-        notes=separation_notes(counts),
+        ident.component,
+        notes=ident.notes,
         raw_scores=raw,
+        rated=ident.rated,
+        pinned=None if anchor is None else anchor[0],
     )
-    f = data.x.shape[1]
     names = list(STYLE_FEATURES[:f]) + [f"feature_{i}" for i in range(len(STYLE_FEATURES), f)]
     return Leaderboard(
         rows=rows,
@@ -441,7 +519,12 @@ def build_style_leaderboard(
         interval=interval,
         rounds=rounds if interval == "bootstrap" else 0,
         style_control=True,
-        n_components=int(comp.max()) + 1 if k else 0,
+        n_components=int(ident.component.max()) + 1 if k else 0,
         excluded=excluded,
-        style_coefficients={nm: float(c) for nm, c in zip(names, beta[k:], strict=True)},
+        style_coefficients={nm: float(c) for nm, c in zip(names, beta[kc:], strict=True)},
+        style_intervals={
+            nm: (float(lo), float(hi)) for nm, lo, hi in zip(names, coef_lo, coef_hi, strict=True)
+        },
+        min_votes=min_votes,
+        warnings=[] if converged else [NOT_CONVERGED],
     )

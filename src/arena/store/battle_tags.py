@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from arena.store.repository import as_utc
+from arena.store.server_secrets import public_battle_id
 from arena.store.tables import BattleRow, BattleTagRow, MessageRow, VoteRow, utcnow
 
 # The classifier name of tags a votes file brought (arena.categories.imported.CLASSIFIER).
@@ -117,19 +118,29 @@ def get_tags(conn: Connection, battle_id: str) -> dict[str, Any] | None:
 
 
 def tags_for_board(
-    conn: Connection, after_vote_id: int, last_vote_id: int, since: datetime | None
+    conn: Connection,
+    after_vote_id: int,
+    last_vote_id: int,
+    since: datetime | None,
+    id_key: str | None = None,
 ) -> tuple[dict[str, StoredTags], datetime | None]:
-    """Tags of voted battles the board must (re)read, keyed like ``counted_votes`` rows.
+    """Tags of voted battles the board must (re)read, keyed like ``counted_votes`` rows
+    (an imported battle's own id; one of ours by its keyed public id when ``id_key``).
 
     Those of the votes in ``(after_vote_id, last_vote_id]`` (new to the board) and
     those written since ``since`` (a retag, or a tag that came after its vote).
     Also returns the newest ``tagged_at`` seen, the next call's ``since``.
     """
-    vote_key = func.coalesce(BattleRow.external_id, BattleRow.id)
     fresh = and_(VoteRow.id > after_vote_id, VoteRow.id <= last_vote_id)
     where = fresh if since is None else or_(fresh, BattleTagRow.tagged_at >= since - TAG_OVERLAP)
     rows = conn.execute(
-        select(vote_key, BattleTagRow.tags, BattleTagRow.language, BattleTagRow.tagged_at)
+        select(
+            BattleRow.external_id,
+            BattleRow.id,
+            BattleTagRow.tags,
+            BattleTagRow.language,
+            BattleTagRow.tagged_at,
+        )
         .select_from(BattleTagRow)
         .join(BattleRow, BattleRow.id == BattleTagRow.battle_id)
         .join(VoteRow, VoteRow.battle_id == BattleRow.id)
@@ -138,7 +149,11 @@ def tags_for_board(
     found: dict[str, StoredTags] = {}
     # With nothing tagged yet, later tags of already counted votes start from now.
     newest = since if since is not None else utcnow()
-    for key, tags, language, tagged_at in rows:
+    for external_id, battle_id, tags, language, tagged_at in rows:
+        if external_id is not None:
+            key = external_id
+        else:
+            key = public_battle_id(id_key, battle_id) if id_key else battle_id
         found[str(key)] = StoredTags(tuple(tags or ()), language)
         at = as_utc(tagged_at)
         if at is not None and (newest is None or at > newest):

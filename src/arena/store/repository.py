@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from arena.errors import Conflict, NotFound
+from arena.store.server_secrets import public_battle_id
 from arena.store.tables import (
     PUBLIC_VISIBILITY,
     BattleRow,
@@ -23,6 +24,7 @@ from arena.store.tables import (
     FlaggedClientRow,
     MessageRow,
     ModelRow,
+    PreviewOutcomeRow,
     VoteRow,
     utcnow,
 )
@@ -100,11 +102,16 @@ class StoredBattle:
     turn_lock_until: datetime | None
     created_at: datetime
     winner: str | None
+    arena: str = "text"
+    owner_key: str | None = None
+    """Keyed hash of the creating client's cookie; see ``arena.battles.ownership``."""
+    user_id: str | None = None
 
 
 def insert_battle(conn: Connection, **values: Any) -> None:
     conn.execute(insert(BattleRow).values(**values))
-    _event(conn, "battle_created", values["id"], None, {"mode": values["mode"]})
+    payload = {"mode": values["mode"], "arena": values.get("arena", "text")}
+    _event(conn, "battle_created", values["id"], None, payload)
 
 
 def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
@@ -137,6 +144,9 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
         turn_lock_until=as_utc(battle.turn_lock_until),
         created_at=as_utc(battle.created_at),
         winner=row.winner,
+        arena=battle.arena,
+        owner_key=battle.owner_key,
+        user_id=battle.user_id,
     )
 
 
@@ -150,10 +160,21 @@ def _idle_at(battle_id: str, expected_turns: int) -> Any:
     )
 
 
-def lock_turn(conn: Connection, battle_id: str, expected_turns: int, until: datetime) -> bool:
-    """Claim the battle for one turn; fails if another turn runs or the battle moved on."""
+def lock_turn(
+    conn: Connection,
+    battle_id: str,
+    expected_turns: int,
+    until: datetime,
+    owner: str | None = None,
+) -> bool:
+    """Claim the battle for one turn; fails if another turn runs or the battle moved on.
+
+    ``owner`` is the claiming worker, so a restart can free a dead worker's lease
+    (``arena.store.workers``)."""
     result = conn.execute(
-        update(BattleRow).where(_idle_at(battle_id, expected_turns)).values(turn_lock_until=until)
+        update(BattleRow)
+        .where(_idle_at(battle_id, expected_turns))
+        .values(turn_lock_until=until, turn_lock_owner=owner)
     )
     return result.rowcount == 1
 
@@ -195,9 +216,45 @@ def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
             MessageRow.content,
             MessageRow.completion_tokens,
             MessageRow.created_at,
+            MessageRow.image_ids,
         )
         .where(MessageRow.battle_id == battle_id)
         .order_by(MessageRow.turn, MessageRow.id)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def reply_text(
+    conn: Connection, battle_id: str, side: str, turn: int | None
+) -> tuple[int, str] | None:
+    """(turn, text) of one side's stored reply: the given turn, or the latest one."""
+    stmt = select(MessageRow.turn, MessageRow.content).where(
+        MessageRow.battle_id == battle_id, MessageRow.side == side, MessageRow.role == "assistant"
+    )
+    if turn is not None:
+        stmt = stmt.where(MessageRow.turn == turn)
+    row = conn.execute(stmt.order_by(MessageRow.turn.desc()).limit(1)).first()
+    return (int(row.turn), row.content) if row is not None else None
+
+
+def record_preview_outcome(conn: Connection, **values: Any) -> bool:
+    """Keep the first report of a side's preview; True if this one was stored."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(PreviewOutcomeRow).values(**values).on_conflict_do_nothing()
+    return conn.execute(stmt).rowcount == 1
+
+
+def preview_outcomes(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
+    stmt = (
+        select(
+            PreviewOutcomeRow.side,
+            PreviewOutcomeRow.turn,
+            PreviewOutcomeRow.kind,
+            PreviewOutcomeRow.status,
+            PreviewOutcomeRow.error,
+        )
+        .where(PreviewOutcomeRow.battle_id == battle_id)
+        .order_by(PreviewOutcomeRow.turn, PreviewOutcomeRow.side)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
@@ -249,15 +306,29 @@ def record_vote(
     return counted
 
 
-def _counted(after_vote_id: int, last_id: int, modes: Sequence[str]) -> Any:
-    """The votes a public board counts: valid, in the given modes, from unflagged clients."""
-    return and_(
+def _counted(
+    after_vote_id: int, last_id: int, modes: Sequence[str], arena: str | None = "text"
+) -> Any:
+    """The votes a public board counts: valid, in the given modes and arena (``None``: every
+    arena), from unflagged clients."""
+    conditions = [
         VoteRow.id > after_vote_id,
         VoteRow.id <= last_id,
         VoteRow.valid.is_(True),
         not_from_flagged_client(),
         BattleRow.mode.in_(modes),
-    )
+        not_deduplicated(),
+    ]
+    if arena is not None:
+        conditions.append(BattleRow.arena == arena)
+    return and_(*conditions)
+
+
+def not_deduplicated() -> Any:
+    """Not a row an imported release marked ``dedup_tag.sampled = false`` (a prompt LMArena
+    down-sampled); LMArena's boards and ``arena leaderboard --votes`` leave those out too."""
+    sampled = BattleRow.published[("dedup_tag", "sampled")].as_boolean()
+    return or_(BattleRow.published.is_(None), sampled.is_(None), sampled.is_(True))
 
 
 def not_from_flagged_client() -> Any:
@@ -267,7 +338,10 @@ def not_from_flagged_client() -> Any:
 
 
 def grouped_votes(
-    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+    conn: Connection,
+    after_vote_id: int = 0,
+    modes: Sequence[str] = ("anonymous",),
+    arena: str | None = "text",
 ) -> tuple[list[tuple[str, str, str, int]], int]:
     """(model_a, model_b, winner, count) for votes after ``after_vote_id``, and the last id seen."""
     model_a = aliased(ModelRow)
@@ -279,7 +353,7 @@ def grouped_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(_counted(after_vote_id, last_id, modes))
+        .where(_counted(after_vote_id, last_id, modes, arena))
         .group_by(model_a.name, model_b.name, VoteRow.winner)
     )
     return [(a, b, w, int(n)) for a, b, w, n in conn.execute(stmt)], int(last_id)
@@ -379,13 +453,18 @@ def board_models(conn: Connection) -> frozenset[str]:
 
 
 def counted_votes(
-    conn: Connection, after_vote_id: int = 0, modes: Sequence[str] = ("anonymous",)
+    conn: Connection,
+    after_vote_id: int = 0,
+    modes: Sequence[str] = ("anonymous",),
+    arena: str | None = "text",
+    id_key: str | None = None,
 ) -> tuple[list[tuple[Any, ...]], int, datetime | None]:
     """Votes the public board counts, newer than ``after_vote_id``.
 
     Rows: (vote set id, model a, model b, winner, is_code, turns, category_tag,
     conv_metadata), where the id is the one a release publishes (an imported
-    battle keeps its original id), so a release's fingerprint can match the board's.
+    battle keeps its original id; with ``id_key``, one of ours is its keyed public id),
+    so a release's fingerprint can match the board's.
 
     Also returns the last vote id and its time: the board's cut-off.
     """
@@ -397,6 +476,7 @@ def counted_votes(
     stmt = (
         select(
             func.coalesce(BattleRow.external_id, BattleRow.id),
+            BattleRow.external_id.is_(None),
             model_a.name,
             model_b.name,
             VoteRow.winner,
@@ -409,18 +489,29 @@ def counted_votes(
         .join(BattleRow, BattleRow.id == VoteRow.battle_id)
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .join(model_b, model_b.id == BattleRow.model_b_id)
-        .where(_counted(after_vote_id, last_id, modes))
+        .where(_counted(after_vote_id, last_id, modes, arena))
     )
-    rows = [tuple(r) for r in conn.execute(stmt.order_by(VoteRow.id))]
+    rows = [
+        (public_battle_id(id_key, r[0]) if id_key and r[1] else r[0], *r[2:])
+        for r in conn.execute(stmt.order_by(VoteRow.id))
+    ]
     return rows, int(last_id), as_utc(last_at)
 
 
-def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str, int, int]]:
-    """Per model: (name, organization, license, battles, turns) since ``since``.
+def battle_shares(
+    conn: Connection, since: datetime, until: datetime | None = None
+) -> list[tuple[str, str, str, int, int]]:
+    """Per model: (name, organization, license, battles, turns) of the anonymous battles
+    whose vote is in and was cast in ``[since, until)``.
 
-    Turns are what a model's provider received (each turn sends it the conversation).
+    Only voted battles count, by the time of their vote: an open battle, whose pair its
+    voter must not know yet, is never in the figures. Turns are what a model's provider
+    received (each turn sends it the conversation).
     """
     rows: dict[str, list[Any]] = {}
+    window = [VoteRow.created_at >= since]
+    if until is not None:
+        window.append(VoteRow.created_at < until)
     for side in (BattleRow.model_a_id, BattleRow.model_b_id):
         stmt = (
             select(
@@ -430,9 +521,10 @@ def battle_shares(conn: Connection, since: datetime) -> list[tuple[str, str, str
                 func.count(),
                 func.coalesce(func.sum(BattleRow.turns), 0),
             )
-            .select_from(BattleRow)
+            .select_from(VoteRow)
+            .join(BattleRow, BattleRow.id == VoteRow.battle_id)
             .join(ModelRow, ModelRow.id == side)
-            .where(BattleRow.created_at >= since, BattleRow.mode == "anonymous")
+            .where(*window, BattleRow.mode == "anonymous")
             .group_by(ModelRow.name, ModelRow.organization, ModelRow.license)
         )
         for name, org, lic, battles, turns in conn.execute(stmt):

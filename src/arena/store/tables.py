@@ -102,6 +102,17 @@ class BattleRow(Base):
     is_code: Mapped[bool | None] = mapped_column(Boolean)
     # Revision 0004: style counts of both sides' replies so far (the public conv_metadata).
     conv_metadata: Mapped[dict[str, Any] | None] = mapped_column()
+    # Revision 0007: what an imported file published beyond our columns (category_tag struct,
+    # judge, judge_hash, dedup_tag, is_refusal, openai_moderation, toxic_chat_tag, and which
+    # conv_metadata fields were computed because the file had none), kept to export again.
+    published: Mapped[dict[str, Any] | None] = mapped_column()
+    # Revision 0013: which arena (text, vision, text_to_image, ...) the battle is in.
+    arena: Mapped[str] = mapped_column(String(32), default="text", server_default="text")
+    # Revision 0006: a hash of the creating client's cookie (only that client may touch
+    # the battle), and the worker that holds the turn lease, so a restart can tell a
+    # dead worker's lease from a live one's.
+    owner_key: Mapped[str | None] = mapped_column(String(64))
+    turn_lock_owner: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_battles_created_at", "created_at"),)
 
@@ -121,10 +132,36 @@ class MessageRow(Base):
     duration_ms: Mapped[float | None] = mapped_column(Float)
     finish_reason: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Revision 0007: the typed content parts when they are not one text part equal to
+    # ``content`` (images, several parts); ``[]`` for a reply published as null (Kaggle).
+    parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Revision 0013: ids of the images a message carries (blob store keys, never bytes).
+    image_ids: Mapped[list[str] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("battle_id", "side", "turn", "role", name="uq_messages_turn"),
     )
+
+
+class PreviewOutcomeRow(Base):
+    """Whether a WebDev side's app rendered in the voter's browser, or the error it threw.
+
+    Part of what a release says about a WebDev battle: an app that never ran lost for a
+    different reason than one that ran badly. One row per side and turn; the first report
+    stands, so a reload cannot rewrite it.
+    """
+
+    __tablename__ = "preview_outcomes"
+
+    battle_id: Mapped[str] = mapped_column(
+        ForeignKey("battles.id", ondelete="CASCADE"), primary_key=True
+    )
+    side: Mapped[str] = mapped_column(String(1), primary_key=True)
+    turn: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class VoteRow(Base):
@@ -185,6 +222,29 @@ class FlaggedClientRow(Base):
     review_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class WorkerRow(Base):
+    """A running app worker and its last heartbeat: who may still hold a turn lease."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServerSecretRow(Base):
+    """Secrets the server makes once and shares between workers and the CLI (e.g. the
+    key of public release ids), unless ``ARENA_SECRET_KEY`` is set."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EventRow(Base):
     """Append-only audit log: battles created, votes cast, flags, status changes."""
 
@@ -235,6 +295,9 @@ __all__ = [
     "FlaggedClientRow",
     "MessageRow",
     "ModelRow",
+    "PreviewOutcomeRow",
+    "ServerSecretRow",
     "UserProfileRow",
     "VoteRow",
+    "WorkerRow",
 ]

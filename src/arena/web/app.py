@@ -21,12 +21,20 @@ from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
 from arena.store import repository as repo
+from arena.store.blobs import FileBlobStore
 from arena.store.engine import create_store_engine
+from arena.store.server_secrets import server_secret
 from arena.store.writer import Writer
+from arena.vocabulary import Arena
+from arena.web.client_address import parse_proxies
+from arena.web.client_cookie import ClientCookieMiddleware
+from arena.web.edge import EdgeMiddleware
 from arena.web.errors import install_error_handlers
-from arena.web.leaderboard_cache import LeaderboardCache
+from arena.web.json_body import JsonByDefault
+from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
+from arena.web.presence import WorkerPresence
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, categories, public, stats
+from arena.web.routes import admin, battles, categories, images, preview, public, stats
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry = load_registry(settings.models_file)  # fail fast on a bad file
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
     moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
+    parse_proxies(settings.trusted_proxies)  # and on a bad proxy list
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -45,20 +54,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_store_engine(settings.db_url)
         if settings.migrate_on_start:
             migrate.upgrade(engine)
+        app.state.secret = server_secret(engine, settings.secret_key)
         writer = Writer(engine)
         roster = await Roster.build(registry)
-        service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
-        service.min_vote_seconds = settings.min_vote_seconds
-        await service.sync_registry()
-        board = LeaderboardCache(
+        service = BattleService(
             engine,
-            settings.leaderboard_bootstrap_rounds,
-            settings.leaderboard_refresh_seconds,
-            _describer(service, engine),
+            writer,
+            roster,
+            policy_by_name(settings.sampling_policy),
+            images=app.state.images,
         )
-        board.category_min_votes = settings.category_min_votes
+        service.min_vote_seconds = settings.min_vote_seconds
+        presence = WorkerPresence(writer, settings.worker_heartbeat_seconds)
+        service.worker_id = presence.worker_id
+        await presence.start()  # frees turn leases of workers killed mid-turn
+        await service.sync_registry()
+        describe = _describer(service, engine)
+
+        def arena_board(arena: Arena) -> LeaderboardCache:
+            cache = LeaderboardCache(
+                engine,
+                settings.leaderboard_bootstrap_rounds,
+                settings.leaderboard_refresh_seconds,
+                describe,
+                arena,
+                min_votes=settings.leaderboard_min_votes,
+            )
+            cache.id_key = app.state.secret  # fingerprints cover the ids a release publishes
+            cache.category_min_votes = settings.category_min_votes
+            return cache
+
+        board = ArenaBoards(arena_board)
         service.stats_source = board.sampling_stats
-        await board.get()  # the first fit also gives the sampling policy its statistics
+        # The first fit also gives the sampling policy its statistics.
+        for arena in service.arenas():
+            await board.get(arena)
         app.state.battles = service
         app.state.leaderboard = board
         # Load local weights in the background so the first battle does not wait for them.
@@ -70,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             for task in warming:
                 task.cancel()
+            await presence.stop()
             await roster.aclose()
             writer.close()
             engine.dispose()
@@ -84,13 +115,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.moderator = moderator
+    app.state.images = FileBlobStore(settings.images_path)
     install_error_handlers(app)
+    app.add_middleware(JsonByDefault)
     app.include_router(battles.router)
     app.include_router(public.router)
     app.include_router(admin.router)
     app.include_router(stats.router)
     app.include_router(categories.router)
+    app.include_router(images.router)
+    app.include_router(preview.router)
     mount_ui(app, settings.static_path)
+    # Added last, so they run first: the cookie exists before the edge can refuse a
+    # request, and every answer (refusals included) carries it and the security headers.
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        # An image upload may be as large as images may be, plus its multipart framing.
+        upload_limits={"/api/v1/images": settings.image_max_bytes + 64 * 1024},
+    )
+    app.add_middleware(ClientCookieMiddleware)
     return app
 
 

@@ -12,16 +12,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from arena.battles.moderation import Moderator
+from arena.battles.ownership import Requester, client_key
 from arena.battles.service import BattleService
 from arena.settings import Settings
-from arena.web.leaderboard_cache import LeaderboardCache
+from arena.web.client_address import client_address, parse_proxies
+from arena.web.client_cookie import client_token
+from arena.web.leaderboard_cache import ArenaBoards
 
 
 async def _battles(request: Request) -> BattleService:
     return request.app.state.battles
 
 
-async def _leaderboard(request: Request) -> LeaderboardCache:
+async def _leaderboard(request: Request) -> ArenaBoards:
     return request.app.state.leaderboard
 
 
@@ -34,15 +37,32 @@ async def _moderator(request: Request) -> Moderator:
 
 
 async def _client_hash(request: Request) -> str:
-    """A salted hash of the client address: enough to rate-limit, never the address itself."""
-    salt = request.app.state.settings.client_salt
-    forwarded = request.headers.get("x-forwarded-for", "")
-    address = forwarded.split(",")[0].strip() or (request.client.host if request.client else "")
-    return hashlib.sha256(f"{salt}:{address}".encode()).hexdigest()[:32]
+    """A salted hash of the client address: enough to rate-limit, never the address itself.
+
+    ``X-Forwarded-For`` counts only from a trusted proxy (see ``client_address``).
+    """
+    settings = request.app.state.settings
+    peer = request.client.host if request.client else ""
+    address = client_address(
+        peer, request.headers.getlist("x-forwarded-for"), parse_proxies(settings.trusted_proxies)
+    )
+    return hashlib.sha256(f"{settings.client_salt}:{address}".encode()).hexdigest()[:32]
+
+
+async def _requester(request: Request) -> Requester:
+    """Who asks, for the ownership check: the keyed hash of the client cookie, and the
+    signed-in user once accounts set ``request.state.user_id``."""
+    token = client_token(request.scope)
+    secret = request.app.state.secret
+    return Requester(
+        client_key=client_key(secret, token) if token else None,
+        user_id=getattr(request.state, "user_id", None),
+    )
 
 
 BattlesDep = Annotated[BattleService, Depends(_battles)]
-LeaderboardDep = Annotated[LeaderboardCache, Depends(_leaderboard)]
+LeaderboardDep = Annotated[ArenaBoards, Depends(_leaderboard)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ClientHash = Annotated[str, Depends(_client_hash)]
 ModeratorDep = Annotated[Moderator, Depends(_moderator)]
+RequesterDep = Annotated[Requester, Depends(_requester)]

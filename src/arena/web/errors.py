@@ -20,9 +20,11 @@ def error_response(
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-def _describe(exc: RequestValidationError) -> str:
+def _describe(exc: RequestValidationError, request: Request | None = None) -> str:
     parts = []
     for err in exc.errors():
+        if tuple(err.get("loc", ())) == ("body",) and request is not None:
+            return _whole_body_problem(err.get("type", ""), request)
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         message = err.get("msg", "invalid")
         if err.get("type") == "extra_forbidden":
@@ -31,6 +33,41 @@ def _describe(exc: RequestValidationError) -> str:
             return "request body is not valid JSON"
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts) or "invalid request"
+
+
+def _whole_body_problem(kind: str, request: Request) -> str:
+    """Say what is wrong with the body as a whole, naming the fields it should have.
+
+    JSON sent as text/plain or form data is refused rather than guessed at: only
+    ``application/json`` needs a CORS preflight, which is what keeps another site
+    from posting to this API with a visitor's cookie.
+    """
+    fields = _body_fields(request)
+    example = ", ".join(f'"{name}": ...' for name in fields)
+    shape = f"a JSON object like {{{example}}}" if fields else "a JSON object"
+    content_type = request.headers.get("content-type", "")
+    if kind == "missing":
+        return f"the request body is empty: send {shape}"
+    if content_type and "json" not in content_type.lower():
+        return (
+            f"send the body as JSON with the header Content-Type: application/json "
+            f"(this request said {content_type.split(';')[0]!r}): {shape}"
+        )
+    return f"the request body must be {shape}"
+
+
+def _body_fields(request: Request) -> list[str]:
+    """The body model's required fields (or, if none is required, all of them)."""
+    route = request.scope.get("route")
+    field = getattr(route, "body_field", None)
+    model = getattr(field, "type_", None) or getattr(
+        getattr(field, "field_info", None), "annotation", None
+    )
+    fields = getattr(model, "model_fields", None)
+    if not isinstance(fields, dict):
+        return []
+    required = [name for name, info in fields.items() if info.is_required()]
+    return required or list(fields)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -42,8 +79,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(status, message, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, _describe(exc))
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, _describe(exc, request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
+from arena.battles.arenas import rules_for
 from arena.battles.categories import CATEGORIES, battle_categories
 from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
 from arena.categories.names import LANGUAGE_PREFIX
@@ -34,6 +35,7 @@ from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.store import battle_tags
 from arena.store import repository as repo
+from arena.vocabulary import Arena
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
 BOARD_MAX_AGE = 15.0
@@ -188,12 +190,28 @@ class LeaderboardCache:
         rounds: int,
         refresh_seconds: float,
         describe: Callable[[str], dict[str, Any] | None],
+        arena: Arena = Arena.text,
+        *,
+        min_votes: int = 0,
     ) -> None:
+        from arena.ratings.intervals import MIN_BOOTSTRAP_ROUNDS
+
+        self.arena = arena
+        if rounds < MIN_BOOTSTRAP_ROUNDS:
+            raise InvalidInput(
+                f"ARENA_LEADERBOARD_BOOTSTRAP_ROUNDS must be at least {MIN_BOOTSTRAP_ROUNDS}"
+                f" (got {rounds})"
+            )
+        if min_votes < 0:
+            raise InvalidInput(f"ARENA_LEADERBOARD_MIN_VOTES must be >= 0 (got {min_votes})")
+        self._min_votes = min_votes
         self._engine = engine
         self._rounds = rounds
         self._refresh_seconds = refresh_seconds
         self._describe = describe
         self.category_min_votes = CATEGORY_MIN_VOTES
+        # Key of public battle ids: the fingerprint covers the ids a release publishes.
+        self.id_key: str | None = None
         self._lock = asyncio.Lock()
         self._checked_at = 0.0
         self._stats: SamplingStats | None = None
@@ -213,6 +231,11 @@ class LeaderboardCache:
         self, category: str = "overall", style_control: bool = False, language: str | None = None
     ) -> dict[str, Any]:
         """One board; a category or language board also carries each row's overall rank."""
+        if style_control and not rules_for(self.arena).text_style:
+            raise InvalidInput(
+                f"style control adjusts for text length and Markdown; the {self.arena.value} "
+                "arena's answers are pictures"
+            )
         async with self._lock:
             if time.monotonic() - self._checked_at > self._refresh_seconds:
                 await asyncio.to_thread(self._refresh)
@@ -264,9 +287,11 @@ class LeaderboardCache:
                 # A newly flagged client's earlier votes must leave the counts: start over.
                 self._reset()
                 self._flags_version = flags
-            votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
+            votes, last_id, last_at = repo.counted_votes(
+                conn, self._last_vote_id, arena=self.arena.value, id_key=self.id_key
+            )
             tags, self._tags_since = battle_tags.tags_for_board(
-                conn, self._last_vote_id, last_id, self._tags_since
+                conn, self._last_vote_id, last_id, self._tags_since, self.id_key
             )
             shown = repo.board_models(conn)
         if shown != self._shown:
@@ -294,36 +319,51 @@ class LeaderboardCache:
         language = category[len(LANGUAGE_PREFIX) :] if is_language else None
         board = self._fit(category, style_control)
         rows: list[dict[str, Any]] = []
-        min_votes = 0 if category == "overall" else self.category_min_votes
+        category_min = 0 if category == "overall" else self.category_min_votes
         if board is not None:
             for row in board.to_dicts():
-                if row["votes"] < min_votes:
+                if row["votes"] < category_min:
                     continue  # too few votes in this category to rank the model there
                 # The fit holds only shown models; a model this worker has not read yet
                 # (another worker just released it) keeps its row, without the details.
                 info = self._describe(row["model"]) or UNDESCRIBED
                 rows.append({**row, **info})
         _rerank(rows)
+        extra: dict[str, Any] = {}
+        if board is not None and board.style_control:
+            extra["style_coefficients"] = board.style_block()
+        if board is not None and board.warnings:
+            extra["warnings"] = board.warnings
         return {
             "total_votes": int(board.total_votes) if board is not None else 0,
+            "arena": self.arena.value,
+            # A model is shown from this many votes (a category board may ask for more).
+            "min_votes": max(self._min_votes, category_min),
+            "too_few_votes": list(board.excluded) if board is not None else [],
+            **extra,
             "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "category": "overall" if language else category,
             "categories": self.categories(),
             "language": language,
             "languages": self.languages(),
-            "min_votes": min_votes,
             "style_control": style_control,
-            "style_control_available": True,
+            "style_control_available": rules_for(self.arena).text_style,
             "counted_votes": {
                 "filters": {
                     "modes": ["anonymous"],
                     "valid_only": True,
                     "exclude_flagged_clients": True,
+                    "arena": self.arena.value,
                     "category": category,
                 },
                 "cutoff_vote_id": self._cutoff[0],
                 "cutoff_time": self._cutoff[1].isoformat() if self._cutoff[1] else None,
-                "vote_set_sha256": self._columns.digest(category, style_control, self._shown),
+                # Exactly the counted votes: models left out for too few votes take theirs.
+                "vote_set_sha256": self._columns.digest(
+                    category,
+                    style_control,
+                    self._shown if board is None else frozenset(r.model for r in board.rows),
+                ),
                 "method": "style_control/sandwich" if style_control else "bradley_terry/bootstrap",
                 "bootstrap_rounds": 0 if style_control else self._rounds,
                 "seed": 0,
@@ -341,7 +381,9 @@ class LeaderboardCache:
             counts = self._counts.subset(sorted(shown))
             if not counts.total:
                 return None
-            return build_leaderboard(counts, interval="bootstrap", rounds=self._rounds)
+            return build_leaderboard(
+                counts, interval="bootstrap", rounds=self._rounds, min_votes=self._min_votes
+            )
         mask = np.fromiter((category in c for c in columns.categories), bool, len(columns.winner))
         mask &= np.fromiter((m in shown for m in columns.model_a), bool, len(columns.winner))
         mask &= np.fromiter((m in shown for m in columns.model_b), bool, len(columns.winner))
@@ -354,10 +396,14 @@ class LeaderboardCache:
         w = np.asarray(columns.winner, dtype=object)[mask]
         if not style_control:
             counts = PairCounts.from_votes(a, b, w)
-            return build_leaderboard(counts, interval="bootstrap", rounds=self._rounds)
+            return build_leaderboard(
+                counts, interval="bootstrap", rounds=self._rounds, min_votes=self._min_votes
+            )
         style_a = np.asarray(columns.style_a, dtype=float)[mask]
         style_b = np.asarray(columns.style_b, dtype=float)[mask]
-        return build_style_leaderboard(a, b, w, style_a, style_b, interval="sandwich")
+        return build_style_leaderboard(
+            a, b, w, style_a, style_b, interval="sandwich", min_votes=self._min_votes
+        )
 
 
 def _with_rank_change(board: dict[str, Any], overall: dict[str, Any]) -> dict[str, Any]:
@@ -376,8 +422,46 @@ def _with_rank_change(board: dict[str, Any], overall: dict[str, Any]) -> dict[st
 
 
 def _rerank(rows: list[dict[str, Any]]) -> None:
-    """Ranks count only the models shown, so a hidden model leaves no gap or trace."""
+    """Ranks count only the models shown, so a hidden model leaves no gap or trace.
+
+    Unrated models keep a null rank and sort last; an unknown bound ranks as unbounded.
+    """
+    inf = float("inf")
     for row in rows:
-        above = sum(1 for other in rows if other["ci_lower"] > row["ci_upper"])
+        if not row.get("rated", True):
+            row["rank"] = row["rank_ub"] = None
+            continue
+        upper = inf if row["ci_upper"] is None else row["ci_upper"]
+        above = sum(
+            1
+            for other in rows
+            if other.get("rated", True)
+            and other["ci_lower"] is not None
+            and other["ci_lower"] > upper
+        )
         row["rank"] = row["rank_ub"] = 1 + above
-    rows.sort(key=lambda r: (r["rank"], -r["score"]))
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -r["score"]))
+
+
+class ArenaBoards:
+    """One board cache per arena, each made on first use: arenas share nothing but the store."""
+
+    def __init__(self, make: Callable[[Arena], LeaderboardCache]) -> None:
+        self._make = make
+        self._boards: dict[Arena, LeaderboardCache] = {}
+
+    def board(self, arena: Arena = Arena.text) -> LeaderboardCache:
+        if arena not in self._boards:
+            self._boards[arena] = self._make(arena)
+        return self._boards[arena]
+
+    async def get(self, arena: Arena = Arena.text, **options: Any) -> dict[str, Any]:
+        return await self.board(arena).get(**options)
+
+    def sampling_stats(self, arena: Arena = Arena.text) -> SamplingStats | None:
+        board = self._boards.get(arena)
+        return board.sampling_stats() if board is not None else None
+
+    def invalidate(self, full: bool = False) -> None:
+        for board in self._boards.values():
+            board.invalidate(full)

@@ -7,14 +7,56 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from arena.battles.service import LEGACY_WINNERS, Mode, Winner
+from arena.battles.service import Mode
+from arena.vocabulary import LEGACY_WINNERS, Arena, Winner
+
+
+def _model_names(count: int) -> dict[str, object]:
+    return {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": 128},
+        "minItems": count,
+        "maxItems": count,
+        "uniqueItems": True,
+    }
+
+
+def _battle_create_schema(schema: dict[str, object]) -> None:
+    """What the server accepts, per mode: anonymous battles take no ``models`` (the server
+    draws them); side by side names two different models, direct one."""
+    schema.clear()
+    schema.update(
+        {
+            "title": "BattleCreate",
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "mode": {"const": "anonymous", "default": "anonymous"},
+                        "models": {"anyOf": [{"type": "null"}, {"type": "array", "maxItems": 0}]},
+                    },
+                    "additionalProperties": False,
+                },
+                *(
+                    {
+                        "type": "object",
+                        "properties": {"mode": {"const": mode}, "models": _model_names(count)},
+                        "required": ["mode", "models"],
+                        "additionalProperties": False,
+                    }
+                    for mode, count in (("side_by_side", 2), ("direct", 1))
+                ),
+            ],
+        }
+    )
 
 
 class BattleCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_battle_create_schema)
 
     mode: Mode = Mode.anonymous
     models: list[str] | None = Field(default=None, max_length=2)
+    arena: Arena = Arena.text
 
 
 class PublicModelOut(BaseModel):
@@ -30,7 +72,14 @@ class BattleCreated(BaseModel):
 class TurnCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    prompt: str = Field(min_length=1)
+    # At least one character that is not white space (Unicode's, so "\u0085" alone is
+    # refused too), as the validator below checks.
+    prompt: str = Field(min_length=1, pattern=r"\S")
+    images: list[str] = Field(
+        default_factory=list,
+        max_length=1,
+        description="Image ids from POST /api/v1/images (vision and image edit, first turn)",
+    )
 
     @field_validator("prompt")
     @classmethod
@@ -60,6 +109,9 @@ class ModelOut(BaseModel):
     organization: str
     license: str
     deprecated: bool = False
+    default: bool = False
+    """The model a page offers first (Direct chat): the registry's first public entry."""
+    arenas: list[Arena] = [Arena.text]
 
 
 class ModelsOut(BaseModel):
@@ -67,13 +119,18 @@ class ModelsOut(BaseModel):
 
 
 class LeaderboardRow(BaseModel):
-    rank: int
-    rank_ub: int
+    rank: int | None
+    """None for a model the votes do not rate yet (see ``rated``)."""
+    rank_ub: int | None
     model: str
     score: float
-    ci_lower: float
-    ci_upper: float
+    ci_lower: float | None
+    """None when the interval is unknown (an unrated model, or resamples that never vary)."""
+    ci_upper: float | None
     votes: int
+    rated: bool = True
+    """False when the votes do not pin the score down (never lost, never won, only ties,
+    or a chain without a cycle): the score then comes from a weak prior."""
     organization: str
     license: str
     provisional: bool = False
@@ -106,6 +163,7 @@ class CountedVotes(BaseModel):
 class LeaderboardOut(BaseModel):
     total_votes: int
     computed_at: str
+    arena: Arena = Arena.text
     category: str = "overall"
     categories: list[str] = ["overall"]
     language: str | None = None
@@ -117,7 +175,28 @@ class LeaderboardOut(BaseModel):
     style_control_available: bool = False
     method: Literal["bradley_terry"] = "bradley_terry"
     counted_votes: CountedVotes | None = None
+    min_votes: int = 0
+    """Votes a model needs to be shown; models below it are listed in ``too_few_votes``."""
+    too_few_votes: list[str] = []
+    style_coefficients: dict[str, dict[str, float | None]] | None = None
+    """With style control: each style feature's coefficient (log-odds per sd) and 95% interval."""
+    warnings: list[str] | None = None
     models: list[LeaderboardRow]
+
+
+class ArenaOut(BaseModel):
+    name: Arena
+    models: int = Field(description="battle-ready models in this arena")
+
+
+class ArenasOut(BaseModel):
+    arenas: list[ArenaOut]
+
+
+class ImageStored(BaseModel):
+    image_id: str = Field(description="SHA-256 hex of the stored (cleaned) bytes")
+    width: int
+    height: int
 
 
 class ErrorOut(BaseModel):

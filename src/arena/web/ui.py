@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+
+from arena.web.edge import CSP
 
 MISSING_UI = """<!doctype html><meta charset="utf-8"><title>Arena</title>
 <h1>Arena is running, but its web UI has not been built.</h1>
@@ -16,13 +18,24 @@ MISSING_UI = """<!doctype html><meta charset="utf-8"><title>Arena</title>
 The JSON API is at <a href="/docs">/docs</a>.</p>"""
 
 
+def page_headers(request: Request) -> dict[str, str]:
+    """The page may frame only WebDev previews: a sandboxed app that navigates its own frame
+    (the one way out that ``connect-src 'none'`` leaves it) can go nowhere else, not to
+    another host and not to another path of Arena's."""
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    return {
+        "Cache-Control": "no-cache",
+        "Content-Security-Policy": f"{CSP}; frame-src {origin}/api/v1/battles/",
+    }
+
+
 def mount_ui(app: FastAPI, static: Path) -> None:
     index = static / "index.html"
 
     @app.get("/", include_in_schema=False, response_model=None)
-    async def home() -> FileResponse | HTMLResponse:
+    async def home(request: Request) -> FileResponse | HTMLResponse:
         if index.is_file():
-            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            return FileResponse(index, headers=page_headers(request))
         return HTMLResponse(MISSING_UI, status_code=503)
 
     assets = static / "assets"

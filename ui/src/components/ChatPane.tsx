@@ -1,5 +1,6 @@
-import { Suspense, lazy, useEffect, useLayoutEffect, useRef } from "react";
+import { Suspense, lazy, useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
 import { loadMarkdown } from "./loadMarkdown";
+import { Pictures } from "./Pictures";
 
 // The Markdown renderer (with the highlighter) is the bulk of the bundle; it loads
 // right after the first paint and until then answers show as plain text.
@@ -13,13 +14,27 @@ interface Props {
   model?: { name: string; organization?: string | null } | null;
   revealed?: boolean;
   state: SideState;
-  highlight?: "winner" | "loser" | "tie" | null;
+  /** After a vote: this side was picked, not picked, tied, or both sides were bad. */
+  highlight?: Verdict | null;
   placeholder?: string;
   onNewBattle?: () => void;
   newBattleLabel?: string;
+  /** Shown in place of the last answer (a WebDev app), with a way back to its code. */
+  lastAnswer?: ReactNode;
+  /** Extra controls in the pane's header (the WebDev code/preview switch). */
+  headerExtra?: ReactNode;
 }
 
-export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel }: Props) {
+export type Verdict = "winner" | "loser" | "tie" | "bad";
+
+const VERDICT_LABEL: Record<Verdict, string | null> = {
+  winner: "✓ Your pick",
+  loser: null,
+  tie: "Tie",
+  bad: "Both bad",
+};
+
+export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel, lastAnswer, headerExtra }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -39,6 +54,8 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
   }, [state.messages.length]);
 
   const streaming = state.status === "streaming";
+  const verdict = highlight ? VERDICT_LABEL[highlight] : null;
+  const fullName = model ? `${model.name}${model.organization ? ` · ${model.organization}` : ""}` : undefined;
   return (
     <section
       className={`pane${highlight ? ` pane-${highlight}` : ""}`}
@@ -47,31 +64,84 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
       aria-label={title}
       aria-busy={streaming}
     >
-      <header className="pane-head">
-        <span className="pane-title">{title}</span>
-        {model ? (
-          <span className={`pane-model${revealed ? " revealed" : ""}`} data-testid={`reveal-${side}`}>
+      {revealed && model ? (
+        // The reveal: the name large, on its own line, wrapping rather than cut (the title
+        // holds the full name too), and the side the person voted for marked in words.
+        <header className="pane-head pane-head-revealed">
+          <div className="pane-head-line">
+            <span className="pane-title">{title} was</span>
+            {verdict ? (
+              <span className={`verdict verdict-${highlight}`} data-testid={`verdict-${side}`}>
+                {verdict}
+              </span>
+            ) : null}
+          </div>
+          <div className="reveal-name" data-testid={`reveal-${side}`} title={fullName}>
             <strong>{model.name}</strong>
-            {model.organization ? <span className="org"> · {model.organization}</span> : null}
-          </span>
-        ) : null}
-        {streaming ? <span className="typing" aria-label="streaming"><i /><i /><i /></span> : null}
-        {state.status === "done" && !model ? <span className="pane-done" aria-hidden="true">✓</span> : null}
-      </header>
-      <div className="pane-body" ref={scrollRef} onScroll={onScroll} data-testid={`pane-body-${side}`}>
+            {model.organization ? <span className="org">{model.organization}</span> : null}
+          </div>
+          {headerExtra}
+        </header>
+      ) : (
+        <header className="pane-head">
+          <span className="pane-title">{title}</span>
+          {model ? (
+            <span className="pane-model" data-testid={`reveal-${side}`} title={fullName}>
+              <strong>{model.name}</strong>
+              {model.organization ? <span className="org"> · {model.organization}</span> : null}
+            </span>
+          ) : null}
+          {verdict ? (
+            <span className={`verdict verdict-${highlight}`} data-testid={`verdict-${side}`}>
+              {verdict}
+            </span>
+          ) : null}
+          {headerExtra}
+          {streaming ? (
+            <span className="typing">
+              <i aria-hidden="true" />
+              <i aria-hidden="true" />
+              <i aria-hidden="true" />
+              <span className="sr-only">Answering…</span>
+            </span>
+          ) : null}
+          {state.status === "done" && !model ? <span className="pane-done" aria-hidden="true">✓</span> : null}
+        </header>
+      )}
+      {/* Focusable, so a keyboard user can scroll a long answer with the arrow keys. */}
+      <div
+        className="pane-body"
+        ref={scrollRef}
+        onScroll={onScroll}
+        data-testid={`pane-body-${side}`}
+        tabIndex={0}
+        role="group"
+        aria-label={`${title}: conversation`}
+      >
         {state.messages.length === 0 ? <p className="pane-empty">{placeholder}</p> : null}
         {state.messages.map((m, i) =>
           m.role === "user" ? (
             <div key={i} className="msg msg-user" data-testid={`user-msg-${side}`}>
+              {m.images?.length ? <Pictures ids={m.images} label="Your image" /> : null}
               {m.content}
+            </div>
+          ) : lastAnswer && i === state.messages.length - 1 ? (
+            <div key={i} className="msg msg-assistant msg-app">
+              {lastAnswer}
             </div>
           ) : (
             <div key={i} className="msg msg-assistant" data-testid={`assistant-msg-${side}`}>
+              {m.images?.length ? <Pictures ids={m.images} label={`Picture by ${title}`} /> : null}
               {m.content ? (
                 <Suspense fallback={<div className="plain">{m.content}</div>}>
                   <Markdown text={m.content} />
                 </Suspense>
-              ) : streaming && i === state.messages.length - 1 ? <span className="cursor" /> : null}
+              ) : streaming && i === state.messages.length - 1 && !m.images?.length ? <span className="cursor" /> : null}
+              {m.cutAt !== undefined ? (
+                <p className="cut-note" data-testid={`cut-note-${side}`}>
+                  {m.cutAt ? `Cut at ${m.cutAt} tokens` : "Cut at the token limit"}
+                </p>
+              ) : null}
             </div>
           ),
         )}

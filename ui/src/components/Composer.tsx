@@ -1,4 +1,7 @@
-import { useRef, useState, type KeyboardEvent, type RefObject } from "react";
+import { useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from "react";
+
+/** The server's prompt limit (Settings.max_prompt_chars); longer text is cut here, visibly. */
+export const MAX_PROMPT_CHARS = 16_000;
 
 interface Props {
   onSend: (text: string) => Promise<boolean> | boolean;
@@ -10,9 +13,16 @@ interface Props {
   inputRef?: RefObject<HTMLTextAreaElement | null>;
 }
 
-/** Prompt box: Enter sends, Shift+Enter inserts a new line. */
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * Prompt box: Enter sends, Shift+Enter inserts a new line. It keeps at most
+ * MAX_PROMPT_CHARS; text past that (a big paste) is cut with a notice that says how much
+ * was dropped, never silently as a `maxLength` attribute would.
+ */
 export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }: Props) {
   const [text, setText] = useState("");
+  const [cut, setCut] = useState<number | null>(null);
   const ownRef = useRef<HTMLTextAreaElement>(null);
   const ref = inputRef ?? ownRef;
   const canSend = !disabled && !busy && text.trim().length > 0;
@@ -21,9 +31,23 @@ export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }
     if (!canSend) return;
     const value = text;
     setText("");
+    setCut(null);
+    // Sending from the button disables it; keep focus in the prompt box, where the
+    // next follow-up is typed, instead of letting it fall to the page.
+    ref.current?.focus();
     const ok = await onSend(value);
     if (!ok) setText(value);
-    ref.current?.focus();
+  };
+
+  const onChange = (e: ChangeEvent<HTMLTextAreaElement>) => {
+    const value = e.target.value;
+    if (value.length > MAX_PROMPT_CHARS) {
+      setCut(value.length);
+      setText(value.slice(0, MAX_PROMPT_CHARS));
+    } else {
+      if (cut !== null && value.length < MAX_PROMPT_CHARS) setCut(null);
+      setText(value);
+    }
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -33,9 +57,11 @@ export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }
     }
   };
 
+  const near = text.length >= MAX_PROMPT_CHARS * 0.9;
   return (
     <form
       className="composer"
+      data-testid="composer"
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -49,16 +75,29 @@ export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }
         value={text}
         placeholder={placeholder}
         disabled={disabled}
-        onChange={(e) => setText(e.target.value)}
+        onChange={onChange}
         onKeyDown={onKeyDown}
         aria-label="Prompt"
-        maxLength={16000}
+        aria-describedby="prompt-cut"
       />
       <button type="submit" className="btn btn-primary send" data-testid="send-button" disabled={!canSend} aria-label="Send">
         {busy ? <span className="spinner" aria-hidden="true" /> : <SendIcon />}
         <span className="send-label">Send</span>
       </button>
-      {hint ? <p className="composer-hint">{hint}</p> : null}
+      <div className="composer-foot">
+        {hint ? <p className="composer-hint">{hint}</p> : null}
+        {text.length > 0 ? (
+          <p className={`prompt-count${near ? " near" : ""}`} data-testid="prompt-count">
+            {fmt(text.length)} / {fmt(MAX_PROMPT_CHARS)}
+            <span className="sr-only"> characters</span>
+          </p>
+        ) : null}
+      </div>
+      <p id="prompt-cut" className="prompt-cut" role="status" data-testid="prompt-cut">
+        {cut !== null
+          ? `Your text was ${fmt(cut)} characters; a prompt holds ${fmt(MAX_PROMPT_CHARS)}, so only the first ${fmt(MAX_PROMPT_CHARS)} were kept and the last ${fmt(cut - MAX_PROMPT_CHARS)} were cut.`
+          : null}
+      </p>
     </form>
   );
 }

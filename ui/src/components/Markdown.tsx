@@ -2,10 +2,13 @@
  * Renders model output as Markdown. Model output is untrusted: there is no
  * rehype-raw, so raw HTML stays text (react-markdown turns raw nodes into
  * text), URLs go through react-markdown's safe transform (no javascript:),
- * and links open in a new tab without an opener or referrer.
+ * links open in a new tab without an opener or referrer, and remote images are
+ * never fetched (the app's Content-Security-Policy would refuse them too). Single
+ * newlines are kept as line breaks: models write poems and addresses line by line.
  */
 import { memo, type ComponentPropsWithoutRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
+import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 import rehypeHighlight from "rehype-highlight";
 
@@ -19,8 +22,14 @@ const components: Components = {
     ) : (
       <span className="dead-link">{children}</span>
     ),
-  img: ({ node: _node, src, alt, ...rest }: ComponentPropsWithoutRef<"img"> & { node?: unknown }) => (
-    <img {...rest} src={src} alt={alt ?? ""} loading="lazy" referrerPolicy="no-referrer" />
+  // Replies never load images: a remote image would let its host track the voter and
+  // could show a logo the identity-leak check never reads. The image becomes its alt
+  // text and address, as plain text.
+  img: ({ node: _node, src, alt }: ComponentPropsWithoutRef<"img"> & { node?: unknown }) => (
+    <span className="blocked-image" title="Images in replies are not loaded">
+      [image: {alt || "no description"}
+      {typeof src === "string" && src ? ` (${src})` : ""}]
+    </span>
   ),
   table: ({ node: _node, children, ...rest }: ComponentPropsWithoutRef<"table"> & { node?: unknown }) => (
     <div className="md-table-wrap">
@@ -30,7 +39,8 @@ const components: Components = {
 };
 
 const rehypePlugins = [[rehypeHighlight, { detect: false }]] as NonNullable<Parameters<typeof ReactMarkdown>[0]["rehypePlugins"]>;
-const remarkPlugins = [remarkGfm];
+// remark-breaks: a single newline is a line break, as in chat UIs (a poem keeps its lines).
+const remarkPlugins = [remarkGfm, remarkBreaks];
 
 function MarkdownImpl({ text }: { text: string }) {
   return (

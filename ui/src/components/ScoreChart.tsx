@@ -1,14 +1,19 @@
 /**
  * Scores with their 95% intervals: one row per model, sorted by score, a dot
  * for the score and a whisker for the interval. Drawn at the container's real
- * pixel width so labels stay readable on a phone.
+ * pixel width; below STACK_BELOW pixels each name sits on its own line above its
+ * whisker, so a phone shows whole names and nothing is clipped at the edges.
  */
 import { useLayoutEffect, useRef, useState } from "react";
 import type { LeaderboardRow } from "../lib/api";
 
 const ROW = 26;
+const STACKED_ROW = 42;
+const STACK_BELOW = 560;
 const TOP = 8;
 const AXIS = 30;
+/** A generous average glyph width at the chart's 12.5px font, so estimates err short. */
+const CHAR_W = 7.6;
 
 function niceStep(range: number, target: number) {
   const raw = range / Math.max(1, target);
@@ -36,18 +41,25 @@ export function ScoreChart({ rows }: { rows: LeaderboardRow[] }) {
   const lo = Math.min(...sorted.map((r) => r.ci_lower ?? r.score));
   const hi = Math.max(...sorted.map((r) => r.ci_upper ?? r.score));
   const pad = Math.max(5, (hi - lo) * 0.06);
-  const labelW = Math.min(200, Math.max(96, Math.floor(width * 0.3)));
-  const right = 16;
-  const plotW = width - labelW - right;
+  const stacked = width < STACK_BELOW;
+  const rowH = stacked ? STACKED_ROW : ROW;
+  // Room for the longest name, up to 40% of the width (longer names are shortened, with the
+  // full name in the row's tooltip).
+  const longest = Math.max(...sorted.map((r) => r.model.length));
+  const labelW = stacked ? 0 : Math.min(Math.floor(width * 0.4), Math.max(120, Math.ceil(longest * CHAR_W) + 26));
+  // The outermost tick labels are centred on the plot's ends: leave them room.
+  const left = stacked ? 22 : labelW;
+  const right = 22;
+  const plotW = width - left - right;
   // About one tick per 80px keeps the axis readable at any width.
   const step = niceStep(hi - lo + 2 * pad, Math.max(2, Math.floor(plotW / 80)));
   const min = Math.floor((lo - pad) / step) * step;
   const max = Math.ceil((hi + pad) / step) * step;
-  const x = (v: number) => labelW + ((v - min) / (max - min || 1)) * plotW;
-  const height = TOP + sorted.length * ROW + AXIS;
+  const x = (v: number) => left + ((v - min) / (max - min || 1)) * plotW;
+  const height = TOP + sorted.length * rowH + AXIS;
   const ticks: number[] = [];
   for (let t = min; t <= max + step / 2; t += step) ticks.push(Math.round(t * 1000) / 1000);
-  const maxChars = Math.floor((labelW - 12) / 7);
+  const maxChars = Math.floor(((stacked ? width : labelW) - 16) / CHAR_W);
 
   return (
     <div className="chart-wrap" ref={wrap}>
@@ -62,24 +74,31 @@ export function ScoreChart({ rows }: { rows: LeaderboardRow[] }) {
       >
         {ticks.map((t) => (
           <g key={t}>
-            <line className="grid" x1={x(t)} x2={x(t)} y1={TOP} y2={TOP + sorted.length * ROW} />
-            <text className="tick" x={x(t)} y={TOP + sorted.length * ROW + 18} textAnchor="middle">
+            <line className="grid" x1={x(t)} x2={x(t)} y1={TOP} y2={TOP + sorted.length * rowH} />
+            <text className="tick" x={x(t)} y={TOP + sorted.length * rowH + 18} textAnchor="middle">
               {t}
             </text>
           </g>
         ))}
         {sorted.map((r, i) => {
-          const cy = TOP + i * ROW + ROW / 2;
+          const top = TOP + i * rowH;
+          const cy = stacked ? top + 29 : top + ROW / 2;
           const l = r.ci_lower ?? r.score;
           const u = r.ci_upper ?? r.score;
           const name = r.model.length > maxChars ? `${r.model.slice(0, Math.max(1, maxChars - 1))}…` : r.model;
           return (
             <g key={r.model} className={`chart-row${r.deprecated ? " deprecated" : ""}${r.provisional ? " provisional" : ""}`}>
               <title>{`${r.model}: ${r.score.toFixed(1)} (95% CI ${l.toFixed(1)} – ${u.toFixed(1)})`}</title>
-              {i % 2 === 0 ? <rect className="band" x={0} y={cy - ROW / 2} width={width} height={ROW} /> : null}
-              <text className="label" x={labelW - 10} y={cy + 4} textAnchor="end">
-                {name}
-              </text>
+              {i % 2 === 0 ? <rect className="band" x={0} y={top} width={width} height={rowH} /> : null}
+              {stacked ? (
+                <text className="label" x={8} y={top + 15} textAnchor="start">
+                  {name}
+                </text>
+              ) : (
+                <text className="label" x={labelW - 10} y={cy + 4} textAnchor="end">
+                  {name}
+                </text>
+              )}
               <line className="whisker" x1={x(l)} x2={x(u)} y1={cy} y2={cy} />
               <line className="whisker-cap" x1={x(l)} x2={x(l)} y1={cy - 5} y2={cy + 5} />
               <line className="whisker-cap" x1={x(u)} x2={x(u)} y1={cy - 5} y2={cy + 5} />

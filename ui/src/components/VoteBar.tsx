@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import type { Winner } from "../lib/api";
 import type { Phase } from "../lib/useBattle";
 
@@ -23,11 +24,24 @@ interface Props {
   onNewRound: () => void;
   /** Sides still streaming, to say who we are waiting for. */
   waitingFor?: string[];
+  /** How many sides failed in the last turn. */
+  failedSides?: number;
+  /** After an anonymous vote, who was who: shown (and announced) with the thanks. */
+  revealed?: { a: string; b: string } | null;
 }
 
 /** Always takes the same height so the page does not jump when voting opens. */
-export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [] }: Props) {
+export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [], failedSides = 0, revealed }: Props) {
   const canVote = phase === "ready";
+  const barRef = useRef<HTMLDivElement>(null);
+  const newRoundRef = useRef<HTMLButtonElement>(null);
+  // The vote button a person pressed disables itself, which would drop focus to the page;
+  // hand it to "New round", the next step, so Enter starts the next battle at once.
+  useEffect(() => {
+    if (phase !== "voted") return;
+    const active = document.activeElement;
+    if (!active || active === document.body || barRef.current?.contains(active)) newRoundRef.current?.focus();
+  }, [phase]);
   let status: string;
   switch (phase) {
     case "idle":
@@ -38,7 +52,10 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
       status = waitingFor.length === 1 ? `Waiting for ${waitingFor[0]}…` : "Both models are answering…";
       break;
     case "ready":
-      status = "Which answer is better? Vote, or ask a follow-up.";
+      status =
+        failedSides > 0
+          ? "The last turn failed and was not kept. Vote on the earlier answers, or start a new round."
+          : "Which answer is better? Vote, or ask a follow-up.";
       break;
     case "voting":
       status = "Recording your vote…";
@@ -47,13 +64,23 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
       status = `Thanks! You voted: ${winner ? LABEL[winner] : ""}.`;
       break;
     case "failed":
-      status = "One side failed to answer, so this battle can't be voted on.";
+      status =
+        failedSides > 1
+          ? "Both sides failed to answer, so this battle can't be voted on."
+          : "One side failed to answer, so this battle can't be voted on.";
       break;
   }
   return (
-    <div className="vote-bar" data-testid="vote-bar" data-phase={phase}>
-      <p className="vote-status" data-testid="vote-status" aria-live="polite">
+    <div className="vote-bar" data-testid="vote-bar" data-phase={phase} ref={barRef}>
+      {/* A live region: the names are news, and on a phone one pane is above the fold. */}
+      <p className="vote-status" data-testid="vote-status" aria-live="polite" aria-atomic="true">
         {status}
+        {phase === "voted" && revealed ? (
+          <span className="vote-reveal" data-testid="vote-reveal">
+            {" "}
+            A was <strong>{revealed.a}</strong>; B was <strong>{revealed.b}</strong>.
+          </span>
+        ) : null}
       </p>
       <div className="vote-buttons" role="group" aria-label="Vote">
         {BUTTONS.map((b) => (
@@ -72,6 +99,7 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
           type="button"
           className={`btn new-round${phase === "voted" || phase === "failed" ? " btn-primary" : ""}`}
           data-testid="new-round"
+          ref={newRoundRef}
           disabled={!hasTurns || phase === "voting"}
           onClick={onNewRound}
         >

@@ -13,6 +13,29 @@ export class ApiError extends Error {
 }
 
 export type BattleMode = "anonymous" | "side_by_side" | "direct";
+export type Arena = "text" | "vision" | "text_to_image" | "image_edit" | "webdev";
+
+export const ARENA_LABELS: Record<Arena, string> = {
+  text: "Text",
+  vision: "Vision",
+  text_to_image: "Text-to-Image",
+  image_edit: "Image Edit",
+  webdev: "WebDev",
+};
+
+export interface ArenaInfo {
+  name: Arena;
+  models: number;
+}
+
+export interface StoredImage {
+  image_id: string;
+  width: number;
+  height: number;
+}
+
+/** The largest upload the server takes (it refuses bigger files too). */
+export const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
 export type Winner = "model_a" | "model_b" | "tie" | "both_bad";
 
 export interface PublicModel {
@@ -20,6 +43,10 @@ export interface PublicModel {
   organization?: string | null;
   license?: string | null;
   deprecated?: boolean;
+  /** The model to offer first (the registry's first public entry). */
+  default?: boolean;
+  /** The arenas the model battles in (text when absent). */
+  arenas?: Arena[];
 }
 
 export interface RevealedModel {
@@ -33,8 +60,11 @@ export interface VoteResult {
 }
 
 export interface LeaderboardRow {
-  rank: number;
-  rank_ub?: number;
+  /** null for a model the votes do not rate yet (see `rated` and `note`). */
+  rank: number | null;
+  rank_ub?: number | null;
+  rated?: boolean;
+  note?: string | null;
   model: string;
   score: number;
   ci_lower?: number | null;
@@ -53,6 +83,9 @@ export interface Leaderboard {
   style_control_available?: boolean;
   style_control?: boolean;
   category?: string;
+  /** Votes a model needs to be shown; the models below it are in `too_few_votes`. */
+  min_votes?: number;
+  too_few_votes?: string[];
   models: LeaderboardRow[];
 }
 
@@ -97,9 +130,54 @@ export function listModels(signal?: AbortSignal): Promise<{ models: PublicModel[
   return request("/models", { signal });
 }
 
-export function createBattle(mode: BattleMode, models?: string[]): Promise<{ battle_id: string; models?: unknown }> {
+export function listArenas(signal?: AbortSignal): Promise<{ arenas: ArenaInfo[] }> {
+  return request("/arenas", { signal });
+}
+
+export function previewUrl(battleId: string, side: string, turn: number): string {
+  return `${BASE}/battles/${encodeURIComponent(battleId)}/preview/${side}?turn=${turn}`;
+}
+
+export async function reportPreview(
+  battleId: string,
+  side: string,
+  turn: number,
+  status: "rendered" | "error",
+  error: string | null,
+): Promise<void> {
+  await fetch(`${BASE}/battles/${encodeURIComponent(battleId)}/preview/${side}/outcome`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ turn, status, error }),
+  });
+}
+
+export function imageUrl(imageId: string): string {
+  return `${BASE}/images/${encodeURIComponent(imageId)}`;
+}
+
+/** Upload one image (multipart); the server stores a cleaned copy and answers its id. */
+export async function uploadImage(file: Blob, name = "image"): Promise<StoredImage> {
+  const form = new FormData();
+  form.append("file", file, name);
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}/images`, { method: "POST", body: form, headers: { Accept: "application/json" } });
+  } catch {
+    throw new ApiError("Cannot reach the Arena server. Check your connection and try again.", 0);
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return (await res.json()) as StoredImage;
+}
+
+export function createBattle(
+  mode: BattleMode,
+  models?: string[],
+  arena: Arena = "text",
+): Promise<{ battle_id: string; models?: unknown }> {
   const body: Record<string, unknown> = { mode };
   if (models && mode !== "anonymous") body.models = models;
+  if (arena !== "text") body.arena = arena;
   return request("/battles", { method: "POST", body: JSON.stringify(body) });
 }
 
@@ -110,8 +188,14 @@ export function vote(battleId: string, winner: Winner): Promise<VoteResult> {
   });
 }
 
-export function getLeaderboard(category: string | null, styleControl: boolean | null, signal?: AbortSignal): Promise<Leaderboard> {
+export function getLeaderboard(
+  category: string | null,
+  styleControl: boolean | null,
+  signal?: AbortSignal,
+  arena: Arena = "text",
+): Promise<Leaderboard> {
   const q = new URLSearchParams();
+  if (arena !== "text") q.set("arena", arena);
   if (category) q.set("category", category);
   if (styleControl !== null) q.set("style_control", String(styleControl));
   const qs = q.toString();
@@ -127,13 +211,14 @@ export async function streamTurn(
   prompt: string,
   onEvent: (e: StreamEvent) => void,
   signal?: AbortSignal,
+  images: string[] = [],
 ): Promise<void> {
   let res: Response;
   try {
     res = await fetch(`${BASE}/battles/${encodeURIComponent(battleId)}/turns`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
-      body: JSON.stringify({ prompt }),
+      body: JSON.stringify(images.length ? { prompt, images } : { prompt }),
       signal,
     });
   } catch (e) {

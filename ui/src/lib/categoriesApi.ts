@@ -1,5 +1,5 @@
 /** Category boards (issue 11): the tag list with held-out figures, boards by category or language, the overview grid. */
-import { ApiError, type Leaderboard, type LeaderboardRow } from "./api";
+import { ApiError, type Arena, type Leaderboard, type LeaderboardRow } from "./api";
 
 export interface CategoryInfo {
   name: string;
@@ -58,8 +58,14 @@ export function getOverview(signal?: AbortSignal): Promise<Overview> {
   return getJson("/leaderboard/overview", signal);
 }
 
-export function getBoard(selection: string, styleControl: boolean, signal?: AbortSignal): Promise<Leaderboard> {
+export function getBoard(
+  selection: string,
+  styleControl: boolean,
+  signal?: AbortSignal,
+  arena: Arena = "text",
+): Promise<Leaderboard> {
   const q = new URLSearchParams();
+  if (arena !== "text") q.set("arena", arena);
   if (selection.startsWith(LANGUAGE_PREFIX)) q.set("language", selection.slice(LANGUAGE_PREFIX.length));
   else if (selection && selection !== "overall") q.set("category", selection);
   q.set("style_control", String(styleControl));

@@ -8,7 +8,8 @@
 
 export type StreamEvent =
   | { side: string; delta: string }
-  | { side: string; done: true }
+  | { side: string; image: string }
+  | { side: string; done: true; finish_reason?: string; max_tokens?: number }
   | { side: string; error: string };
 
 /** Incremental parser: feed text chunks, get complete event payloads back. */
@@ -70,6 +71,12 @@ export function toStreamEvent(data: string): StreamEvent | null {
     return { side, error: typeof o.error === "string" ? o.error : "This model failed to answer." };
   }
   if (typeof o.delta === "string") return { side, delta: o.delta };
-  if (o.done === true) return { side, done: true };
+  if (typeof o.image === "string") return { side, image: o.image };
+  if (o.done === true) {
+    const ended: StreamEvent = { side, done: true };
+    if (typeof o.finish_reason === "string") ended.finish_reason = o.finish_reason;
+    if (typeof o.max_tokens === "number") ended.max_tokens = o.max_tokens;
+    return ended;
+  }
   return null;
 }

@@ -3,7 +3,7 @@
  * while both streams run at once, then one vote and the reveal.
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import { ApiError, createBattle, streamTurn, vote as postVote, type BattleMode, type VoteResult, type Winner } from "./api";
+import { ApiError, createBattle, streamTurn, vote as postVote, type Arena, type BattleMode, type VoteResult, type Winner } from "./api";
 import type { StreamEvent } from "./sse";
 
 export type Side = "a" | "b";
@@ -12,6 +12,10 @@ export type SideStatus = "idle" | "streaming" | "done" | "error";
 export interface Message {
   role: "user" | "assistant";
   content: string;
+  /** The reply ended at the token limit: the number of tokens it was cut at (0: unknown). */
+  cutAt?: number;
+  /** Image ids: the user's upload, or the pictures a model made. */
+  images?: string[];
 }
 
 export interface SideState {
@@ -43,7 +47,7 @@ const initial = (): BattleState => ({
 
 type Action =
   | { type: "reset" }
-  | { type: "send"; prompt: string; sides: Side[] }
+  | { type: "send"; prompt: string; images: string[]; sides: Side[] }
   | { type: "created"; battleId: string }
   | { type: "event"; event: StreamEvent }
   | { type: "deltas"; text: Partial<Record<Side, string>> }
@@ -61,7 +65,8 @@ function isSide(s: string): s is Side {
 function derivePhase(sides: Record<Side, SideState>, active: Side[]): Phase {
   const st = active.map((s) => sides[s].status);
   if (st.some((s) => s === "streaming")) return "streaming";
-  if (st.some((s) => s === "error")) return "failed";
+  // A failed later turn is not kept by the server: the earlier turns can still be voted on.
+  if (st.some((s) => s === "error")) return active.every((s) => sides[s].messages.length > 2) ? "ready" : "failed";
   return "ready";
 }
 
@@ -73,7 +78,11 @@ function reducer(state: BattleState, action: Action): BattleState {
       const sides = { ...state.sides };
       for (const s of action.sides) {
         sides[s] = {
-          messages: [...sides[s].messages, { role: "user", content: action.prompt }, { role: "assistant", content: "" }],
+          messages: [
+            ...sides[s].messages,
+            { role: "user", content: action.prompt, ...(action.images.length ? { images: action.images } : {}) },
+            { role: "assistant", content: "" },
+          ],
           status: "streaming",
           error: null,
         };
@@ -108,11 +117,22 @@ function reducer(state: BattleState, action: Action): BattleState {
         if (last && last.role === "assistant") msgs[msgs.length - 1] = { ...last, content: last.content + ev.delta };
         else msgs.push({ role: "assistant", content: ev.delta });
         next = { ...cur, messages: msgs };
+      } else if ("image" in ev) {
+        if (cur.status !== "streaming") return state;
+        const msgs = cur.messages.slice();
+        const last = msgs[msgs.length - 1];
+        if (last && last.role === "assistant") msgs[msgs.length - 1] = { ...last, images: [...(last.images ?? []), ev.image] };
+        else msgs.push({ role: "assistant", content: "", images: [ev.image] });
+        next = { ...cur, messages: msgs };
       } else if ("error" in ev) {
         next = { ...cur, status: "error", error: ev.error || "This model failed to answer." };
       } else {
         if (cur.status !== "streaming") return state;
-        next = { ...cur, status: "done" };
+        const msgs = cur.messages.slice();
+        const last = msgs[msgs.length - 1];
+        if (ev.finish_reason === "length" && last && last.role === "assistant")
+          msgs[msgs.length - 1] = { ...last, cutAt: ev.max_tokens ?? 0 };
+        next = { ...cur, messages: msgs, status: "done" };
       }
       const sides = { ...state.sides, [ev.side]: next };
       return { ...state, sides, phase: state.phase === "sending" ? "streaming" : state.phase };
@@ -149,11 +169,13 @@ function reducer(state: BattleState, action: Action): BattleState {
 
 export interface BattleOptions {
   mode: BattleMode;
+  /** Which arena the battle is in (text by default). */
+  arena?: Arena;
   /** Models to request (side-by-side: two, direct: one). */
   models?: string[];
 }
 
-export function useBattle({ mode, models }: BattleOptions) {
+export function useBattle({ mode, models, arena = "text" }: BattleOptions) {
   const [state, dispatch] = useReducer(reducer, undefined, initial);
   const abortRef = useRef<AbortController | null>(null);
   const stateRef = useRef(state);
@@ -173,10 +195,10 @@ export function useBattle({ mode, models }: BattleOptions) {
   // A different pair (or model) means a different battle.
   useEffect(() => {
     reset();
-  }, [modelsKey, mode, reset]);
+  }, [modelsKey, mode, arena, reset]);
 
   const send = useCallback(
-    async (prompt: string) => {
+    async (prompt: string, images: string[] = []) => {
       const text = prompt.trim();
       const cur = stateRef.current;
       if (!text || cur.phase === "sending" || cur.phase === "streaming" || cur.phase === "voting" || cur.phase === "voted" || cur.phase === "failed")
@@ -185,12 +207,12 @@ export function useBattle({ mode, models }: BattleOptions) {
       const ctrl = new AbortController();
       abortRef.current?.abort();
       abortRef.current = ctrl;
-      dispatch({ type: "send", prompt: text, sides });
+      dispatch({ type: "send", prompt: text, images, sides });
       let battleId = cur.battleId;
       let started = false;
       try {
         if (!battleId) {
-          const created = await createBattle(mode, modelsKey ? modelsKey.split("\u0000") : undefined);
+          const created = await createBattle(mode, modelsKey ? modelsKey.split("\u0000") : undefined, arena);
           if (ctrl.signal.aborted) return true;
           battleId = created.battle_id;
           dispatch({ type: "created", battleId });
@@ -222,6 +244,7 @@ export function useBattle({ mode, models }: BattleOptions) {
               dispatch({ type: "event", event });
             },
             ctrl.signal,
+            images,
           );
         } finally {
           flush();
@@ -239,7 +262,7 @@ export function useBattle({ mode, models }: BattleOptions) {
       }
       return true;
     },
-    [mode, modelsKey, sidesKey],
+    [mode, modelsKey, sidesKey, arena],
   );
 
   const vote = useCallback(async (winner: Winner) => {

@@ -1,9 +1,10 @@
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { ChatPane } from "../components/ChatPane";
 import { Composer } from "../components/Composer";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { LiveRegion, spokenName } from "../components/LiveRegion";
 import { ModelSelect } from "../components/ModelSelect";
-import { useBattle } from "../lib/useBattle";
+import { useBattle, type SideState } from "../lib/useBattle";
 import { useModels } from "../lib/useModels";
 
 export function DirectPage({ params }: { params: URLSearchParams }) {
@@ -19,7 +20,9 @@ export function DirectPage({ params }: { params: URLSearchParams }) {
         <p>Talk to one model you choose by name.</p>
       </div>
       <ErrorBanner message={error} />
-      <DirectChat key={name} model={model} models={models ?? []} name={name} setName={setChosen} />
+      {/* Not keyed by the model: a new model starts a new chat inside (useBattle resets), and
+          remounting would rebuild the picker and drop focus while someone arrows through it. */}
+      <DirectChat model={model} models={models ?? []} name={name} setName={setChosen} />
     </>
   );
 }
@@ -38,11 +41,17 @@ function DirectChat({
   const { state, send, reset, clearError } = useBattle({ mode: "direct", models: model ? [model.name] : undefined });
   const busy = state.phase === "sending" || state.phase === "streaming";
   const hasTurns = state.sides.a.messages.length > 0;
+  const promptRef = useRef<HTMLTextAreaElement>(null);
+  // "New chat" disables itself once the chat is empty; the prompt box takes the focus.
+  const newChat = useCallback(() => {
+    reset();
+    setTimeout(() => promptRef.current?.focus(), 0);
+  }, [reset]);
   return (
     <div className="arena direct">
       <div className="controls">
         <ModelSelect id="model" label="Model" value={name} models={models} onChange={setName} testId="select-model" />
-        <button type="button" className="btn" onClick={reset} disabled={!hasTurns} data-testid="new-chat">
+        <button type="button" className="btn" onClick={newChat} disabled={!hasTurns} data-testid="new-chat">
           <span aria-hidden="true">↻</span> New chat
         </button>
       </div>
@@ -54,11 +63,13 @@ function DirectChat({
           model={model}
           state={state.sides.a}
           placeholder={model ? `${model.name} answers here.` : "Choose a model."}
-          onNewBattle={reset}
+          onNewBattle={newChat}
           newBattleLabel="Start a new chat"
         />
       </div>
+      <LiveRegion message={finishedAnswer(model, state.sides.a)} testId="answer-announcement" />
       <Composer
+        inputRef={promptRef}
         onSend={send}
         busy={busy}
         disabled={!model || state.phase === "failed"}
@@ -67,4 +78,15 @@ function DirectChat({
       />
     </div>
   );
+}
+
+/** Longest answer read out whole; past it the announcement points to the conversation. */
+const SPOKEN_MAX = 1000;
+
+/** What a screen reader hears when an answer finishes: who answered, and the answer. */
+function finishedAnswer(model: { name: string; organization?: string | null } | null, side: SideState): string {
+  const last = side.messages[side.messages.length - 1];
+  if (side.status !== "done" || !model || !last || last.role !== "assistant") return "";
+  const text = last.content.length > SPOKEN_MAX ? `${last.content.slice(0, SPOKEN_MAX)}… (the rest is in the conversation)` : last.content;
+  return `${spokenName(model)} answered: ${text}`;
 }

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from "react";
 import { CategoryPicker, RankChange } from "../components/CategoryPicker";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ScoreChart } from "../components/ScoreChart";
-import { ApiError, type Leaderboard, type LeaderboardRow } from "../lib/api";
+import { ArenaPicker } from "../components/ArenaPicker";
+import { ApiError, type Arena, type Leaderboard, type LeaderboardRow } from "../lib/api";
 import { getBoard, type RankedRow } from "../lib/categoriesApi";
 
 type SortKey = "rank" | "model" | "score" | "ci" | "votes" | "organization" | "license";
@@ -20,7 +21,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title?: string 
 function sortValue(r: LeaderboardRow, key: SortKey): number | string {
   switch (key) {
     case "rank":
-      return r.rank_ub ?? r.rank;
+      return r.rank_ub ?? r.rank ?? Number.POSITIVE_INFINITY; // not yet rated: last
     case "model":
       return r.model.toLowerCase();
     case "score":
@@ -43,6 +44,7 @@ function formatTime(s: string | null | undefined) {
 }
 
 export function LeaderboardPage({ initialCategory = "overall" }: { initialCategory?: string }) {
+  const [arena, setArena] = useState<Arena>("text");
   const [category, setCategory] = useState(initialCategory);
   const [styleControl, setStyleControl] = useState(false);
   const [data, setData] = useState<Leaderboard | null>(null);
@@ -54,7 +56,7 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
   useEffect(() => {
     const ctrl = new AbortController();
     setLoading(true);
-    getBoard(category, styleControl, ctrl.signal)
+    getBoard(category, styleControl, ctrl.signal, arena)
       .then((d) => {
         setData({ ...d, models: Array.isArray(d.models) ? d.models : [] });
         setError(null);
@@ -67,7 +69,7 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
         if (!ctrl.signal.aborted) setLoading(false);
       });
     return () => ctrl.abort();
-  }, [category, styleControl, reload]);
+  }, [category, styleControl, reload, arena]);
 
   const rows = useMemo(() => data?.models ?? [], [data]);
   const sorted = useMemo(() => {
@@ -101,6 +103,16 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
         <h1>Leaderboard</h1>
         <p>Bradley–Terry scores from people's votes, with bootstrap 95% intervals. Rank (UB) is 1 + the number of models clearly better.</p>
       </div>
+      <ArenaPicker
+        value={arena}
+        onChange={(next) => {
+          // Each arena has its own categories, and image arenas no style control.
+          setArena(next);
+          setCategory("overall");
+          setStyleControl(false);
+        }}
+        label="Leaderboard arena"
+      />
       <div className="controls lb-controls">
         <CategoryPicker value={category} onChange={setCategory} boardCategories={data?.categories} />
         {showStyle ? (
@@ -113,6 +125,12 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
           <span>
             <strong data-testid="total-votes">{(data?.total_votes ?? 0).toLocaleString()}</strong> votes
           </span>
+          {data?.min_votes ? (
+            <span data-testid="min-votes" title={(data.too_few_votes ?? []).join(", ") || undefined}>
+              shown from {data.min_votes} votes
+              {data.too_few_votes?.length ? ` (${data.too_few_votes.length} not yet)` : ""}
+            </span>
+          ) : null}
           <span>
             Updated <time dateTime={data?.computed_at ?? undefined}>{formatTime(data?.computed_at)}</time>
           </span>
@@ -174,6 +192,8 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
   const u = r.ci_upper ?? r.score;
   const plus = u - r.score;
   const minus = r.score - l;
+  // A null bound means the votes do not bound the score: say so, never "+0/−0".
+  const unknown = r.ci_lower == null || r.ci_upper == null;
   const pct = (v: number) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
   return (
     <tr
@@ -181,8 +201,8 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
       data-model={r.model}
       className={`${r.deprecated ? "deprecated" : ""}${r.provisional ? " provisional" : ""}`.trim() || undefined}
     >
-      <td className="num rank">
-        {r.rank_ub ?? r.rank}
+      <td className="num rank" data-label="Rank" title={r.note ?? undefined}>
+        {r.rank_ub ?? r.rank ?? "—"}
         <RankChange change={(r as RankedRow).rank_change} />
       </td>
       <td className="model-cell">
@@ -198,11 +218,12 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
           </span>
         ) : null}
       </td>
-      <td className="num score">{r.score.toFixed(0)}</td>
-      <td className="num" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
+      {/* data-label: on a phone each row is a card and the cells carry their own labels. */}
+      <td className="num score" data-label="Score">{r.score.toFixed(0)}</td>
+      <td className="num ci-cell" data-label="95% CI" title={`${l.toFixed(1)} – ${u.toFixed(1)}`}>
         <div className="ci">
-          <span className="ci-text">
-            +{plus.toFixed(0)}/−{minus.toFixed(0)}
+          <span className="ci-text" title={unknown ? (r.note ?? "interval unknown") : undefined}>
+            {unknown ? "unknown" : `+${plus.toFixed(0)}/−${minus.toFixed(0)}`}
           </span>
           <span className="whisker-mini" aria-hidden="true">
             <span className="w-line" style={{ left: pct(l), width: `calc(${pct(u)} - ${pct(l)})` }} />
@@ -210,9 +231,9 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
           </span>
         </div>
       </td>
-      <td className="num">{(r.votes ?? 0).toLocaleString()}</td>
-      <td>{r.organization || "—"}</td>
-      <td>{r.license || "—"}</td>
+      <td className="num votes" data-label="Votes">{(r.votes ?? 0).toLocaleString()}</td>
+      <td className="org" data-label="Organization">{r.organization || "—"}</td>
+      <td className="license" data-label="License">{r.license || "—"}</td>
     </tr>
   );
 }

@@ -36,8 +36,9 @@ export function SideBySidePage({ params }: { params: URLSearchParams }) {
         <p>Pick two models and compare their answers to the same prompt. Changing a model starts a new conversation.</p>
       </div>
       <ErrorBanner message={error} />
-      {/* key: a new pair is a new battle with fresh panes */}
-      <ArenaView key={`${a}\u0000${b}`} mode="side_by_side" pair={pair} controls={controls} disabled={!pair} />
+      {/* Not keyed by the pair: a new pair starts a new battle inside (useBattle resets), and
+          remounting would rebuild the pickers and drop focus while someone arrows through them. */}
+      <ArenaView mode="side_by_side" pair={pair} controls={controls} disabled={!pair} />
     </>
   );
 }

@@ -20,7 +20,7 @@ from arena.web.deps import BattlesDep, LeaderboardDep
 from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
-ERRORS = error_responses(401, 403, 404, 409, 422)
+ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422)
 
 
 class StatusChange(BaseModel):

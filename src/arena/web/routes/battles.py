@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from arena.battles.service import TurnEvent
 from arena.errors import InvalidInput
-from arena.web.deps import BattlesDep, ClientHash, LeaderboardDep, ModeratorDep, SettingsDep
-from arena.web.ratelimit import limit_battles, limit_votes
+from arena.web.deps import (
+    BattlesDep,
+    ClientHash,
+    LeaderboardDep,
+    ModeratorDep,
+    RequesterDep,
+    SettingsDep,
+)
+from arena.web.ratelimit import ARENA_BATTLE_LIMITS, limit_votes
 from arena.web.schemas import (
     BattleCreate,
     BattleCreated,
@@ -21,9 +24,11 @@ from arena.web.schemas import (
     VoteCreate,
     error_responses,
 )
+from arena.web.sse import sse_stream
 
 router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
-ERRORS = error_responses(404, 409, 422, 429, 503)
+# 400: a body that is not UTF-8 (FastAPI cannot decode it); 413: a body over the limit.
+ERRORS = error_responses(400, 404, 409, 413, 422, 429, 503)
 
 # Headers that keep proxies from buffering the stream; nothing here varies by model.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -35,12 +40,23 @@ STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     response_model=BattleCreated,
     response_model_exclude_none=True,
     responses=ERRORS,
-    dependencies=[Depends(limit_battles)],
 )
 async def create_battle(
-    body: BattleCreate, battles: BattlesDep, client: ClientHash
+    request: Request,
+    body: BattleCreate,
+    battles: BattlesDep,
+    client: ClientHash,
+    requester: RequesterDep,
 ) -> BattleCreated:
-    created = await battles.create(body.mode, body.models, client, None)
+    await ARENA_BATTLE_LIMITS[body.arena](request, client)
+    created = await battles.create(
+        body.mode,
+        body.models,
+        client,
+        requester.user_id,
+        body.arena,
+        owner_key=requester.client_key,
+    )
     if created.models is None:
         return BattleCreated(battle_id=created.battle_id)
     return BattleCreated(
@@ -60,17 +76,14 @@ async def add_turn(
     battles: BattlesDep,
     settings: SettingsDep,
     moderator: ModeratorDep,
+    requester: RequesterDep,
 ) -> StreamingResponse:
     if len(body.prompt) > settings.max_prompt_chars:
         raise InvalidInput(f"prompt is longer than {settings.max_prompt_chars} characters")
     await moderator.enforce(body.prompt)  # before any model runs
-    events = await battles.turn(battle_id, body.prompt)
-    return StreamingResponse(_sse(events), media_type="text/event-stream", headers=STREAM_HEADERS)
-
-
-async def _sse(events: AsyncIterator[TurnEvent]) -> AsyncIterator[bytes]:
-    async for event in events:
-        yield b"data: " + json.dumps(event.as_json(), ensure_ascii=False).encode() + b"\n\n"
+    events = await battles.turn(battle_id, body.prompt, requester, body.images)
+    stream = sse_stream(events, settings.sse_heartbeat_seconds)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
 @router.post(
@@ -85,9 +98,12 @@ async def vote(
     battles: BattlesDep,
     leaderboard: LeaderboardDep,
     client: ClientHash,
+    requester: RequesterDep,
 ) -> Reveal:
-    model_a, model_b = await battles.vote(battle_id, body.parsed(), client, None)
-    leaderboard.invalidate()
+    model_a, model_b = await battles.vote(
+        battle_id, body.parsed(), client, requester.user_id, requester
+    )
+    leaderboard.invalidate()  # every arena's board: cheap, each rechecks the store once
     return Reveal(
         model_a=PublicModelOut(name=model_a.name, organization=model_a.organization),
         model_b=PublicModelOut(name=model_b.name, organization=model_b.organization),
@@ -95,5 +111,7 @@ async def vote(
 
 
 @router.get("/{battle_id}", responses=ERRORS)
-async def get_battle(battle_id: str, battles: BattlesDep) -> dict[str, object]:
-    return await battles.view(battle_id)
+async def get_battle(
+    battle_id: str, battles: BattlesDep, requester: RequesterDep
+) -> dict[str, object]:
+    return await battles.view(battle_id, requester)

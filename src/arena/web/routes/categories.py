@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from arena.categories.names import OCCUPATIONAL_TAGS, STRUCTURAL_TAGS, TASK_TAGS
+from arena.vocabulary import Arena
 from arena.web.deps import LeaderboardDep
 from arena.web.schemas import error_responses
 
@@ -37,10 +38,11 @@ def _kind(tag: str) -> str:
 
 
 @router.get("/categories", responses=error_responses(422))
-async def categories(board: LeaderboardDep) -> dict[str, Any]:
+async def categories(boards: LeaderboardDep, arena: Arena = Arena.text) -> dict[str, Any]:
     """Every category the board knows, with the classifier's held-out F1 where it has one."""
     from arena.categories.tagger import CLASSIFIER_NAME, classifier_version
 
+    board = boards.board(arena)
     await board.get()
     heldout = _heldout()
     tags = []
@@ -69,8 +71,11 @@ async def categories(board: LeaderboardDep) -> dict[str, Any]:
 
 
 @router.get("/leaderboard/overview", responses=error_responses(422))
-async def overview(board: LeaderboardDep, style_control: bool = Query(False)) -> dict[str, Any]:
+async def overview(
+    boards: LeaderboardDep, style_control: bool = Query(False), arena: Arena = Arena.text
+) -> dict[str, Any]:
     """One row per model, one column per category with votes, each cell its rank there."""
+    board = boards.board(arena)
     overall = await board.get("overall", style_control)
     columns = ["overall"]
     ranks: dict[str, dict[str, int | None]] = {

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
+from arena.vocabulary import Arena
 from arena.web.deps import BattlesDep, LeaderboardDep
-from arena.web.schemas import LeaderboardOut, ModelOut, ModelsOut, error_responses
+from arena.web.schemas import (
+    ArenaOut,
+    ArenasOut,
+    LeaderboardOut,
+    ModelOut,
+    ModelsOut,
+    error_responses,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 
@@ -19,9 +27,15 @@ async def list_models(battles: BattlesDep) -> ModelsOut:
             organization=stored.organization if stored else contestant.spec.organization,
             license=stored.license if stored else contestant.spec.license,
             deprecated=battles.status(contestant.name) == "deprecated",
+            arenas=list(contestant.spec.arenas or [Arena.text]),
         )
         for contestant, stored in battles.public_roster()
     ]
+    # Registry order says which model to offer first (the built-in roster puts its
+    # steadiest model there); the list itself stays sorted by name.
+    ready = [m for m in models if not m.deprecated]
+    if ready:
+        ready[0].default = True
     return ModelsOut(models=sorted(models, key=lambda m: m.name))
 
 
@@ -31,6 +45,18 @@ async def leaderboard(
     category: str = Query("overall", max_length=64),
     style_control: bool = Query(False),
     language: str | None = Query(None, min_length=2, max_length=8, pattern="^[A-Za-z-]+$"),
+    arena: Arena = Arena.text,
 ) -> LeaderboardOut:
-    data = await board.get(category, style_control, language)
+    data = await board.get(
+        arena, category=category, style_control=style_control, language=language
+    )
     return LeaderboardOut.model_validate(data)
+
+
+@router.get("/arenas", response_model=ArenasOut)
+async def list_arenas(battles: BattlesDep) -> ArenasOut:
+    """Arenas with at least two battle-ready models: the ones a voter can use now."""
+    await battles.models()
+    return ArenasOut(
+        arenas=[ArenaOut(name=arena, models=count) for arena, count in battles.arenas().items()]
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BeforeValidator
 
 from arena.store import repository as repo
 from arena.store.tables import utcnow
@@ -42,16 +43,49 @@ def _group(rows: list[tuple[str, str, str, int, int]], key: Any) -> list[tuple[s
     return [(k, v[0], v[1]) for k, v in grouped.items()]
 
 
+MIN_WINDOW_DAYS = 1.0
+COUNTING_RULE = (
+    "anonymous battles whose vote is in, counted at the time of the vote, in whole hours: "
+    "votes cast from 'since' up to (not including) 'until', the last full hour. An open "
+    "battle is never counted, and the report changes only on the hour, so reading it "
+    "before and after starting a battle tells nothing about that battle's models. "
+    f"Windows shorter than {MIN_WINDOW_DAYS:g} day are refused."
+)
+
+
+def _days(value: object) -> object:
+    """Refuse what float() would quietly trim (e.g. "\r9"): the schema says a number."""
+    if isinstance(value, str) and value != value.strip():
+        raise ValueError("days must be a plain number")
+    return value
+
+
+Days = Annotated[
+    float,
+    BeforeValidator(_days),
+    Query(
+        ge=MIN_WINDOW_DAYS,
+        le=3650,
+        description=f"Window length in days, at least {MIN_WINDOW_DAYS:g}.",
+    ),
+]
+
+
 @router.get("/sampling", responses=error_responses(422))
-async def sampling(battles: BattlesDep, days: float = Query(30.0, gt=0, le=3650)) -> dict[str, Any]:
+async def sampling(
+    battles: BattlesDep,
+    days: Days = 30.0,
+) -> dict[str, Any]:
     """Shares of anonymous battles and of conversation data per model, organization and
-    license type. Preview models appear under their codename only."""
-    since = utcnow() - timedelta(days=days)
+    license type. Preview models appear under their codename only. What is counted:
+    see ``counts`` in the response."""
+    until = utcnow().replace(minute=0, second=0, microsecond=0)
+    since = until - timedelta(days=days)
     models = await battles.models()
 
     def load() -> list[tuple[str, str, str, int, int]]:
         with battles.engine.connect() as conn:
-            return repo.battle_shares(conn, since)
+            return repo.battle_shares(conn, since, until)
 
     rows = await asyncio.to_thread(load)
     shown = []
@@ -63,6 +97,8 @@ async def sampling(battles: BattlesDep, days: float = Query(30.0, gt=0, le=3650)
     return {
         "window_days": days,
         "since": since.isoformat(timespec="seconds"),
+        "until": until.isoformat(timespec="seconds"),
+        "counts": COUNTING_RULE,
         "policy": battles.policy.name,
         "by_model": _shares(_group(shown, lambda r: r[0])),
         "by_organization": _shares(_group(shown, lambda r: r[1])),

@@ -1,0 +1,78 @@
+"""Will the conversation still fit? Checked before any model runs.
+
+A turn that cannot fit one side's context would fail that side after the user
+waited, and used to end the battle. Counting first turns it into a plain 413
+that names no model (in anonymous mode the sides' limits would hint at who is
+who), and the battle stays as it was: its completed turns can still be voted on.
+
+Also the one place that says what a reply's end means for the stream's
+``done`` event: ``finish_reason`` is only ever ``stop`` or ``length`` (a
+provider's own spelling, e.g. Anthropic's ``end_turn``, would name it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+
+from arena.battles.roster import Contestant
+from arena.errors import ArenaError
+from arena.providers.base import ChatMessage
+
+log = logging.getLogger(__name__)
+
+# A turn must leave at least this many tokens for the reply, or it is refused.
+MIN_REPLY_TOKENS = 64
+TOO_LONG = (
+    "This conversation is now too long for the models in this battle to read. "
+    "Shorten your message, vote on the answers so far, or start a new battle."
+)
+CUT_REASONS = {"length", "max_tokens", "max_output_tokens"}
+
+
+class ConversationTooLong(ArenaError):
+    status_code = 413
+
+
+async def ensure_fits(
+    contestants: Mapping[str, Contestant], conversations: Mapping[str, Sequence[ChatMessage]]
+) -> None:
+    """Raise ``ConversationTooLong`` if any side's conversation leaves no room to reply."""
+
+    async def too_long(side: str) -> bool:
+        provider = contestants[side].provider
+        limit = getattr(provider, "context_tokens", None)
+        counter = getattr(provider, "count_tokens", None)
+        if limit is None or counter is None:
+            return False
+        try:
+            used = await counter(conversations[side])
+        except Exception as exc:  # e.g. weights that will not load: the turn reports it
+            log.warning("could not count a conversation's tokens: %s", exc)
+            return False
+        return used is not None and used + MIN_REPLY_TOKENS > limit
+
+    results = await asyncio.gather(*(too_long(side) for side in contestants))
+    if any(results):
+        raise ConversationTooLong(TOO_LONG)
+
+
+def finish_fields(
+    finish_reason: str | None, completion_tokens: int | None, limit: int | None
+) -> dict[str, object]:
+    """The additive fields of a side's ``done`` event.
+
+    A reply cut short says so with the number of tokens it was cut at: the
+    tokens it got when known (a reply can also be cut by the context filling
+    up), else the limit in force.
+    """
+    if finish_reason is None:
+        return {}
+    if finish_reason not in CUT_REASONS:
+        return {"finish_reason": "stop"}
+    fields: dict[str, object] = {"finish_reason": "length"}
+    cut_at = completion_tokens or limit
+    if cut_at:
+        fields["max_tokens"] = cut_at
+    return fields

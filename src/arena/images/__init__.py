@@ -1,0 +1,1 @@
+"""Images people upload and models make: decoded, cleaned and stored by content."""

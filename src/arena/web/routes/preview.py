@@ -1,0 +1,114 @@
+"""WebDev previews: a model's app, served so that it cannot reach anything.
+
+The response itself carries the sandbox: its Content-Security-Policy has
+``sandbox allow-scripts`` (never ``allow-same-origin``), so even opened directly in a
+tab the app runs in an opaque origin, without the app's cookies or storage, and
+without pop-ups, forms, modals or top-level navigation. ``connect-src 'none'`` and no
+external hosts anywhere mean no network; ``frame-ancestors 'self'`` means only Arena's
+own page may frame it. Scripts and styles may only be inline: everything the app
+needs (React, the TSX transpiler, Tailwind) is inlined from Arena's own built assets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from arena.battles.webdev import extract_app, preview_document
+from arena.web.deps import BattlesDep, RequesterDep, SettingsDep
+from arena.web.schemas import error_responses
+
+router = APIRouter(prefix="/api/v1/battles", tags=["webdev"])
+
+PREVIEW_CSP = "; ".join(
+    [
+        "sandbox allow-scripts",
+        "default-src 'none'",
+        "script-src 'unsafe-inline'",
+        "style-src 'unsafe-inline'",
+        "img-src data: blob:",
+        "font-src data:",
+        "media-src data: blob:",
+        "connect-src 'none'",
+        "form-action 'none'",
+        "base-uri 'none'",
+        "frame-src 'none'",
+        "worker-src 'none'",
+        "frame-ancestors 'self'",
+    ]
+)
+PREVIEW_HEADERS = {
+    "Content-Security-Policy": PREVIEW_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+Side = Literal["a", "b"]
+
+
+class PreviewOutcome(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    turn: int = Field(ge=1)
+    status: Literal["rendered", "error"]
+    error: str | None = Field(default=None, max_length=2000)
+
+
+@lru_cache(maxsize=4)
+def _runtime(path: Path, mtime: float) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def runtime_js(static: Path) -> str | None:
+    path = static / "preview" / "runtime.js"
+    try:
+        return _runtime(path, path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+@router.get(
+    "/{battle_id}/preview/{side}",
+    # Errors stay JSON like every other route's; only the document itself is HTML.
+    responses={200: {"content": {"text/html": {}}}, **error_responses(404, 422)},
+    response_model=None,
+)
+async def preview(
+    battle_id: str,
+    side: Side,
+    battles: BattlesDep,
+    settings: SettingsDep,
+    requester: RequesterDep,
+    turn: int | None = Query(None, ge=1),
+) -> HTMLResponse:
+    """A WebDev side's app as one HTML document, once its turn is stored (owner only)."""
+    _turn, reply = await battles.preview_source(battle_id, side, turn, requester)
+    app = extract_app(reply)
+    runtime = (
+        await asyncio.to_thread(runtime_js, settings.static_path) if app.kind == "react" else None
+    )
+    return HTMLResponse(preview_document(app, runtime), headers=PREVIEW_HEADERS)
+
+
+@router.post(
+    "/{battle_id}/preview/{side}/outcome", status_code=204, responses=error_responses(404, 422)
+)
+async def preview_outcome(
+    battle_id: str, side: Side, body: PreviewOutcome, battles: BattlesDep, requester: RequesterDep
+) -> None:
+    """What the voter's browser saw: the app rendered, or the error it threw (first report)."""
+    _turn, reply = await battles.preview_source(battle_id, side, body.turn, requester)
+    kind = extract_app(reply).kind
+    await battles.record_preview(
+        battle_id, side, body.turn, kind, body.status, body.error, requester
+    )

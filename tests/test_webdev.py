@@ -1,0 +1,125 @@
+"""The WebDev arena over real HTTP: the brief, the sandboxed preview, outcomes, leaks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from tests.app_fixtures import LiveApp
+from tests.fake_upstream import FakeUpstream
+from tests.sse import parse_sse
+
+MODELS = [
+    {"name": "parrot-a", "model": "parrot", "arenas": ["text", "webdev"]},
+    {"name": "parrot-b", "model": "parrot", "arenas": ["text", "webdev"]},
+    {"name": "echo-a", "model": "echo-a"},
+]
+APP = (
+    "A counter.\n\n```html\n<!DOCTYPE html><html><head><title>Counter</title></head>"
+    "<body><button id='b' onclick='this.textContent=+this.textContent+1'>0</button>"
+    "</body></html>\n```"
+)
+
+
+@pytest.fixture
+def app(start_app: Callable[..., LiveApp]) -> LiveApp:
+    return start_app(MODELS)
+
+
+def _webdev_battle(client: httpx.Client, prompt: str = APP) -> str:
+    created = client.post("/api/v1/battles", json={"mode": "anonymous", "arena": "webdev"})
+    assert created.status_code == 201, created.text
+    battle_id = created.json()["battle_id"]
+    turn = client.post(f"/api/v1/battles/{battle_id}/turns", json={"prompt": prompt})
+    assert turn.status_code == 200, turn.text
+    assert {e["side"] for e in parse_sse(turn.text) if e.get("done")} == {"a", "b"}
+    return battle_id
+
+
+def test_webdev_arena_is_listed_and_sends_the_versioned_brief(
+    app: LiveApp, fake_upstream: FakeUpstream
+) -> None:
+    with app.client() as client:
+        arenas = {a["name"] for a in client.get("/api/v1/arenas").json()["arenas"]}
+        assert "webdev" in arenas
+        _webdev_battle(client)
+    sent = list(fake_upstream.requests)[-2:]  # this turn's two sides
+    assert len(sent) == 2
+    for request in sent:
+        assert request["messages"][0]["role"] == "system"
+        assert "self-contained web apps" in request["messages"][0]["content"]
+
+
+def test_preview_is_a_sandboxed_document_with_no_network(app: LiveApp) -> None:
+    with app.client() as client:
+        battle_id = _webdev_battle(client)
+        response = client.get(f"/api/v1/battles/{battle_id}/preview/a")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    csp = [d.strip() for d in response.headers["content-security-policy"].split(";")]
+    assert "sandbox allow-scripts" in csp
+    assert "allow-same-origin" not in response.headers["content-security-policy"]
+    assert "connect-src 'none'" in csp and "default-src 'none'" in csp
+    assert "frame-ancestors 'self'" in csp and "form-action 'none'" in csp
+    assert not any("http" in directive for directive in csp)  # no external host anywhere
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "<button id='b'" in response.text and "arenaPreview" in response.text
+
+
+def test_react_preview_inlines_the_vendored_runtime(app: LiveApp) -> None:
+    tsx = "```tsx\nexport default function App() { return <p className='p-4'>hi</p>; }\n```"
+    with app.client() as client:
+        battle_id = _webdev_battle(client, tsx)
+        page = client.get(f"/api/v1/battles/{battle_id}/preview/b").text
+    assert "__arenaMount" in page
+    # Everything is inline: no script, style or image comes from anywhere else.
+    assert "<script src" not in page and 'src="http' not in page and 'href="http' not in page
+
+
+def test_no_preview_before_the_turn_or_outside_webdev(app: LiveApp) -> None:
+    with app.client() as client:
+        created = client.post("/api/v1/battles", json={"mode": "anonymous", "arena": "webdev"})
+        battle_id = created.json()["battle_id"]
+        before = client.get(f"/api/v1/battles/{battle_id}/preview/a")
+        text = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
+        client.post(f"/api/v1/battles/{text}/turns", json={"prompt": APP})
+        not_webdev = client.get(f"/api/v1/battles/{text}/preview/a")
+        bad_side = client.get(f"/api/v1/battles/{battle_id}/preview/c")
+        unknown = client.get("/api/v1/battles/nope/preview/a")
+    assert before.status_code == 404 and not_webdev.status_code == 404
+    assert unknown.status_code == 404
+    assert before.json() == not_webdev.json() == unknown.json()
+    assert bad_side.status_code == 422
+
+
+def test_outcome_is_stored_once_per_side_and_turn(app: LiveApp) -> None:
+    with app.client() as client:
+        battle_id = _webdev_battle(client)
+        url = f"/api/v1/battles/{battle_id}/preview/a/outcome"
+        first = client.post(url, json={"turn": 1, "status": "error", "error": "x is undefined"})
+        second = client.post(url, json={"turn": 1, "status": "rendered"})
+        client.post(
+            f"/api/v1/battles/{battle_id}/preview/b/outcome", json={"turn": 1, "status": "rendered"}
+        )
+        wrong_turn = client.post(url, json={"turn": 2, "status": "rendered"})
+        view = client.get(f"/api/v1/battles/{battle_id}").json()
+    assert first.status_code == second.status_code == 204
+    assert wrong_turn.status_code == 404
+    assert view["previews"] == [
+        {"side": "a", "turn": 1, "kind": "html", "status": "error", "error": "x is undefined"},
+        {"side": "b", "turn": 1, "kind": "html", "status": "rendered", "error": None},
+    ]
+
+
+def test_a_model_naming_itself_in_its_code_is_kept_off_the_board(app: LiveApp) -> None:
+    signed = APP.replace(
+        "<title>Counter</title>", "<title>Counter</title><!-- built by parrot-a -->"
+    )
+    with app.client() as client:
+        battle_id = _webdev_battle(client, signed)
+        vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
+        board = client.get("/api/v1/leaderboard", params={"arena": "webdev"}).json()
+    assert vote.status_code == 200
+    assert board["total_votes"] == 0
