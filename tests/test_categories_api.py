@@ -101,7 +101,7 @@ def test_tags_boards_min_votes_overview_and_release(start_app, db_url, tmp_path)
     out = tmp_path / "release"
     done = subprocess.run(
         [ARENA, "release", "--out", str(out), "--format", "jsonl", "--db", db_url,
-         "--bootstrap", "5"],
+         "--bootstrap", "20", "--min-votes", "0"],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -116,7 +116,7 @@ def test_tags_boards_min_votes_overview_and_release(start_app, db_url, tmp_path)
     assert published["categories"]["math"]["models"] == []
     board = subprocess.run(
         [ARENA, "leaderboard", "--votes", str(out / "votes.jsonl"), "--category", "math",
-         "--format", "json", "--bootstrap", "5"],
+         "--format", "json", "--bootstrap", "20", "--min-votes", "0"],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert board.returncode == 0, board.stderr

@@ -89,7 +89,7 @@ def test_a_release_id_does_not_open_the_battle(start_app, db_url, tmp_path: Path
                 tmp_path / "release",
                 cutoff=datetime.now(UTC) + timedelta(seconds=5),
                 salt="s",
-                rounds=2,
+                rounds=20,
             )
         finally:
             engine.dispose()
