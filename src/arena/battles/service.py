@@ -16,7 +16,6 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine
@@ -24,16 +23,19 @@ from sqlalchemy import Engine
 from arena.battles.arenas import ArenaRules, rules_for
 from arena.battles.categories import looks_like_code
 from arena.battles.context import ensure_fits, finish_fields
-from arena.battles.ownership import Requester, may_touch
+from arena.battles.events import CreatedBattle, Mode, PublicModel, TurnEvent
+from arena.battles.ownership import Requester
+from arena.battles.pictures import BattlePictures
+from arena.battles.previews import WebdevPreviews
 from arena.battles.recent import BattleSnapshot, RecentBattles
+from arena.battles.refusals import check_owner, turn_refusal, vote_refusal
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
 from arena.battles.validity import code_leaked, model_identity, side_leaked, vote_flags
 from arena.categories.background import tag_in_background
 from arena.data.style_counts import conv_metadata
-from arena.errors import ArenaError, Conflict, InvalidInput, NotFound, ProviderError
-from arena.images.sanitize import clean_image
-from arena.providers.base import ChatMessage, GenerationParams, ImageInput
+from arena.errors import Conflict, InvalidInput, ProviderError
+from arena.providers.base import ChatMessage, GenerationParams
 from arena.store import repository as repo
 from arena.store.blobs import BlobStore
 from arena.store.repository import as_utc
@@ -48,7 +50,6 @@ MODEL_STATUS_TTL = 2.0
 # Battles sample with the registry's settings, which each provider already holds.
 REGISTRY_PARAMS = GenerationParams()
 
-MAX_GENERATED_BYTES = 20 * 1024 * 1024
 SIDE_FAILED = "This model could not answer. Please start a new battle."
 # A later turn that fails is not kept, so the turns before it can still be voted on.
 LATER_TURN_FAILED = (
@@ -56,45 +57,6 @@ LATER_TURN_FAILED = (
     "You can still vote on the earlier answers, or start a new battle."
 )
 TURN_NOT_SAVED = "This turn could not be saved. Please try again or start a new battle."
-
-
-class Mode(StrEnum):
-    anonymous = "anonymous"
-    side_by_side = "side_by_side"
-    direct = "direct"
-
-
-@dataclass(frozen=True, slots=True)
-class TurnEvent:
-    side: str
-    delta: str | None = None
-    done: bool = False
-    error: str | None = None
-    finish: dict[str, Any] | None = None
-    """On ``done``: ``finish_reason`` (``stop`` or ``length``) and, when cut, ``max_tokens``."""
-    image: str | None = None
-    """The id of a picture this side made, already cleaned and stored (image arenas)."""
-
-    def as_json(self) -> dict[str, Any]:
-        if self.error is not None:
-            return {"side": self.side, "error": self.error}
-        if self.done:
-            return {"side": self.side, "done": True, **(self.finish or {})}
-        if self.image is not None:
-            return {"side": self.side, "image": self.image}
-        return {"side": self.side, "delta": self.delta}
-
-
-@dataclass(frozen=True, slots=True)
-class PublicModel:
-    name: str
-    organization: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class CreatedBattle:
-    battle_id: str
-    models: list[PublicModel] | None  # None in anonymous mode, by construction
 
 
 @dataclass(slots=True)
@@ -128,7 +90,8 @@ class BattleService:
         # Current vote counts and fitted scores for policies that adapt to them.
         self.stats_source = stats_source or (lambda _arena: None)
         # Where uploaded and generated pictures live; only image arenas need it.
-        self.images = images
+        self.pictures = BattlePictures(images)
+        self.previews = WebdevPreviews(engine, writer)
         self._rng = rng or random.SystemRandom()
         self._model_ids: dict[str, int] = {}
         self._models: dict[str, repo.StoredModel] = {}
@@ -311,8 +274,8 @@ class BattleService:
         """
         snapshot = self.recent.get(battle_id)
         if snapshot is not None:
-            _check_owner(snapshot.battle, requester)
-        if snapshot is not None and _turn_refusal(snapshot.battle) is None:
+            check_owner(snapshot.battle, requester)
+        if snapshot is not None and turn_refusal(snapshot.battle) is None:
             events = await self._start_turn(snapshot, prompt, image_ids)
             if events is not None:
                 return events
@@ -374,7 +337,7 @@ class BattleService:
 
         def build() -> dict[str, list[ChatMessage]]:
             return {
-                side: rules.conversation(history, side, prompt, image_ids, self._load_image)
+                side: rules.conversation(history, side, prompt, image_ids, self.pictures.load)
                 for side in contestants
             }
 
@@ -382,41 +345,14 @@ class BattleService:
             return build()
         return await asyncio.to_thread(build)
 
-    def _load_image(self, image_id: str) -> ImageInput:
-        found = self.images.get(image_id) if self.images is not None else None
-        if found is None:
-            raise InvalidInput("unknown image; upload it first with POST /api/v1/images")
-        return ImageInput(*found)
-
-    def _parts(self, text: str, image_ids: Sequence[str]) -> list[dict[str, Any]] | None:
-        """Typed content parts (the published shape) for a message with images; ``None``
-        for plain text, which the store keeps as ``content`` alone."""
-        if not image_ids:
-            return None
-        parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
-        for image_id in image_ids:
-            mime = self.images.mime_type(image_id) if self.images is not None else None
-            parts.append({"type": "image", "image": image_id, "mimeType": mime or "image/png"})
-        return parts
-
-    def _keep_image(self, image: ImageInput) -> str:
-        """Clean a model's picture (its metadata can name the model) and store it."""
-        if self.images is None:
-            raise ProviderError("this server stores no images")
-        try:
-            clean = clean_image(image.data, max_bytes=MAX_GENERATED_BYTES)
-        except ArenaError as exc:
-            raise ProviderError(f"unusable image from the model: {exc}") from None
-        return self.images.put(clean.data, clean.mime_type)
-
     def _load_for_turn(
         self, battle_id: str, requester: Requester | None
     ) -> tuple[repo.StoredBattle, list[dict[str, Any]]]:
         with self.engine.connect() as conn:
             battle = repo.get_battle(conn, battle_id)
-            _check_owner(battle, requester)
+            check_owner(battle, requester)
             assert battle is not None
-            refusal = _turn_refusal(battle)
+            refusal = turn_refusal(battle)
             if refusal is not None:
                 raise Conflict(refusal)
             return battle, repo.list_messages(conn, battle_id)
@@ -481,7 +417,7 @@ class BattleService:
                     result.text.append(delta.text)
                     queue.put_nowait(TurnEvent(side, delta=delta.text))
                 if delta.image is not None:
-                    image_id = await asyncio.to_thread(self._keep_image, delta.image)
+                    image_id = await asyncio.to_thread(self.pictures.keep, delta.image)
                     if result.first_token_ms is None:
                         result.first_token_ms = (time.perf_counter() - started) * 1000
                     result.image_ids.append(image_id)
@@ -530,7 +466,7 @@ class BattleService:
                     "content": prompt,
                     "created_at": now,
                     "image_ids": image_ids or None,
-                    "parts": self._parts(prompt, image_ids),
+                    "parts": self.pictures.parts(prompt, image_ids),
                 }
             )
             rows.append(
@@ -545,7 +481,7 @@ class BattleService:
                     "duration_ms": result.duration_ms,
                     "finish_reason": "error" if result.failed else result.finish_reason,
                     "image_ids": result.image_ids or None,
-                    "parts": self._parts("".join(result.text), result.image_ids),
+                    "parts": self.pictures.parts("".join(result.text), result.image_ids),
                 }
             )
         failed = [side for side, r in results.items() if r.failed]
@@ -573,8 +509,8 @@ class BattleService:
     ) -> tuple[PublicModel, PublicModel]:
         snapshot = self.recent.get(battle_id)
         if snapshot is not None:
-            _check_owner(snapshot.battle, requester)
-        if snapshot is not None and _vote_refusal(snapshot.battle) is None:
+            check_owner(snapshot.battle, requester)
+        if snapshot is not None and vote_refusal(snapshot.battle) is None:
             # The write re-checks that the battle is still as cached; if not, read afresh.
             revealed = await self._record_vote(
                 snapshot.battle, list(snapshot.history), winner, client_hash, user_id, True
@@ -587,9 +523,9 @@ class BattleService:
 
         self.recent.drop(battle_id)
         battle, messages = await asyncio.to_thread(self._read, load)
-        _check_owner(battle, requester)
+        check_owner(battle, requester)
         assert battle is not None
-        refusal = _vote_refusal(battle)
+        refusal = vote_refusal(battle)
         if refusal is not None:
             raise Conflict(refusal)
         revealed = await self._record_vote(battle, messages, winner, client_hash, user_id, False)
@@ -651,7 +587,7 @@ class BattleService:
             return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
 
         battle, messages = await asyncio.to_thread(self._read, load)
-        _check_owner(battle, requester)
+        check_owner(battle, requester)
         assert battle is not None
         previews: list[dict[str, Any]] = []
         if battle.arena == Arena.webdev.value:
@@ -682,85 +618,6 @@ class BattleService:
             "winner": battle.winner,
             "sides": sides,
         } | ({"previews": previews} if battle.arena == Arena.webdev.value else {})
-
-    # ------------------------------------------------------------ webdev previews
-
-    async def preview_source(
-        self, battle_id: str, side: str, turn: int | None, requester: Requester | None
-    ) -> tuple[int, str]:
-        """The stored reply a WebDev side's preview is built from: (turn, text).
-
-        Only stored replies: a turn is stored once both sides ended, so a preview never
-        shows code still being written. Only the battle's owner may see it; an unknown
-        battle, side or turn, or someone else's battle, is the same 404.
-        """
-
-        def load(conn: Any) -> tuple[repo.StoredBattle | None, tuple[int, str] | None]:
-            return repo.get_battle(conn, battle_id), repo.reply_text(conn, battle_id, side, turn)
-
-        battle, reply = await asyncio.to_thread(self._read, load)
-        _check_owner(battle, requester)
-        assert battle is not None
-        if battle.arena != Arena.webdev.value or reply is None:
-            raise NotFound("no such battle")
-        return reply
-
-    async def record_preview(
-        self,
-        battle_id: str,
-        side: str,
-        turn: int,
-        kind: str | None,
-        status: str,
-        error: str | None,
-        requester: Requester | None,
-    ) -> bool:
-        # The same 404 for what is not there or not the requester's.
-        await self.preview_source(battle_id, side, turn, requester)
-        values = {
-            "battle_id": battle_id,
-            "side": side,
-            "turn": turn,
-            "kind": kind,
-            "status": status,
-            "error": error,
-        }
-        return await self.writer.write(lambda conn: repo.record_preview_outcome(conn, **values))
-
-
-def _check_owner(battle: repo.StoredBattle | None, requester: Requester | None) -> None:
-    """The same 404 for a missing battle and for someone else's (see ``ownership``)."""
-    if battle is None:
-        raise NotFound("no such battle")
-    if requester is not None and not may_touch(battle.owner_key, battle.user_id, requester):
-        raise NotFound("no such battle")
-
-
-def _turn_refusal(battle: repo.StoredBattle) -> str | None:
-    """Why this battle cannot take a turn now, or None. The claim re-checks it in the store."""
-    if battle.winner is not None:
-        return "this battle has been voted on; start a new battle"
-    if battle.status == "failed":
-        return "a side of this battle failed; start a new battle"
-    if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
-        return "another turn of this battle is running; wait for it to finish"
-    return None
-
-
-def _vote_refusal(battle: repo.StoredBattle) -> str | None:
-    """Why this battle cannot take a vote now, or None."""
-    if battle.winner is not None:
-        return "this battle already has a vote"
-    if battle.mode == Mode.direct.value or battle.model_b is None:
-        return "direct chats are not voted on"
-    if battle.status == "failed":
-        return "a side of this battle failed, so it cannot be voted; start a new battle"
-    if battle.turn_lock_until is not None and battle.turn_lock_until > utcnow():
-        return "wait until both sides have finished answering"
-    if battle.turns == 0:
-        return "send a prompt and read both answers before voting"
-    return None
-
 
 def _cancel(tasks: list[asyncio.Task[None]]) -> None:
     for task in tasks:

@@ -92,7 +92,7 @@ async def preview(
     turn: int | None = Query(None, ge=1),
 ) -> HTMLResponse:
     """A WebDev side's app as one HTML document, once its turn is stored (owner only)."""
-    _turn, reply = await battles.preview_source(battle_id, side, turn, requester)
+    _turn, reply = await battles.previews.source(battle_id, side, turn, requester)
     app = extract_app(reply)
     runtime = (
         await asyncio.to_thread(runtime_js, settings.static_path) if app.kind == "react" else None
@@ -107,8 +107,8 @@ async def preview_outcome(
     battle_id: str, side: Side, body: PreviewOutcome, battles: BattlesDep, requester: RequesterDep
 ) -> None:
     """What the voter's browser saw: the app rendered, or the error it threw (first report)."""
-    _turn, reply = await battles.preview_source(battle_id, side, body.turn, requester)
+    _turn, reply = await battles.previews.source(battle_id, side, body.turn, requester)
     kind = extract_app(reply).kind
-    await battles.record_preview(
+    await battles.previews.record(
         battle_id, side, body.turn, kind, body.status, body.error, requester
     )
