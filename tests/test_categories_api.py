@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, select, update
 
 from arena.categories.tagger import CLASSIFIER_NAME, classifier_version
+from arena.store.server_secrets import public_battle_id, server_secret
 from arena.store.tables import BattleTagRow
 from tests.sse import send_turn
 
@@ -33,6 +34,14 @@ def _battle(client, prompt: str, winner: str) -> str:
     vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": winner})
     assert vote.status_code == 200
     return battle_id
+
+
+def _server_key(db_url: str) -> str:
+    engine = create_engine(db_url)
+    try:
+        return server_secret(engine)
+    finally:
+        engine.dispose()
 
 
 def _stored_tags(db_url: str) -> dict[str, BattleTagRow]:
@@ -101,14 +110,19 @@ def test_tags_boards_min_votes_overview_and_release(start_app, db_url, tmp_path)
     out = tmp_path / "release"
     done = subprocess.run(
         [ARENA, "release", "--out", str(out), "--format", "jsonl", "--db", db_url,
-         "--bootstrap", "20", "--min-votes", "0"],
+         "--bootstrap", "20", "--min-votes", "0",
+         "--cutoff", "2100-01-01"],  # the default cut-off (now, to the second) may miss a vote
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in (out / "votes.jsonl").read_text().splitlines()]
+    # A release names our battles by their keyed public ids.
+    key = _server_key(db_url)
     by_id = {r["id"]: r for r in rows}
-    assert all("math" in by_id[i]["category_tag"] for i in ids[:5])
-    assert all(by_id[i]["language"] == "zh" for i in ids[9:])
+    released = [public_battle_id(key, i) for i in ids]
+    assert all("math" in by_id[i]["category_tag"]["tags"] for i in released[:5])
+    assert all(by_id[i]["category_tag"]["math_v0.1"]["math"] for i in released[:5])
+    assert all(by_id[i]["language"] == "zh" for i in released[9:])
     published = json.loads((out / "leaderboard.json").read_text())
     assert published["categories"]["math"]["total_votes"] == 5
     assert published["categories"]["coding"]["total_votes"] == 4

@@ -104,7 +104,11 @@ tokens_app = typer.Typer(
     rich_markup_mode=None,
 )
 votes_app = typer.Typer(cls=_LazyGroup, help=GROUP_HELP["votes"], no_args_is_help=True)
+categories_app = typer.Typer(
+    cls=_LazyGroup, help=GROUP_HELP["categories"], no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(db_app, name="db")
 app.add_typer(models_app, name="models")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(votes_app, name="votes")
+app.add_typer(categories_app, name="categories")

@@ -116,6 +116,8 @@ def published_extras(get: Any) -> dict[str, Any]:
     tag = _loads(get("category_tag"))
     if isinstance(tag, dict):
         out["category_tag"] = tag
+    elif isinstance(tag, list) and tag:  # a plain list of tag names: Arena's own tags
+        out["category_tag"] = {"tags": [str(t) for t in tag if isinstance(t, str)]}
     computed = get("computed_fields")
     if isinstance(computed, list) and computed:
         out["computed"] = [str(c) for c in computed]
