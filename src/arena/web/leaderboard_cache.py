@@ -416,7 +416,8 @@ def _with_rank_change(board: dict[str, Any], overall: dict[str, Any]) -> dict[st
     rows = []
     for row in board["models"]:
         before = overall_rank.get(row["model"])
-        change = None if before is None else before - row["rank"]
+        # An unrated model has no rank, here or overall: no change to show.
+        change = None if before is None or row["rank"] is None else before - row["rank"]
         rows.append({**row, "rank_overall": before, "rank_change": change})
     return {**board, "models": rows}
 
