@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arena.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from arena.ratings.trust import TrustPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,14 @@ class Settings:
     moderation_api_key_env: str | None = None
     """Name of the environment variable holding the moderation API key."""
     moderation_model: str = "omni-moderation-latest"
+    trust_min_age_hours: float = 0.0
+    """Hold a new identity's votes off the board until it is this many hours old (and has
+    cast ``trust_min_votes``); 0 switches holding off. Public arenas: 72 (issue 19)."""
+    trust_min_votes: int = 5
+    """Votes a held identity must have cast before its votes count."""
+    rigging_scan_seconds: float = 600.0
+    """While holding is on, every worker runs the rigging scan this often (releases
+    matured identities, flags favouritism and coordinated new identities); 0: never."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -69,6 +81,15 @@ class Settings:
             if value is not None:
                 env[f"ARENA_{f.name.upper()}"] = str(value)
         return env
+
+    @property
+    def trust_policy(self) -> TrustPolicy | None:
+        """The new-identity hold, or None when it is off."""
+        from arena.ratings.trust import TrustPolicy
+
+        if self.trust_min_age_hours <= 0:
+            return None
+        return TrustPolicy(self.trust_min_age_hours, self.trust_min_votes)
 
     @property
     def static_path(self) -> Path:

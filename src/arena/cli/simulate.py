@@ -81,6 +81,10 @@ def simulate(
         int,
         typer.Option("--budget", min=25, help="rigging: most rigged votes per attack and defence."),
     ] = 2500,
+    honest_votes: Annotated[
+        int,
+        typer.Option("--honest-votes", min=60, help="rigging: honest history (60 clients)."),
+    ] = 2400,
 ) -> None:
     """Simulate votes under a sampling policy and report interval widths and rank errors.
 
@@ -90,7 +94,12 @@ def simulate(
     if scenario is Scenario.rigging:
         from arena.cli.simulate_rigging import run_rigging
 
-        run_rigging(seed=seed, budget=budget, as_json=output_format is OutputFormat.json)
+        run_rigging(
+            seed=seed,
+            budget=budget,
+            honest_votes=honest_votes,
+            as_json=output_format is OutputFormat.json,
+        )
         return
     from arena.battles.sampling import policy_by_name
     from arena.battles.simulate import simulate_from_scratch, simulate_new_model

@@ -16,12 +16,14 @@ from arena.battles.rigging import RiggingReport
 REFERENCE = "scan"
 
 
-def run_rigging(*, seed: int, budget: int, as_json: bool) -> None:
+def run_rigging(*, seed: int, budget: int, honest_votes: int, as_json: bool) -> None:
     from arena.battles.rigging import simulate_rigging
     from arena.battles.rigging_defences import DEFENCES
 
     with _Bar(enabled=not as_json) as tick:
-        report = simulate_rigging(DEFENCES, seed=seed, budget=budget, progress=tick)
+        report = simulate_rigging(
+            DEFENCES, seed=seed, budget=budget, honest_votes=honest_votes, progress=tick
+        )
     if as_json:
         typer.echo(json.dumps(asdict(report), indent=2, default=str))
     else:
@@ -62,8 +64,20 @@ def print_report(report: RiggingReport) -> None:
     ref_name = REFERENCE if REFERENCE in names else names[0]
     first = {r.attack: r for r in report.results if r.defence == ref_name}
     table = Table(title=f"rigged votes to lift the target one place; flags at {report.measure_at}")
-    for col in ("attack", "defence", "rigged share", "votes to lift", f"× {ref_name}", "attackers",
-                "flagged", "held", "honest flagged", "honest held", "target Δ", "others Δ/±"):
+    for col in (
+        "attack",
+        "defence",
+        "rigged share",
+        "votes to lift",
+        f"× {ref_name}",
+        "attackers",
+        "flagged",
+        "held",
+        "honest flagged",
+        "honest held",
+        "target Δ",
+        "others Δ/±",
+    ):
         table.add_column(col, justify="left" if col in ("attack", "defence") else "right")
     for r in report.results:
         ref = first[r.attack].votes_to_lift

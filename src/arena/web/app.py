@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from arena import __version__
 from arena.battles.lifecycle import PROVISIONAL_VOTES
 from arena.battles.moderation import Moderator
+from arena.battles.rigging_scan import periodic_rigging_scan
 from arena.battles.roster import Roster
 from arena.battles.sampling import policy_by_name
 from arena.battles.service import BattleService
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         roster = await Roster.build(registry)
         service = BattleService(engine, writer, roster, policy_by_name(settings.sampling_policy))
         service.min_vote_seconds = settings.min_vote_seconds
+        trust = settings.trust_policy
+        service.hold_new_clients = trust.describe() if trust else None
         await service.sync_registry()
         board = LeaderboardCache(
             engine,
@@ -64,6 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         warming = [
             asyncio.create_task(_warm(c.provider)) for c in roster if hasattr(c.provider, "warm")
         ]
+        if trust is not None and settings.rigging_scan_seconds > 0:
+            warming.append(
+                asyncio.create_task(
+                    periodic_rigging_scan(engine, trust, settings.rigging_scan_seconds, board)
+                )
+            )
         try:
             yield
         finally:

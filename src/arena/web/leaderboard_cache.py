@@ -30,6 +30,7 @@ from arena.data.vote_digest import MODULUS, digest_hex, vote_hash
 from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.store import repository as repo
+from arena.store.trust_repo import pending_summary
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
 BOARD_MAX_AGE = 15.0
@@ -121,6 +122,7 @@ class LeaderboardCache:
         self._stats: SamplingStats | None = None
         self._flags_version: tuple[int, str, str] | None = None
         self._shown: frozenset[str] = frozenset()
+        self._pending: dict[str, Any] = {"votes": 0, "clients": 0}
         self._reset()
 
     def _reset(self) -> None:
@@ -144,7 +146,8 @@ class LeaderboardCache:
                 board = await asyncio.to_thread(self._compute, category, style_control)
                 self._boards[key] = (time.monotonic(), board)
                 cached = self._boards[key]
-            return cached[1]
+            # Pending votes change without the counted ones changing: state them fresh.
+            return {**cached[1], "pending": self._pending}
 
     def categories(self) -> list[str]:
         seen = set(CATEGORIES) | self._columns.seen_categories
@@ -169,6 +172,7 @@ class LeaderboardCache:
                 self._flags_version = flags
             votes, last_id, last_at = repo.counted_votes(conn, self._last_vote_id)
             shown = repo.board_models(conn)
+            self._pending = pending_summary(conn)
         if shown != self._shown:
             # A preview model released (or a model added): its earlier votes join the board.
             self._shown = shown
@@ -208,6 +212,7 @@ class LeaderboardCache:
                     "modes": ["anonymous"],
                     "valid_only": True,
                     "exclude_flagged_clients": True,
+                    "exclude_held_clients": True,
                     "category": category,
                 },
                 "cutoff_vote_id": self._cutoff[0],

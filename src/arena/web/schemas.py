@@ -99,6 +99,14 @@ class CountedVotes(BaseModel):
     seed: int
 
 
+class PendingVotes(BaseModel):
+    """Votes kept off the board for now: new identities wait until they have a history."""
+
+    votes: int
+    clients: int
+    reason: str | None = None
+
+
 class LeaderboardOut(BaseModel):
     total_votes: int
     computed_at: str
@@ -109,6 +117,7 @@ class LeaderboardOut(BaseModel):
     method: Literal["bradley_terry"] = "bradley_terry"
     counted_votes: CountedVotes | None = None
     models: list[LeaderboardRow]
+    pending: PendingVotes | None = None
 
 
 class ErrorOut(BaseModel):
