@@ -180,6 +180,8 @@ def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -
             "ARENA_MIN_VOTE_SECONDS": "0",
             "ARENA_RATE_BATTLES_PER_MINUTE": "0",
             "ARENA_RATE_VOTES_PER_HOUR": "0",
+            # Every vote the browser tests cast proves work: the UI's solver is always on.
+            "ARENA_POW_REQUIRED": "1",
         },
     )
     base_url = f"http://127.0.0.1:{port}"

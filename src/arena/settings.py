@@ -58,6 +58,11 @@ class Settings:
     cast ``trust_min_votes``); 0 switches holding off. Public arenas: 72 (issue 19)."""
     trust_min_votes: int = 5
     """Votes a held identity must have cast before its votes count."""
+    pow_required: bool = False
+    """Refuse votes without an ALTCHA proof of work (``GET /api/v1/battles/{id}/challenge``).
+    The web UI always sends one; API clients must too once this is on."""
+    pow_base: int = 50_000
+    """The challenge's ``maxNumber`` for an ordinary identity (harder for automated ones)."""
     rigging_scan_seconds: float = 600.0
     """While holding is on, every worker runs the rigging scan this often (releases
     matured identities, flags favouritism and coordinated new identities); 0: never."""

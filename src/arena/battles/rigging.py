@@ -10,7 +10,9 @@ age and bursts are what the attack says, not how fast the machine is.
 One run: 60 honest clients cast 2,400 votes over four weeks (plus 5 sleeper
 identities with an honest history, used only by the mostly-honest attack). The
 honest store is built once and copied for each (attack, defence) pair. Each
-attack then adds rigged votes in batches; after each batch the defence scans and
+attack then adds rigged votes in batches, while honest traffic goes on at the
+history's rate (a fifth of it from honest newcomers, fresh identities like the
+attackers' own); after each batch the defence scans and
 the board is refitted from the votes it counts. Reported per pair: rigged votes
 until the target first sits one place higher than on the honest board, and, at
 ``measure_at`` rigged votes (the issue's 400), attacker and honest identities
@@ -48,6 +50,8 @@ __all__ = ["AttackResult", "Defence", "RiggingReport", "simulate_rigging"]
 
 START = datetime(2026, 1, 1, tzinfo=UTC)  # the attack starts here; history is before it
 HISTORY_DAYS = 28.0
+NEWCOMER_SHARE = 0.2
+NEWCOMER_VOTES = 8
 POINTS_PER_LOGIT = 400.0 / np.log(10.0)
 
 Scan = Callable[[Engine, datetime], None]
@@ -79,6 +83,10 @@ class AttackResult:
     honest: int
     honest_flagged: int
     honest_held: int
+    newcomers: int
+    """Honest identities first seen during the attack (their votes are pending by design)."""
+    newcomers_flagged: int
+    newcomers_held: int
     target_shift: float
     """Target's score at ``measure_at`` rigged votes minus its honest-board score (points)."""
     max_other_shift: float
@@ -351,6 +359,16 @@ async def _attack(
     lifted: int | None = None
     measured: AttackResult | None = None
     cast = 0
+    # Honest traffic goes on during the attack at the history's rate; a fifth of it comes
+    # from newcomers (fresh identities of NEWCOMER_VOTES votes), who are new like the attackers.
+    per_second = report.honest_votes / (HISTORY_DAYS * 86400.0)
+    due = 0.0
+    newcomers: list[str] = []
+    honest_cast = 0
+
+    def vote_honestly(a: int, b: int) -> str:
+        return honest.vote(a, b, rng)
+
     try:
         while cast < budget and (lifted is None or measured is None):
             for _ in range(batch):
@@ -362,6 +380,17 @@ async def _attack(
                     client, at, lambda a, b: choose(attack, a, b, t, above, honest, rng)
                 )
                 cast += 1
+                due += per_second * attack.seconds_per_vote
+                while due >= 1.0:
+                    due -= 1.0
+                    if rng.random() < NEWCOMER_SHARE:
+                        if not newcomers or honest_cast % NEWCOMER_VOTES == 0:
+                            newcomers.append(f"newcomer-{len(newcomers):04d}")
+                        who = newcomers[-1]
+                        honest_cast += 1
+                    else:
+                        who = rng.choice(clients)
+                    await arena.battle(who, at, vote_honestly)
             arena.backdate()
             now = START + timedelta(seconds=cast * attack.seconds_per_vote)
             if defence.scan is not None:
@@ -371,13 +400,15 @@ async def _attack(
             if lifted is None and target in scores and _rank(scores, target) < report.target_rank:
                 lifted = cast
             if measured is None and cast >= report.measure_at:
-                measured = _measure(arena.engine, attack, defence, used, clients, scores, report)
+                measured = _measure(
+                    arena.engine, attack, defence, used, clients, newcomers, scores, report
+                )
             if progress is not None:
                 progress(batch)
     finally:
         arena.close()
     if measured is None:  # budget below measure_at
-        measured = _measure(arena.engine, attack, defence, used, clients, scores, report)
+        measured = _measure(arena.engine, attack, defence, used, clients, newcomers, scores, report)
     return AttackResult(**{**measured.__dict__, "votes_to_lift": lifted, "budget": budget})
 
 
@@ -395,6 +426,7 @@ def _measure(
     defence: Defence,
     used: list[str],
     clients: list[str],
+    newcomers: list[str],
     scores: dict[str, float],
     report: RiggingReport,
 ) -> AttackResult:
@@ -419,6 +451,9 @@ def _measure(
         honest=len(clients),
         honest_flagged=sum(status.get(c) == "flagged" for c in clients),
         honest_held=sum(status.get(c) == "held" for c in clients),
+        newcomers=len(newcomers),
+        newcomers_flagged=sum(status.get(c) == "flagged" for c in newcomers),
+        newcomers_held=sum(status.get(c) == "held" for c in newcomers),
         target_shift=scores.get(target, float("nan")) - report.honest_scores[target],
         max_other_shift=max(others, default=0.0),
     )

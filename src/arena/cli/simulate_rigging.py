@@ -75,6 +75,7 @@ def print_report(report: RiggingReport) -> None:
         "held",
         "honest flagged",
         "honest held",
+        "newcomers flagged/held",
         "target Δ",
         "others Δ/±",
     ):
@@ -92,6 +93,7 @@ def print_report(report: RiggingReport) -> None:
             r.attack, r.defence, f"{100 * r.rigged_share:.0f}%", lift, ratio, str(r.attackers),
             str(r.attackers_flagged), str(r.attackers_held),
             f"{r.honest_flagged}/{r.honest}", f"{r.honest_held}/{r.honest}",
+            f"{r.newcomers_flagged}/{r.newcomers_held} of {r.newcomers}",
             f"{r.target_shift:+.0f}", f"{r.max_other_shift:.2f}",
         )  # fmt: skip
     console.print(table)

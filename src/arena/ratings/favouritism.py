@@ -35,8 +35,10 @@ from arena.ratings.counts import PairCounts
 __all__ = ["FAVOURITISM_Z", "Favouritism", "favouritism_scan"]
 
 #: |z| for one (client, model) pair. A client is tested on every model it met, and an
-#: arena has many clients: at 4.5 a normal tail gives ~7 false flags per million tests.
-FAVOURITISM_Z = 4.5
+#: arena has many clients: two normal tails past 4.0 hold ~6e-5 of honest records; with
+#: the lean floor, 1 of 10,000 honest clients was flagged in 100 simulated 8-model arenas
+#: (3.5 flagged 22; 4.5 let the 12%-rigged mostly-honest attack lift its target).
+FAVOURITISM_Z = 4.0
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ __all__ = [
     "hold_if_new",
     "pending_summary",
     "pending_votes",
+    "recent_activity",
     "release_client",
     "statuses",
 ]
@@ -130,3 +131,16 @@ def pending_summary(conn: Connection) -> dict[str, Any]:
         "clients": clients,
         "reason": "votes of new identities, counted once the identity has a history",
     }
+
+
+def recent_activity(conn: Connection, client_hash: str, since: datetime) -> tuple[int, str | None]:
+    """(votes cast since ``since``, trust status) of one client: proof-of-work difficulty."""
+    votes = conn.execute(
+        select(func.count())
+        .select_from(VoteRow)
+        .where(VoteRow.client_hash == client_hash, VoteRow.created_at >= since)
+    ).scalar_one()
+    status = conn.execute(
+        select(FlaggedClientRow.status).where(FlaggedClientRow.client_hash == client_hash)
+    ).scalar_one_or_none()
+    return int(votes), status

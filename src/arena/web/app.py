@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from arena import __version__
 from arena.battles.lifecycle import PROVISIONAL_VOTES
 from arena.battles.moderation import Moderator
+from arena.battles.pow import PowPolicy
 from arena.battles.rigging_scan import periodic_rigging_scan
 from arena.battles.roster import Roster
 from arena.battles.sampling import policy_by_name
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.moderator = moderator
+    app.state.pow = PowPolicy(settings.client_salt, settings.pow_required, settings.pow_base)
     install_error_handlers(app)
     app.include_router(battles.router)
     app.include_router(public.router)

@@ -45,6 +45,11 @@ class VoteCreate(BaseModel):
 
     # Checked by Winner.parse for a friendlier message; the enum documents the choices.
     winner: str = Field(json_schema_extra={"enum": [*(w.value for w in Winner), *LEGACY_WINNERS]})
+    altcha: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="ALTCHA proof of work (base64 JSON) for GET /api/v1/battles/{id}/challenge",
+    )
 
     def parsed(self) -> Winner:
         return Winner.parse(self.winner)

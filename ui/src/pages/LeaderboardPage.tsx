@@ -131,6 +131,11 @@ export function LeaderboardPage() {
           <span>
             <strong data-testid="total-votes">{(data?.total_votes ?? 0).toLocaleString()}</strong> votes
           </span>
+          {data?.pending?.votes ? (
+            <span data-testid="pending-votes" title="Votes from new identities count once the identity has a history">
+              + {data.pending.votes.toLocaleString()} pending
+            </span>
+          ) : null}
           <span>
             Updated <time dateTime={data?.computed_at ?? undefined}>{formatTime(data?.computed_at)}</time>
           </span>

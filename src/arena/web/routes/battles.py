@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from arena.battles.service import TurnEvent
 from arena.errors import InvalidInput
+from arena.store.tables import utcnow
+from arena.store.trust_repo import recent_activity
 from arena.web.deps import BattlesDep, ClientHash, LeaderboardDep, ModeratorDep, SettingsDep
 from arena.web.ratelimit import limit_battles, limit_votes
 from arena.web.schemas import (
@@ -23,7 +27,7 @@ from arena.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
-ERRORS = error_responses(404, 409, 422, 429, 503)
+ERRORS = error_responses(403, 404, 409, 422, 429, 503)
 
 # Headers that keep proxies from buffering the stream; nothing here varies by model.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -73,6 +77,24 @@ async def _sse(events: AsyncIterator[TurnEvent]) -> AsyncIterator[bytes]:
         yield b"data: " + json.dumps(event.as_json(), ensure_ascii=False).encode() + b"\n\n"
 
 
+@router.get("/{battle_id}/challenge", responses=ERRORS)
+async def challenge(
+    battle_id: str, battles: BattlesDep, client: ClientHash, request: Request
+) -> dict[str, object]:
+    """A proof-of-work challenge for voting on this battle (ALTCHA v1, SHA-256), harder for
+    identities that look automated. Names no model."""
+    if len(battle_id) > 64:
+        raise InvalidInput("no such battle id")
+    since = utcnow() - timedelta(hours=1)
+
+    def signals() -> tuple[int, str | None]:
+        with battles.engine.connect() as conn:
+            return recent_activity(conn, client, since)
+
+    votes, status = await asyncio.to_thread(signals)
+    return request.app.state.pow.challenge(battle_id, votes, status)
+
+
 @router.post(
     "/{battle_id}/vote",
     response_model=Reveal,
@@ -85,8 +107,11 @@ async def vote(
     battles: BattlesDep,
     leaderboard: LeaderboardDep,
     client: ClientHash,
+    request: Request,
 ) -> Reveal:
-    model_a, model_b = await battles.vote(battle_id, body.parsed(), client, None)
+    winner = body.parsed()
+    request.app.state.pow.check(body.altcha, battle_id)
+    model_a, model_b = await battles.vote(battle_id, winner, client, None)
     leaderboard.invalidate()
     return Reveal(
         model_a=PublicModelOut(name=model_a.name, organization=model_a.organization),
