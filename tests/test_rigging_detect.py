@@ -45,17 +45,17 @@ def _arena(seed: int, colluders: int = 0, per: int = 0, sybils: int = 0, new_hon
 
 
 def test_colluders_hidden_behind_the_rating_they_inflate_are_found() -> None:
-    """15 long-standing identities back the target in a quarter of their votes: fitted on
-    all votes, the target looks strong enough to hide most of them; the trimmed fit does not."""
-    client, a, b, y = _arena(seed=2, colluders=15, per=60)
+    """25 long-standing identities back the target in a quarter of their 40 votes: fitted on
+    all votes, the target looks strong enough to hide them; the trimmed fit does not."""
+    client, a, b, y = _arena(seed=2, colluders=25, per=40)
     established = set(client.tolist())
     found = favouritism_scan(client, a, b, y, established=established)
     naive = favouritism_scan(client, a, b, y, established=established, trim_z=np.inf)
     caught = {f.client for f in found}
     assert {c for c in caught if c.startswith("h")} == set()
-    assert len(caught) >= 13
+    assert len(caught) >= 15  # the rest met the target too rarely to tell
     assert all(f.model == "m1" and f.z > 0 and f.test == "favouritism" for f in found)
-    assert len(naive) <= 6
+    assert len(naive) <= 2
 
 
 def test_sybils_too_small_to_judge_alone_are_found_together() -> None:
@@ -66,8 +66,8 @@ def test_sybils_too_small_to_judge_alone_are_found_together() -> None:
     assert alone == []  # ten votes each: nobody alone is evidence
     found = favouritism_scan(client, a, b, y, established=established, new=new)
     sybils = {f.client for f in found if f.client.startswith("y")}
-    assert len(sybils) >= 30  # the rest never met the target
-    assert all(f.test == "coordinated" and f.model == "m1" and f.group >= 30 for f in found)
+    assert len(sybils) >= 25  # the rest met the target at most once: held back, not flagged
+    assert all(f.test == "coordinated" and f.model == "m1" and f.group >= 25 for f in found)
     assert len({f.client for f in found if f.client.startswith("n")}) <= 4
 
 

@@ -43,3 +43,9 @@ def test_cli_prints_the_table_as_json() -> None:
     assert {r["defence"] for r in report["results"]} == {"none", "scan", "defended"}
     assert {r["attack"] for r in report["results"]} == {a.name for a in ATTACKS}
     assert all(r["budget"] == 50 for r in report["results"])
+
+
+def test_cli_refuses_an_unknown_attack() -> None:
+    result = CliRunner().invoke(app, ["simulate", "--scenario", "rigging", "--attack", "ddos"])
+    assert result.exit_code == 2
+    assert "unknown --attack 'ddos'" in result.output and "sybil" in result.output

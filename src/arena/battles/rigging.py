@@ -298,10 +298,10 @@ async def _simulate(
             report.baseline[defence.name] = await _baseline(
                 copy(), names, seed, defence, clients, report
             )
-        for n, attack in enumerate(attacks):
+        for attack in attacks:
             for defence in defences:
                 result = await _attack(
-                    copy(), names, random.Random(seed * 1000 + n), attack, defence, honest,
+                    copy(), names, random.Random(f"{seed}:{attack.name}"), attack, defence, honest,
                     clients, sleepers, target, above, budget, batch, report, progress,
                 )  # fmt: skip
                 report.results.append(result)

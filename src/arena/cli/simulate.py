@@ -85,6 +85,14 @@ def simulate(
         int,
         typer.Option("--honest-votes", min=60, help="rigging: honest history (60 clients)."),
     ] = 2400,
+    attack: Annotated[
+        list[str] | None,
+        typer.Option("--attack", help="rigging: only this attack (repeatable), e.g. sybil."),
+    ] = None,
+    defence: Annotated[
+        list[str] | None,
+        typer.Option("--defence", help="rigging: only this setting: none, scan, defended."),
+    ] = None,
 ) -> None:
     """Simulate votes under a sampling policy and report interval widths and rank errors.
 
@@ -98,6 +106,8 @@ def simulate(
             seed=seed,
             budget=budget,
             honest_votes=honest_votes,
+            attacks=attack or [],
+            defences=defence or [],
             as_json=output_format is OutputFormat.json,
         )
         return

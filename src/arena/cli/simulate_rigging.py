@@ -8,26 +8,53 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TypeVar
 
 import typer
 
 from arena.battles.rigging import RiggingReport
 
 REFERENCE = "scan"
+T = TypeVar("T")
 
 
-def run_rigging(*, seed: int, budget: int, honest_votes: int, as_json: bool) -> None:
+def run_rigging(
+    *,
+    seed: int,
+    budget: int,
+    honest_votes: int,
+    attacks: list[str],
+    defences: list[str],
+    as_json: bool,
+) -> None:
     from arena.battles.rigging import simulate_rigging
+    from arena.battles.rigging_attacks import ATTACKS
     from arena.battles.rigging_defences import DEFENCES
 
+    chosen_attacks = _pick("--attack", attacks, {a.name: a for a in ATTACKS})
+    chosen_defences = _pick("--defence", defences, {d.name: d for d in DEFENCES})
     with _Bar(enabled=not as_json) as tick:
         report = simulate_rigging(
-            DEFENCES, seed=seed, budget=budget, honest_votes=honest_votes, progress=tick
+            chosen_defences,
+            attacks=chosen_attacks,
+            seed=seed,
+            budget=budget,
+            honest_votes=honest_votes,
+            progress=tick,
         )
     if as_json:
         typer.echo(json.dumps(asdict(report), indent=2, default=str))
     else:
         print_report(report)
+
+
+def _pick(option: str, names: list[str], known: dict[str, T]) -> list[T]:
+    """The named entries (all when none are named); a clean error for an unknown name."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        typer.echo(f"error: unknown {option} {unknown[0]!r}; choose from: {', '.join(known)}")
+        raise typer.Exit(2)
+    return [known[n] for n in names] if names else list(known.values())
 
 
 class _Bar:

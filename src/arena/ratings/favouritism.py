@@ -83,7 +83,7 @@ def favouritism_scan(
     z_threshold: float = FAVOURITISM_Z,
     min_battles: int = 8,
     min_group: int = 3,
-    member_z: float = 1.0,
+    member_z: float = 1.5,
     passes: int = 4,
     trim_z: float = 2.5,
     min_lean: float = 0.15,
@@ -113,7 +113,10 @@ def favouritism_scan(
         with that model); honest records past 2.5 are rare and lean both ways.
     min_group, member_z : int, float
         A coordinated flag needs at least ``min_group`` identities with the model in
-        their battles; a member is flagged if its own z leans the same way by ``member_z``.
+        their battles; a member is flagged if it met the model at least twice and its own
+        z leans the same way by ``member_z`` (one lucky win is not enough: an honest
+        newcomer voting in the same window must not be swept up). Members left unflagged
+        stay held back until they mature, a single vote's worth of harm each.
 
     Returns
     -------
@@ -169,7 +172,7 @@ def favouritism_scan(
         m = int(np.argmax(np.abs(g_z)))
         if abs(g_z[m]) < z_threshold:
             break
-        hit = group & (n[:, m] > 0) & (np.sign(g_z[m]) * own[:, m] >= member_z)
+        hit = group & (n[:, m] >= 2) & (np.sign(g_z[m]) * own[:, m] >= member_z)
         if not hit.any():
             break
         for i in np.flatnonzero(hit):
