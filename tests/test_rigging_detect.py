@@ -66,9 +66,10 @@ def test_sybils_too_small_to_judge_alone_are_found_together() -> None:
     assert alone == []  # ten votes each: nobody alone is evidence
     found = favouritism_scan(client, a, b, y, established=established, new=new)
     sybils = {f.client for f in found if f.client.startswith("y")}
-    assert len(sybils) >= 25  # the rest met the target at most once: held back, not flagged
-    assert all(f.test == "coordinated" and f.model == "m1" and f.group >= 25 for f in found)
-    assert len({f.client for f in found if f.client.startswith("n")}) <= 4
+    # The rest met the target fewer than three times: held back (new), not flagged.
+    assert len(sybils) >= 15
+    assert all(f.test == "coordinated" and f.model == "m1" and f.group >= 15 for f in found)
+    assert len({f.client for f in found if f.client.startswith("n")}) <= 1
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

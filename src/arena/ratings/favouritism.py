@@ -40,6 +40,13 @@ __all__ = ["FAVOURITISM_Z", "Favouritism", "favouritism_scan"]
 #: (3.5 flagged 22; 4.5 let the 12%-rigged mostly-honest attack lift its target).
 FAVOURITISM_Z = 4.0
 
+#: A coordinated group's member must have met the model this often (and lean with the
+#: group by ``member_z``): an honest newcomer who met a weak target twice in an attack
+#: window and liked it both times was swept up in the simulator. With 3 meetings and z 2,
+#: 7 of 400 honest newcomers voting beside 40 Sybils were flagged (20 seeds); the Sybils
+#: with fewer meetings (about half) stay held back with their one or two rigged votes.
+MEMBER_BATTLES = 3
+
 
 @dataclass(frozen=True)
 class Favouritism:
@@ -83,7 +90,7 @@ def favouritism_scan(
     z_threshold: float = FAVOURITISM_Z,
     min_battles: int = 8,
     min_group: int = 3,
-    member_z: float = 1.5,
+    member_z: float = 2.0,
     passes: int = 4,
     trim_z: float = 2.5,
     min_lean: float = 0.15,
@@ -113,7 +120,7 @@ def favouritism_scan(
         with that model); honest records past 2.5 are rare and lean both ways.
     min_group, member_z : int, float
         A coordinated flag needs at least ``min_group`` identities with the model in
-        their battles; a member is flagged if it met the model at least twice and its own
+        their battles; a member is flagged if it met the model ``MEMBER_BATTLES`` times and its own
         z leans the same way by ``member_z`` (one lucky win is not enough: an honest
         newcomer voting in the same window must not be swept up). Members left unflagged
         stay held back until they mature, a single vote's worth of harm each.
@@ -172,7 +179,7 @@ def favouritism_scan(
         m = int(np.argmax(np.abs(g_z)))
         if abs(g_z[m]) < z_threshold:
             break
-        hit = group & (n[:, m] >= 2) & (np.sign(g_z[m]) * own[:, m] >= member_z)
+        hit = group & (n[:, m] >= MEMBER_BATTLES) & (np.sign(g_z[m]) * own[:, m] >= member_z)
         if not hit.any():
             break
         for i in np.flatnonzero(hit):
@@ -180,7 +187,10 @@ def favouritism_scan(
                 str(v.clients[i]), str(v.models[m]), "coordinated", int(n[i, m]),
                 float(obs[i, m]), float(exp[i, m]), float(g_z[m]), int(hit.sum()),
             ))  # fmt: skip
-        group &= ~hit
+        # Members that met the model too rarely to flag but leaned the same way leave the
+        # group too (unflagged, still held back): their other votes are not evidence
+        # against the honest newcomers left in it.
+        group &= ~(hit | ((n[:, m] > 0) & (np.sign(g_z[m]) * own[:, m] > 0)))
     return sorted(found.values(), key=lambda f: -abs(f.z))
 
 
