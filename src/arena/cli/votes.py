@@ -140,7 +140,7 @@ def flagged(
     finally:
         engine.dispose()
     if not rows:
-        typer.echo("no flagged clients")
+        typer.echo(f"no {status} clients" if status else "no flagged clients")
         return
     # Plain lines, not a table: the full client hash must survive copy and paste.
     for r in rows:
