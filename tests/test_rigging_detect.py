@@ -64,11 +64,15 @@ def test_sybils_too_small_to_judge_alone_are_found_together() -> None:
     new = set(client.tolist()) - established
     alone = favouritism_scan(client, a, b, y, established=established)
     assert alone == []  # ten votes each: nobody alone is evidence
-    found = favouritism_scan(client, a, b, y, established=established, new=new)
+    everything = favouritism_scan(client, a, b, y, established=established, new=new)
+    found = [f for f in everything if f.test != "suspect"]
+    suspects = {f.client for f in everything if f.test == "suspect"}
     sybils = {f.client for f in found if f.client.startswith("y")}
+    # Sybils that met the target once or twice are suspects: kept from counting on age.
+    assert len(sybils | {c for c in suspects if c.startswith("y")}) >= 36
     # The rest met the target fewer than three times: held back (new), not flagged.
     assert len(sybils) >= 15
-    assert all(f.test == "coordinated" and f.model == "m1" and f.group >= 15 for f in found)
+    assert all(f.test == "coordinated" and f.model == "m1" and f.group >= 30 for f in found)
     assert len({f.client for f in found if f.client.startswith("n")}) <= 1
 
 

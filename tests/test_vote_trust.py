@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from arena.cli import app as cli
 from arena.store import migrate, trust_repo
 from arena.store.engine import create_store_engine
-from arena.store.tables import BattleRow, ModelRow, VoteRow, utcnow
+from arena.store.tables import BattleRow, FlaggedClientRow, ModelRow, VoteRow, utcnow
 from tests.sse import send_turn
 
 TOKEN = "trust-token"
@@ -157,3 +157,71 @@ def test_identities_that_voted_before_holding_are_not_held(db_url: str) -> None:
             assert conn.execute(select(VoteRow.valid)).scalars().all() == [True] * 3
     finally:
         engine.dispose()
+
+
+def test_scan_keeps_held_sybils_from_maturing_into_the_board(db_url: str) -> None:
+    """Days after a Sybil burst, every held identity is old enough; the scan still flags the
+    swarm (held identities stay a group) and releases none that ever backed the target."""
+    import numpy as np
+
+    from arena.battles.rigging_scan import scan_rigging
+    from arena.ratings.trust import TrustPolicy
+
+    rng = np.random.default_rng(5)
+    theta = np.arange(8) * 50 / (400 / np.log(10))
+    engine = create_store_engine(db_url)
+    try:
+        migrate.upgrade(engine)
+        now = utcnow()
+        with engine.begin() as conn:
+            ids = [
+                conn.execute(
+                    insert(ModelRow).values(name=f"m{i}", provider="openai").returning(ModelRow.id)
+                ).scalar_one()
+                for i in range(8)
+            ]
+            battles, votes = [], []
+            met_target: set[str] = set()
+
+            def add(client: str, a: int, b: int, winner: str, hours_ago: float) -> None:
+                bid = f"{client}-{len(battles)}"
+                at = now - timedelta(hours=hours_ago)
+                battles.append({"id": bid, "mode": "anonymous", "model_a_id": ids[a],
+                                "model_b_id": ids[b], "sampling_policy": "uniform",
+                                "client_hash": client, "created_at": at})  # fmt: skip
+                votes.append({"battle_id": bid, "winner": winner, "client_hash": client,
+                              "created_at": at})  # fmt: skip
+
+            for c in range(60):
+                for _ in range(40):
+                    a, b = (int(x) for x in rng.choice(8, 2, replace=False))
+                    p = 1 / (1 + np.exp(theta[b] - theta[a]))
+                    add(f"h{c}", a, b, "model_a" if rng.random() < p else "model_b", 700)
+            for c in range(40):
+                for _ in range(10):
+                    a, b = (int(x) for x in rng.choice(8, 2, replace=False))
+                    if 1 in (a, b):
+                        met_target.add(f"y{c}")
+                        winner = "model_a" if a == 1 else "model_b"
+                    else:
+                        winner = "model_a" if rng.random() < 0.5 else "model_b"
+                    add(f"y{c}", a, b, winner, 100)
+            conn.execute(insert(BattleRow), battles)
+            conn.execute(insert(VoteRow), votes)
+            for c in range(40):
+                conn.execute(
+                    insert(FlaggedClientRow).values(
+                        client_hash=f"y{c}", score=0.0, reason="new identity", status="held"
+                    )
+                )
+        report = scan_rigging(engine, policy=TrustPolicy(72, 5), now=now, actor="test")
+        with engine.connect() as conn:
+            status = trust_repo.statuses(conn)
+    finally:
+        engine.dispose()
+    released = set(report.released)
+    assert not released & met_target
+    assert released <= {f"y{c}" for c in range(40)}
+    assert sum(status[c] == "flagged" for c in met_target) >= 15
+    assert all(status[c] in ("flagged", "held") for c in met_target)
+    assert not any(s == "flagged" for c, s in status.items() if c.startswith("h"))

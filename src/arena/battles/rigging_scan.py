@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 #: New identities whose first vote falls within this many hours are judged as a group.
 COORDINATION_HOURS = 72.0
+#: A held identity that leaned with a coordinated group is released only after this many
+#: times the policy's minimum votes (Sybils cast a few votes each and never get there).
+SUSPECT_VOTES_FACTOR = 4
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class RiggingScanReport:
     newly_flagged: list[str] = field(default_factory=list)
     released: list[str] = field(default_factory=list)
     held: int = 0
+    suspects: int = 0
+    """Held identities that leaned with a coordinated group: they need a longer history."""
 
 
 def scan_rigging(
@@ -73,7 +78,9 @@ def scan_rigging(
     weight = trust_weights(age_hours, votes, policy, signed_in)
     excluded = {c for c, s in status.items() if s in ("flagged", "held")}
     established = {c for c, w in zip(names, weight, strict=True) if w >= 1.0} - excluded
+    # New identities, and held ones of any age: a Sybil swarm stays a group until it counts.
     new = {c for c, h in zip(names, age_hours, strict=True) if h < coordination_hours}
+    new |= {c for c, s in status.items() if s == trust_repo.HELD}
     found = favouritism_scan(
         np.array(client, dtype=object),
         np.array(model_a, dtype=object),
@@ -87,16 +94,21 @@ def scan_rigging(
     decided = {c for c, s in status.items() if s in ("flagged", "cleared")}
     newly: list[str] = []
     released: list[str] = []
-    caught = {f.client for f in found}
+    caught = {f.client for f in found if f.test != "suspect"}
+    # Leaned with a coordinated group but too little evidence to flag: such an identity
+    # must build a longer history of its own before it counts (a Sybil never does).
+    suspects = {f.client: f for f in found if f.test == "suspect"}
     with engine.begin() as conn:
         for f in found:
-            if f.client in decided:
+            if f.client in decided or f.test == "suspect":
                 continue
             # Stored score: lower is more anomalous, as for the likelihood scan's z.
             if repo.flag_client(conn, f.client, -abs(f.z), _reason(f), actor, _payload(f)):
                 newly.append(f.client)
         for c, w, h, n in zip(names, weight, age_hours, votes, strict=True):
             if status.get(c) != trust_repo.HELD or w < 1.0 or c in caught:
+                continue
+            if c in suspects and n < SUSPECT_VOTES_FACTOR * policy.min_votes:
                 continue
             reason = f"matured: {h:.0f} hours old, {n} votes ({policy.describe()})"
             payload = {"weight": float(w), "age_hours": float(h), "votes": int(n)}
@@ -106,7 +118,8 @@ def scan_rigging(
     return RiggingScanReport(
         clients=len(names),
         established=len(established),
-        flagged=found,
+        flagged=[f for f in found if f.test != "suspect"],
+        suspects=len(suspects),
         newly_flagged=newly,
         released=released,
         held=held,

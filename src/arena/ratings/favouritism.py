@@ -56,7 +56,9 @@ class Favouritism:
     ----------
     client, model : str
     test : str
-        ``favouritism`` (the client alone) or ``coordinated`` (its group's pooled record).
+        ``favouritism`` (the client alone), ``coordinated`` (its group's pooled record), or
+        ``suspect``: it leaned with a coordinated group but met the model too rarely to be
+        flagged (not a flag; the caller keeps it from counting on age alone).
     battles : int
         The client's decisive battles where ``model`` appeared.
     wins, expected : float
@@ -128,7 +130,8 @@ def favouritism_scan(
     Returns
     -------
     list of Favouritism
-        At most one record per client (its strongest), strongest first.
+        At most one record per client (its strongest), strongest first; ``suspect``
+        records (not flags) last.
     """
     v = _encode(client, model_a, model_b, outcome)
     c, k = v.clients.size, v.models.size
@@ -167,6 +170,7 @@ def favouritism_scan(
         ))  # fmt: skip
     group = members(new)
     own = _z(obs, exp, var, continuity=0.0)
+    suspects: dict[int, Favouritism] = {}
     # Strongest pooled lean first; its members leave the group before the next look, so
     # a Sybil swarm's side effects (say, coin flips that seem to oppose the top model)
     # are not pinned on the honest newcomers who happen to share its window.
@@ -179,19 +183,28 @@ def favouritism_scan(
         m = int(np.argmax(np.abs(g_z)))
         if abs(g_z[m]) < z_threshold:
             break
-        hit = group & (n[:, m] >= MEMBER_BATTLES) & (np.sign(g_z[m]) * own[:, m] >= member_z)
-        if not hit.any():
+        leaning = group & (n[:, m] > 0) & (np.sign(g_z[m]) * own[:, m] > 0)
+        hit = leaning & (n[:, m] >= MEMBER_BATTLES) & (np.sign(g_z[m]) * own[:, m] >= member_z)
+        if not leaning.any():
             break
-        for i in np.flatnonzero(hit):
-            _keep_strongest(found, i, Favouritism(
-                str(v.clients[i]), str(v.models[m]), "coordinated", int(n[i, m]),
-                float(obs[i, m]), float(exp[i, m]), float(g_z[m]), int(hit.sum()),
-            ))  # fmt: skip
-        # Members that met the model too rarely to flag but leaned the same way leave the
-        # group too (unflagged, still held back): their other votes are not evidence
-        # against the honest newcomers left in it.
-        group &= ~(hit | ((n[:, m] > 0) & (np.sign(g_z[m]) * own[:, m] > 0)))
-    return sorted(found.values(), key=lambda f: -abs(f.z))
+        for i in np.flatnonzero(leaning):
+            test = "coordinated" if hit[i] else "suspect"
+            record = Favouritism(
+                str(v.clients[i]), str(v.models[m]), test, int(n[i, m]),
+                float(obs[i, m]), float(exp[i, m]), float(g_z[m]), int(leaning.sum()),
+            )  # fmt: skip
+            if hit[i]:
+                _keep_strongest(found, i, record)
+            else:
+                suspects.setdefault(int(i), record)
+        # Members leaning the same way leave the group before the next look: their other
+        # votes are not evidence against the honest newcomers left in it. Those that met
+        # the model too rarely to flag are returned as ``suspect``: not flagged, but a
+        # scan should not release them on age alone.
+        group &= ~leaning
+    suspects = {i: f for i, f in suspects.items() if i not in found}
+    ranked = [*found.values(), *suspects.values()]
+    return sorted(ranked, key=lambda f: (f.test == "suspect", -abs(f.z)))
 
 
 def _per_client_model(
