@@ -216,6 +216,8 @@ def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -
             "ARENA_RATE_BATTLES_PER_MINUTE": "0",
             "ARENA_RATE_VOTES_PER_HOUR": "0",
             "ARENA_IMAGES_DIR": str(folder / "images"),
+            # Every vote the browser tests cast proves work: the UI's solver is always on.
+            "ARENA_POW_REQUIRED": "1",
         },
     )
     base_url = f"http://127.0.0.1:{port}"

@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arena.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from arena.ratings.trust import TrustPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,19 @@ class Settings:
     worker_heartbeat_seconds: float = 10.0
     """How often a worker marks itself alive; a turn lease whose worker missed three
     beats (or whose process is gone) is freed."""
+    trust_min_age_hours: float = 0.0
+    """Hold a new identity's votes off the board until it is this many hours old (and has
+    cast ``trust_min_votes``); 0 switches holding off. Public arenas: 72 (issue 19)."""
+    trust_min_votes: int = 5
+    """Votes a held identity must have cast before its votes count."""
+    pow_required: bool = False
+    """Refuse votes without an ALTCHA proof of work (``GET /api/v1/battles/{id}/challenge``).
+    The web UI always sends one; API clients must too once this is on."""
+    pow_base: int = 50_000
+    """The challenge's ``maxNumber`` for an ordinary identity (harder for automated ones)."""
+    rigging_scan_seconds: float = 600.0
+    """While holding is on, every worker runs the rigging scan this often (releases
+    matured identities, flags favouritism and coordinated new identities); 0: never."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -108,6 +125,15 @@ class Settings:
         from platformdirs import user_data_dir
 
         return Path(user_data_dir("arena", appauthor=False)) / "images"
+
+    @property
+    def trust_policy(self) -> TrustPolicy | None:
+        """The new-identity hold, or None when it is off."""
+        from arena.ratings.trust import TrustPolicy
+
+        if self.trust_min_age_hours <= 0:
+            return None
+        return TrustPolicy(self.trust_min_age_hours, self.trust_min_votes)
 
     @property
     def static_path(self) -> Path:

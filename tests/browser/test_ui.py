@@ -14,6 +14,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.pow_solver import solve
+
 pytestmark = pytest.mark.browser
 
 NAMES = ("echo-a", "echo-b", "markdown", "xss")
@@ -259,7 +261,11 @@ def test_leaderboard_after_votes(page: Page, arena_server: str) -> None:
         expect(page.get_by_test_id("reveal-a")).to_contain_text("Test Org")
         counted: set[str] = set()
         for i, battle in enumerate(clean):
-            reply = client.post(f"/api/v1/battles/{battle}/vote", json={"winner": winners[i % 4]})
+            # The server asks for proof of work (ARENA_POW_REQUIRED in arena_server).
+            work = solve(client.get(f"/api/v1/battles/{battle}/challenge").json())
+            reply = client.post(
+                f"/api/v1/battles/{battle}/vote", json={"winner": winners[i % 4], "altcha": work}
+            )
             assert reply.status_code == 200, reply.text
             counted.update((reply.json()["model_a"]["name"], reply.json()["model_b"]["name"]))
 

@@ -59,8 +59,13 @@ def scan_voters(
     """
     with engine.connect() as conn:
         rows = repo.client_votes(conn)
-        already = repo.flagged_client_hashes(conn)  # flagged or cleared: both are decided
-        off_board = repo.flagged_client_hashes(conn, status="flagged")
+        # Flagged or cleared: both are decided. Held-back and trusted identities may be flagged.
+        already = repo.flagged_client_hashes(conn, "flagged") | repo.flagged_client_hashes(
+            conn, "cleared"
+        )
+        off_board = repo.flagged_client_hashes(conn, "flagged") | repo.flagged_client_hashes(
+            conn, "held"
+        )
     if not rows:
         return ScanReport(votes=0, clients=0, scored=0)
     client, model_a, model_b, winner = (

@@ -37,6 +37,7 @@ from arena.data.style_counts import conv_metadata
 from arena.errors import Conflict, InvalidInput, ProviderError
 from arena.providers.base import ChatMessage, GenerationParams
 from arena.store import repository as repo
+from arena.store import trust_repo
 from arena.store.blobs import BlobStore
 from arena.store.repository import as_utc
 from arena.store.tables import utcnow
@@ -87,6 +88,8 @@ class BattleService:
         self.roster = roster
         self.policy = policy or WeightedRandomPolicy()
         self.min_vote_seconds = 0.0
+        # Issue 19: when set, a new identity's votes wait off the board (see store/trust_repo).
+        self.hold_new_clients: str | None = None
         # Current vote counts and fitted scores for policies that adapt to them.
         self.stats_source = stats_source or (lambda _arena: None)
         # Where uploaded and generated pictures live; only image arenas need it.
@@ -548,11 +551,17 @@ class BattleService:
         # Off the event loop: a long conversation takes milliseconds to check.
         flags = await asyncio.to_thread(self._flags, battle, messages)
         expected_turns = battle.turns if from_snapshot else None
-        counted = await self.writer.write(
-            lambda conn: repo.record_vote(
+        hold = self.hold_new_clients
+
+        def write(conn: Any) -> bool:
+            counted = repo.record_vote(
                 conn, battle.id, winner.value, client_hash, user_id, flags, expected_turns
             )
-        )
+            if counted and hold and client_hash:
+                trust_repo.hold_if_new(conn, client_hash, hold)
+            return counted
+
+        counted = await self.writer.write(write)
         self.recent.drop(battle.id)
         if not counted:
             return None

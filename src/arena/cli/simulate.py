@@ -26,6 +26,7 @@ class PolicyChoice(StrEnum):
 class Scenario(StrEnum):
     scratch = "scratch"
     new_model = "new-model"
+    rigging = "rigging"
 
 
 class OutputFormat(StrEnum):
@@ -58,7 +59,8 @@ def simulate(
         typer.Option(
             "--scenario",
             help="scratch: a fresh board. new-model: a newcomer joins established models; "
-            "the policy is compared with uniform pair sampling.",
+            "the policy is compared with uniform pair sampling. rigging: the published "
+            "vote-rigging attacks through the real vote path, per defence setting.",
         ),
     ] = Scenario.scratch,
     history: Annotated[
@@ -75,11 +77,40 @@ def simulate(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.table,
+    budget: Annotated[
+        int,
+        typer.Option("--budget", min=25, help="rigging: most rigged votes per attack and defence."),
+    ] = 2500,
+    honest_votes: Annotated[
+        int,
+        typer.Option("--honest-votes", min=60, help="rigging: honest history (60 clients)."),
+    ] = 2400,
+    attack: Annotated[
+        list[str] | None,
+        typer.Option("--attack", help="rigging: only this attack (repeatable), e.g. sybil."),
+    ] = None,
+    defence: Annotated[
+        list[str] | None,
+        typer.Option("--defence", help="rigging: only this setting: none, scan, defended."),
+    ] = None,
 ) -> None:
     """Simulate votes under a sampling policy and report interval widths and rank errors.
 
     Example: arena simulate --scenario new-model --policy active --seed 1
+    Example: arena simulate --scenario rigging --seed 0 --budget 2500
     """
+    if scenario is Scenario.rigging:
+        from arena.cli.simulate_rigging import run_rigging
+
+        run_rigging(
+            seed=seed,
+            budget=budget,
+            honest_votes=honest_votes,
+            attacks=attack or [],
+            defences=defence or [],
+            as_json=output_format is OutputFormat.json,
+        )
+        return
     from arena.battles.sampling import policy_by_name
     from arena.battles.simulate import simulate_from_scratch, simulate_new_model
 

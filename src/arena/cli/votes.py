@@ -23,25 +23,43 @@ def scan(
         float,
         typer.Option("--z", help="Flag clients whose likelihood z-score is below this."),
     ] = DEFAULT_Z_THRESHOLD,
+    min_age_hours: Annotated[
+        float,
+        typer.Option(
+            "--min-age-hours",
+            min=0.0,
+            help="Identities younger than this are new: out of the reference fit, judged as "
+            "a group, and (if held) not released. Match ARENA_TRUST_MIN_AGE_HOURS.",
+        ),
+    ] = 72.0,
+    trust_votes: Annotated[
+        int,
+        typer.Option("--trust-votes", min=0, help="Votes an identity needs to be established."),
+    ] = 5,
 ) -> None:
-    """Score every voter against the current ratings and flag anomalous ones for review.
+    """Score every voter and flag anomalous ones for review; release matured new identities.
 
-    Flagged clients' votes stay in the data but leave the board; each new flag is an
-    audit event. Example: arena votes scan --min-votes 30 --z -4.5
+    Three tests: the whole record's likelihood under the ratings; favouritism (backing or
+    opposing one model beyond its rating, against ratings fitted on established clients);
+    coordination (new identities backing the same model together). Flagged clients' votes
+    stay in the data but leave the board; each flag or release is an audit event.
+    Example: arena votes scan --min-votes 30 --z -4.5
     """
     from rich.console import Console
     from rich.table import Table
 
     from arena.battles.anomaly_scan import scan_voters
+    from arena.battles.rigging_scan import scan_rigging
+    from arena.ratings.trust import TrustPolicy
     from arena.store import migrate
     from arena.store.engine import create_store_engine
 
     engine = create_store_engine(db)
     try:
         migrate.upgrade(engine)
-        report = scan_voters(
-            engine, min_votes=min_votes, z_threshold=z, actor=f"cli:{getpass.getuser()}"
-        )
+        actor = f"cli:{getpass.getuser()}"
+        report = scan_voters(engine, min_votes=min_votes, z_threshold=z, actor=actor)
+        rigging = scan_rigging(engine, policy=TrustPolicy(min_age_hours, trust_votes), actor=actor)
     finally:
         engine.dispose()
     console = Console()
@@ -50,6 +68,16 @@ def scan(
         f">= {min_votes} votes scored; {len(report.flagged)} below z {z:g}, "
         f"{len(report.newly_flagged)} newly flagged."
     )
+    console.print(
+        f"favouritism and coordination: {len(rigging.flagged)} found against ratings from "
+        f"{rigging.established} established clients, {len(rigging.newly_flagged)} newly "
+        f"flagged; {len(rigging.released)} new identities released, {rigging.held} still held."
+    )
+    for f in rigging.flagged:
+        typer.echo(
+            f"  {f.client[:12]}  {f.test}  {f.model}  z={f.z:+.2f}  "
+            f"{f.wins:g} wins / {f.battles} battles (expected {f.expected:.1f})"
+        )
     if not report.flagged:
         return
     new = set(report.newly_flagged)
@@ -66,6 +94,9 @@ def scan(
     console.print(table)
 
 
+STATUSES = ("flagged", "cleared", "held", "trusted")
+
+
 class Decision(StrEnum):
     clear = "clear"
     flag = "flag"
@@ -74,15 +105,26 @@ class Decision(StrEnum):
 def flagged(
     db: DbOption = None,
     all_clients: Annotated[
-        bool, typer.Option("--all", help="Also list clients a reviewer cleared.")
+        bool,
+        typer.Option("--all", help="Every client with a decision: also cleared, held, trusted."),
     ] = False,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="Only this status: flagged, cleared, held (new), trusted (released)."
+        ),
+    ] = None,
 ) -> None:
-    """List clients flagged for review (votes off the board while flagged).
+    """List clients flagged for review (votes off the board while flagged or held).
 
     Example: arena votes flagged --all
+    Example: arena votes flagged --status held
     """
     from sqlalchemy import select
 
+    if status is not None and status not in STATUSES:
+        typer.echo(f"error: --status must be one of {', '.join(STATUSES)}", err=True)
+        raise typer.Exit(2)
     from arena.store import migrate
     from arena.store.engine import create_store_engine
     from arena.store.tables import FlaggedClientRow
@@ -91,14 +133,16 @@ def flagged(
     try:
         migrate.upgrade(engine)
         stmt = select(FlaggedClientRow).order_by(FlaggedClientRow.score)
-        if not all_clients:
+        if status is not None:
+            stmt = stmt.where(FlaggedClientRow.status == status)
+        elif not all_clients:
             stmt = stmt.where(FlaggedClientRow.status == "flagged")
         with engine.connect() as conn:
             rows = list(conn.execute(stmt))
     finally:
         engine.dispose()
     if not rows:
-        typer.echo("no flagged clients")
+        typer.echo(f"no {status} clients" if status else "no flagged clients")
         return
     # Plain lines, not a table: the full client hash must survive copy and paste.
     for r in rows:
@@ -109,7 +153,8 @@ def flagged(
 def review(
     client: Annotated[str, typer.Argument(help="The client hash, as `arena votes flagged` shows.")],
     decision: Annotated[
-        Decision, typer.Argument(help="clear: votes count again; flag: votes off the board.")
+        Decision,
+        typer.Argument(help="clear: votes count (also a held identity's); flag: votes off."),
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why; kept in the audit log.")],
     db: DbOption = None,

@@ -331,9 +331,15 @@ def not_deduplicated() -> Any:
     return or_(BattleRow.published.is_(None), sampled.is_(None), sampled.is_(True))
 
 
+#: Statuses whose votes stay off the board: flagged for review, or a new identity held back.
+OFF_BOARD_STATUSES = ("flagged", "held")
+
+
 def not_from_flagged_client() -> Any:
-    """Votes whose client is not currently flagged (a cleared client counts again)."""
-    flagged = select(FlaggedClientRow.client_hash).where(FlaggedClientRow.status == "flagged")
+    """Votes whose client is neither flagged nor held back (cleared/trusted clients count)."""
+    flagged = select(FlaggedClientRow.client_hash).where(
+        FlaggedClientRow.status.in_(OFF_BOARD_STATUSES)
+    )
     return or_(VoteRow.client_hash.is_(None), VoteRow.client_hash.not_in(flagged))
 
 
@@ -435,13 +441,16 @@ def votes_since(conn: Connection, name: str, since: datetime) -> int:
 
 
 def flagged_clients_version(conn: Connection) -> tuple[int, str, str]:
-    """Changes whenever a client is flagged or reviewed, so cached counts know to rebuild."""
+    """Changes whenever a client is flagged, reviewed or released, so cached counts rebuild.
+
+    Holding a new identity does not change it: held votes never entered the counts.
+    """
     count, flagged, reviewed = conn.execute(
         select(
             func.count(),
             func.max(FlaggedClientRow.flagged_at),
             func.max(FlaggedClientRow.reviewed_at),
-        )
+        ).where(or_(FlaggedClientRow.status != "held", FlaggedClientRow.reviewed_at.is_not(None)))
     ).one()
     return int(count), str(flagged), str(reviewed)
 
@@ -610,14 +619,17 @@ def flag_client(
     actor: str | None,
     payload: dict[str, Any],
 ) -> bool:
-    """Flag a client unless it already is; True (and one audit event) if this call flagged it."""
+    """Flag a client unless it already is flagged or cleared; True (and one audit event)
+    if this call flagged it. A held-back or trusted identity can still be flagged."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(FlaggedClientRow)
-        .values(client_hash=client_hash, score=score, reason=reason, flagged_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["client_hash"])
-        .returning(FlaggedClientRow.client_hash)
+    insert_stmt = dialect.insert(FlaggedClientRow).values(
+        client_hash=client_hash, score=score, reason=reason, flagged_at=utcnow()
     )
+    stmt = insert_stmt.on_conflict_do_update(
+        index_elements=["client_hash"],
+        set_={"status": "flagged", "score": score, "reason": reason, "flagged_at": utcnow()},
+        where=FlaggedClientRow.status.in_(("held", "trusted")),
+    ).returning(FlaggedClientRow.client_hash)
     flagged = conn.execute(stmt).first() is not None
     if flagged:
         _event(conn, "client_flagged", client_hash, actor, {"reason": reason, **payload})

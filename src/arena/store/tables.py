@@ -177,6 +177,9 @@ class VoteRow(Base):
     # False when any flag excludes the vote from the board (kept in the data regardless).
     valid: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
+    # Revision 0009: a client's votes are looked up at its first vote and by the scans.
+    __table_args__ = (Index("ix_votes_client_hash", "client_hash"),)
+
 
 class UserProfileRow(Base):
     """What a user told us about themselves; a release scrubs these names from the text."""

@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 from arena import __version__
 from arena.battles.lifecycle import PROVISIONAL_VOTES
 from arena.battles.moderation import Moderator
+from arena.battles.pow import PowPolicy
+from arena.battles.rigging_scan import periodic_rigging_scan
 from arena.battles.roster import Roster
 from arena.battles.sampling import policy_by_name
 from arena.battles.service import BattleService
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             images=app.state.images,
         )
         service.min_vote_seconds = settings.min_vote_seconds
+        trust = settings.trust_policy
+        service.hold_new_clients = trust.describe() if trust else None
         presence = WorkerPresence(writer, settings.worker_heartbeat_seconds)
         service.worker_id = presence.worker_id
         await presence.start()  # frees turn leases of workers killed mid-turn
@@ -95,6 +99,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         warming = [
             asyncio.create_task(_warm(c.provider)) for c in roster if hasattr(c.provider, "warm")
         ]
+        if trust is not None and settings.rigging_scan_seconds > 0:
+            warming.append(
+                asyncio.create_task(
+                    periodic_rigging_scan(engine, trust, settings.rigging_scan_seconds, board)
+                )
+            )
         try:
             yield
         finally:
@@ -116,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.moderator = moderator
     app.state.images = FileBlobStore(settings.images_path)
+    app.state.pow = PowPolicy(settings.client_salt, settings.pow_required, settings.pow_base)
     install_error_handlers(app)
     app.add_middleware(JsonByDefault)
     app.include_router(battles.router)

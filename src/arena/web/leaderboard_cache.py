@@ -35,6 +35,7 @@ from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.store import battle_tags
 from arena.store import repository as repo
+from arena.store.trust_repo import pending_summary
 from arena.vocabulary import Arena
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
@@ -217,6 +218,7 @@ class LeaderboardCache:
         self._stats: SamplingStats | None = None
         self._flags_version: tuple[int, str, str] | None = None
         self._shown: frozenset[str] = frozenset()
+        self._pending: dict[str, Any] = {"votes": 0, "clients": 0}
         self._reset()
 
     def _reset(self) -> None:
@@ -247,10 +249,11 @@ class LeaderboardCache:
                 raise InvalidInput("ask for a category or a language, not both")
             key = category if language is None else LANGUAGE_PREFIX + language.lower()
             board = await self._board(key, style_control)
+            # Pending votes change without the counted ones changing: state them fresh.
             if key == "overall":
-                return board
+                return {**board, "pending": self._pending}
             overall = await self._board("overall", style_control)
-            return _with_rank_change(board, overall)
+            return {**_with_rank_change(board, overall), "pending": self._pending}
 
     async def _board(self, key: str, style_control: bool) -> dict[str, Any]:
         cached = self._boards.get((key, style_control))
@@ -294,6 +297,7 @@ class LeaderboardCache:
                 conn, self._last_vote_id, last_id, self._tags_since, self.id_key
             )
             shown = repo.board_models(conn)
+            self._pending = pending_summary(conn)
         if shown != self._shown:
             # A preview model released (or a model added): its earlier votes join the board.
             self._shown = shown
@@ -354,6 +358,7 @@ class LeaderboardCache:
                     "valid_only": True,
                     "exclude_flagged_clients": True,
                     "arena": self.arena.value,
+                    "exclude_held_clients": True,
                     "category": category,
                 },
                 "cutoff_vote_id": self._cutoff[0],

@@ -94,6 +94,11 @@ class VoteCreate(BaseModel):
 
     # Checked by Winner.parse for a friendlier message; the enum documents the choices.
     winner: str = Field(json_schema_extra={"enum": [*(w.value for w in Winner), *LEGACY_WINNERS]})
+    altcha: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="ALTCHA proof of work (base64 JSON) for GET /api/v1/battles/{id}/challenge",
+    )
 
     def parsed(self) -> Winner:
         return Winner.parse(self.winner)
@@ -160,6 +165,14 @@ class CountedVotes(BaseModel):
     seed: int
 
 
+class PendingVotes(BaseModel):
+    """Votes kept off the board for now: new identities wait until they have a history."""
+
+    votes: int
+    clients: int
+    reason: str | None = None
+
+
 class LeaderboardOut(BaseModel):
     total_votes: int
     computed_at: str
@@ -182,6 +195,7 @@ class LeaderboardOut(BaseModel):
     """With style control: each style feature's coefficient (log-odds per sd) and 95% interval."""
     warnings: list[str] | None = None
     models: list[LeaderboardRow]
+    pending: PendingVotes | None = None
 
 
 class ArenaOut(BaseModel):

@@ -1,4 +1,5 @@
 /** Typed calls to the public HTTP API (`/api/v1/...`, relative to the page). */
+import { solveChallenge, type PowChallenge } from "./pow";
 import { SseParser, toStreamEvent, type StreamEvent } from "./sse";
 
 const BASE = "/api/v1";
@@ -87,6 +88,8 @@ export interface Leaderboard {
   min_votes?: number;
   too_few_votes?: string[];
   models: LeaderboardRow[];
+  /** Votes held back from the board while their identities are new. */
+  pending?: { votes: number; clients: number; reason?: string | null };
 }
 
 /** Read an error message out of a failed response: `{"error": "..."}` or FastAPI's `{"detail": ...}`. */
@@ -181,11 +184,17 @@ export function createBattle(
   return request("/battles", { method: "POST", body: JSON.stringify(body) });
 }
 
-export function vote(battleId: string, winner: Winner): Promise<VoteResult> {
-  return request(`/battles/${encodeURIComponent(battleId)}/vote`, {
-    method: "POST",
-    body: JSON.stringify({ winner }),
-  });
+/** Vote, with a proof of work when the server offers a challenge (it may require one). */
+export async function vote(battleId: string, winner: Winner): Promise<VoteResult> {
+  const path = `/battles/${encodeURIComponent(battleId)}`;
+  const body: { winner: Winner; altcha?: string } = { winner };
+  try {
+    const solution = await solveChallenge(await request<PowChallenge>(`${path}/challenge`));
+    if (solution) body.altcha = solution;
+  } catch {
+    /* no challenge to solve: vote without; a server that needs one says so */
+  }
+  return request(`${path}/vote`, { method: "POST", body: JSON.stringify(body) });
 }
 
 export function getLeaderboard(

@@ -131,6 +131,11 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
               {data.too_few_votes?.length ? ` (${data.too_few_votes.length} not yet)` : ""}
             </span>
           ) : null}
+          {data?.pending?.votes ? (
+            <span data-testid="pending-votes" title="Votes from new identities count once the identity has a history">
+              + {data.pending.votes.toLocaleString()} pending
+            </span>
+          ) : null}
           <span>
             Updated <time dateTime={data?.computed_at ?? undefined}>{formatTime(data?.computed_at)}</time>
           </span>

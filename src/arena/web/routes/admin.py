@@ -11,12 +11,14 @@ from sqlalchemy import select
 
 from arena.battles.anomaly_scan import scan_voters
 from arena.battles.lifecycle import set_model_status
+from arena.battles.rigging_scan import scan_rigging
+from arena.ratings.trust import TrustPolicy
 from arena.registry import Visibility
 from arena.store import repository as repo
 from arena.store.repository import as_utc
 from arena.store.tables import EventRow, FlaggedClientRow
 from arena.web.auth import AdminActor
-from arena.web.deps import BattlesDep, LeaderboardDep
+from arena.web.deps import BattlesDep, LeaderboardDep, SettingsDep
 from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -102,9 +104,10 @@ def _client_out(row: FlaggedClientRow) -> dict[str, Any]:
 async def flagged_clients(
     actor: AdminActor,
     battles: BattlesDep,
-    status: Literal["flagged", "cleared"] | None = Query(None),
+    status: Literal["flagged", "cleared", "held", "trusted"] | None = Query(None),
 ) -> dict[str, Any]:
-    """Clients flagged for review; those still ``flagged`` have their votes off the board."""
+    """Clients flagged for review or held back as new identities (``held``): both have their
+    votes off the board. ``cleared`` (a reviewer) and ``trusted`` (matured) count again."""
 
     def load() -> list[dict[str, Any]]:
         stmt = select(FlaggedClientRow).order_by(FlaggedClientRow.score)
@@ -134,13 +137,17 @@ async def review_client(
 
 @router.post("/scan-voters", responses=ERRORS)
 async def scan(
-    actor: AdminActor, battles: BattlesDep, leaderboard: LeaderboardDep
+    actor: AdminActor, battles: BattlesDep, leaderboard: LeaderboardDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    """Score every client's votes under the current ratings and flag the anomalous ones."""
+    """Run the voter scans (likelihood, favouritism, coordination) and flag what they find;
+    release held identities that have matured."""
     report = await asyncio.to_thread(scan_voters, battles.engine, actor=actor)
+    policy = settings.trust_policy or TrustPolicy()
+    rigging = await asyncio.to_thread(scan_rigging, battles.engine, policy=policy, actor=actor)
     leaderboard.invalidate(full=True)
     return {
         "votes": report.votes,
         "clients": report.clients,
-        "newly_flagged": len(report.newly_flagged),
+        "newly_flagged": len(report.newly_flagged) + len(rigging.newly_flagged),
+        "released": len(rigging.released),
     }

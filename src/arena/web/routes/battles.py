@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from arena.errors import InvalidInput
+from arena.store.tables import utcnow
+from arena.store.trust_repo import recent_activity
 from arena.web.deps import (
     BattlesDep,
     ClientHash,
@@ -28,7 +33,7 @@ from arena.web.sse import sse_stream
 
 router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
 # 400: a body that is not UTF-8 (FastAPI cannot decode it); 413: a body over the limit.
-ERRORS = error_responses(400, 404, 409, 413, 422, 429, 503)
+ERRORS = error_responses(400, 403, 404, 409, 413, 422, 429, 503)
 
 # Headers that keep proxies from buffering the stream; nothing here varies by model.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -86,6 +91,24 @@ async def add_turn(
     return StreamingResponse(stream, media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
+@router.get("/{battle_id}/challenge", responses=ERRORS)
+async def challenge(
+    battle_id: str, battles: BattlesDep, client: ClientHash, request: Request
+) -> dict[str, object]:
+    """A proof-of-work challenge for voting on this battle (ALTCHA v1, SHA-256), harder for
+    identities that look automated. Names no model."""
+    if len(battle_id) > 64:
+        raise InvalidInput("no such battle id")
+    since = utcnow() - timedelta(hours=1)
+
+    def signals() -> tuple[int, str | None]:
+        with battles.engine.connect() as conn:
+            return recent_activity(conn, client, since)
+
+    votes, status = await asyncio.to_thread(signals)
+    return request.app.state.pow.challenge(battle_id, votes, status)
+
+
 @router.post(
     "/{battle_id}/vote",
     response_model=Reveal,
@@ -99,10 +122,11 @@ async def vote(
     leaderboard: LeaderboardDep,
     client: ClientHash,
     requester: RequesterDep,
+    request: Request,
 ) -> Reveal:
-    model_a, model_b = await battles.vote(
-        battle_id, body.parsed(), client, requester.user_id, requester
-    )
+    winner = body.parsed()
+    request.app.state.pow.check(body.altcha, battle_id)
+    model_a, model_b = await battles.vote(battle_id, winner, client, requester.user_id, requester)
     leaderboard.invalidate()  # every arena's board: cheap, each rechecks the store once
     return Reveal(
         model_a=PublicModelOut(name=model_a.name, organization=model_a.organization),

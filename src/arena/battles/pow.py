@@ -1,0 +1,114 @@
+"""Proof of work on vote (ALTCHA, offline): cheap for a person, costly at bot scale.
+
+Invariant: a challenge is bound to one battle (its salt carries ``battle=<id>``), is
+signed with the server's secret and expires; a battle takes one vote, so a solved
+challenge can never be spent twice and no "used" list is needed. Nothing in it
+names a model. The work asked (``maxNumber``: the solver tries on average half of
+that many SHA-256 hashes) grows for identities that look automated: new ones that
+are held back, ones voting at bot rates, flagged ones. A browser solves the base
+level in a fraction of a second; a farm casting thousands of votes pays thousands
+of times over. No third-party service is involved.
+
+Uses ALTCHA's v1 scheme (``altcha`` on PyPI), which any client can solve with
+plain SHA-256 (the web UI uses Web Crypto).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from arena.errors import Forbidden, InvalidInput
+from arena.store.tables import utcnow
+
+__all__ = ["PowPolicy", "difficulty"]
+
+ALGORITHM = "SHA-256"
+#: Base work: 50,000 hashes at most, about 25,000 on average (well under a second in a browser).
+BASE_MAX_NUMBER = 50_000
+MAX_MAX_NUMBER = 5_000_000
+#: Votes in the last hour above which an identity works at bot rates (one every 2 minutes).
+BOT_RATE_PER_HOUR = 30
+
+
+def difficulty(base: int, votes_last_hour: int, status: str | None) -> tuple[int, list[str]]:
+    """The ``maxNumber`` for an identity, and why it is above ``base``."""
+    factor, why = 1, []
+    if status == "flagged":
+        factor *= 50
+        why.append("flagged for review")
+    elif status == "held":
+        factor *= 4
+        why.append("new identity")
+    if votes_last_hour > BOT_RATE_PER_HOUR:
+        factor *= 10
+        why.append(f"{votes_last_hour} votes in the last hour")
+    return min(base * factor, MAX_MAX_NUMBER), why
+
+
+@dataclass(frozen=True)
+class PowPolicy:
+    """How votes prove work.
+
+    Attributes
+    ----------
+    secret : str
+        HMAC key for signing challenges (from the server's settings).
+    required : bool
+        Votes without a solution are refused. When False, a solution is still
+        checked if one is sent (so a client can never send a wrong one unnoticed).
+    base : int
+        ``maxNumber`` for an ordinary identity.
+    ttl_seconds : float
+        How long a challenge stays valid.
+    """
+
+    secret: str
+    required: bool = False
+    base: int = BASE_MAX_NUMBER
+    ttl_seconds: float = 600.0
+
+    def challenge(
+        self, battle_id: str, votes_last_hour: int = 0, status: str | None = None
+    ) -> dict[str, Any]:
+        """A signed challenge for a vote on ``battle_id`` (the widget's JSON shape)."""
+        from altcha.v1 import create_challenge
+
+        max_number, why = difficulty(self.base, votes_last_hour, status)
+        made = create_challenge(
+            algorithm=ALGORITHM,
+            max_number=max_number,
+            hmac_key=self._key(),
+            expires=utcnow() + timedelta(seconds=self.ttl_seconds),
+            params={"battle": battle_id},
+        )
+        return {**made.to_dict(), "required": self.required, "harder_because": why}
+
+    def check(self, payload: str | None, battle_id: str) -> bool:
+        """Raise if ``payload`` is missing (when required), wrong, expired or for another
+        battle; True if a valid solution was given."""
+        if not payload:
+            if self.required:
+                raise Forbidden(
+                    "this arena asks for proof of work: solve the challenge from "
+                    f"GET /api/v1/battles/{battle_id}/challenge and send it as 'altcha'"
+                )
+            return False
+        from altcha.v1 import extract_params, verify_solution
+
+        ok, reason = verify_solution(payload, self._key(), check_expires=True)
+        if not ok:
+            raise InvalidInput(f"proof of work not accepted: {(reason or 'invalid').lower()}")
+        import base64
+        import json
+
+        params = extract_params(json.loads(base64.b64decode(payload)))
+        if params.get("battle") != [battle_id]:
+            raise InvalidInput("proof of work not accepted: it was issued for another battle")
+        return True
+
+    def _key(self) -> str:
+        # A key of its own, derived from the server's secret salt.
+        return hashlib.sha256(f"arena-pow:{self.secret}".encode()).hexdigest()
