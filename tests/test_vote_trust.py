@@ -44,7 +44,7 @@ def test_new_identity_is_held_then_released_by_the_scan(start_app, db_url: str) 
         MODELS,
         admin_tokens=TOKEN,
         leaderboard_refresh_seconds=0,
-        leaderboard_bootstrap_rounds=5,
+        leaderboard_bootstrap_rounds=20,
         trust_min_age_hours=72,
         trust_min_votes=2,
         rigging_scan_seconds=0,
@@ -92,7 +92,7 @@ def test_reviewer_releases_a_held_identity_and_holding_off_counts_at_once(
 ) -> None:
     held_app = start_app(
         MODELS, admin_tokens=TOKEN, leaderboard_refresh_seconds=0,
-        leaderboard_bootstrap_rounds=5, trust_min_age_hours=72, rigging_scan_seconds=0,
+        leaderboard_bootstrap_rounds=20, trust_min_age_hours=72, rigging_scan_seconds=0,
     )  # fmt: skip
     with held_app.client() as client:
         _vote(client)
@@ -113,7 +113,7 @@ def test_reviewer_releases_a_held_identity_and_holding_off_counts_at_once(
         assert board["total_votes"] == 1 and board["pending"]["votes"] == 0
 
     # Holding off (the default): a new client's vote counts straight away, nothing pending.
-    plain = start_app(MODELS, leaderboard_refresh_seconds=0, leaderboard_bootstrap_rounds=5)
+    plain = start_app(MODELS, leaderboard_refresh_seconds=0, leaderboard_bootstrap_rounds=20)
     with plain.client(headers={"X-Forwarded-For": "198.51.100.7"}) as client:
         _vote(client)
         board = client.get("/api/v1/leaderboard").json()

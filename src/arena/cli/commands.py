@@ -65,11 +65,11 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
     "votes": {
         "scan": (
             "arena.cli.votes:scan",
-            "Score every voter against the current ratings and flag anomalous ones for review.",
+            "Score every voter and flag anomalous ones for review; release matured new identities.",
         ),
         "flagged": (
             "arena.cli.votes:flagged",
-            "List clients flagged for review (votes off the board while flagged).",
+            "List clients flagged for review (votes off the board while flagged or held).",
         ),
         "review": (
             "arena.cli.votes:review",
