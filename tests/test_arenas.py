@@ -211,3 +211,18 @@ def test_a_text_battle_takes_no_images(app: LiveApp) -> None:
         response = _turn(client, battle_id, "hello", [_upload(client)])
     assert response.status_code == 422
     assert "takes no images" in response.json()["error"]
+
+
+def test_fairness_report_is_per_arena(app: LiveApp, db_url: str) -> None:
+    from tests.test_sampling_stats import _age_votes
+
+    with app.client() as client:
+        battle_id = _battle(client, "text_to_image")
+        assert _turn(client, battle_id, "a red fox").status_code == 200
+        client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "tie"})
+        _age_votes(db_url, 3)  # the report counts whole past hours only
+        images = client.get("/api/v1/stats/sampling", params={"arena": "text_to_image"}).json()
+        text = client.get("/api/v1/stats/sampling").json()
+    assert images["arena"] == "text_to_image"
+    assert {row["key"] for row in images["by_model"]} == {"painter-one", "painter-two"}
+    assert text["arena"] == "text" and text["by_model"] == []

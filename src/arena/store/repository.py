@@ -508,10 +508,10 @@ def counted_votes(
 
 
 def battle_shares(
-    conn: Connection, since: datetime, until: datetime | None = None
+    conn: Connection, since: datetime, until: datetime | None = None, arena: str = "text"
 ) -> list[tuple[str, str, str, int, int]]:
     """Per model: (name, organization, license, battles, turns) of the anonymous battles
-    whose vote is in and was cast in ``[since, until)``.
+    whose vote is in and was cast in ``[since, until)``, in one arena.
 
     Only voted battles count, by the time of their vote: an open battle, whose pair its
     voter must not know yet, is never in the figures. Turns are what a model's provider
@@ -533,7 +533,7 @@ def battle_shares(
             .select_from(VoteRow)
             .join(BattleRow, BattleRow.id == VoteRow.battle_id)
             .join(ModelRow, ModelRow.id == side)
-            .where(*window, BattleRow.mode == "anonymous")
+            .where(*window, BattleRow.mode == "anonymous", BattleRow.arena == arena)
             .group_by(ModelRow.name, ModelRow.organization, ModelRow.license)
         )
         for name, org, lic, battles, turns in conn.execute(stmt):

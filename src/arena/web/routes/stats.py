@@ -11,6 +11,7 @@ from pydantic import BeforeValidator
 
 from arena.store import repository as repo
 from arena.store.tables import utcnow
+from arena.vocabulary import Arena
 from arena.web.deps import BattlesDep
 from arena.web.schemas import error_responses
 
@@ -75,17 +76,18 @@ Days = Annotated[
 async def sampling(
     battles: BattlesDep,
     days: Days = 30.0,
+    arena: Arena = Arena.text,
 ) -> dict[str, Any]:
     """Shares of anonymous battles and of conversation data per model, organization and
-    license type. Preview models appear under their codename only. What is counted:
-    see ``counts`` in the response."""
+    license type, in one arena. Preview models appear under their codename only. What is
+    counted: see ``counts`` in the response."""
     until = utcnow().replace(minute=0, second=0, microsecond=0)
     since = until - timedelta(days=days)
     models = await battles.models()
 
     def load() -> list[tuple[str, str, str, int, int]]:
         with battles.engine.connect() as conn:
-            return repo.battle_shares(conn, since, until)
+            return repo.battle_shares(conn, since, until, arena.value)
 
     rows = await asyncio.to_thread(load)
     shown = []
@@ -95,6 +97,7 @@ async def sampling(
             name, org, lic = stored.codename or "preview", "(preview)", "(preview)"
         shown.append((name, org, lic, count, turns))
     return {
+        "arena": arena.value,
         "window_days": days,
         "since": since.isoformat(timespec="seconds"),
         "until": until.isoformat(timespec="seconds"),
