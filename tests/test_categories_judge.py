@@ -213,7 +213,7 @@ def test_a_bad_verdict_is_ignored(start_app, db_url, fake_upstream) -> None:
 def test_parsing_drops_unknown_tags_and_derives_hard_prompt() -> None:
     five = ["specificity", "complexity", "problem_solving", "creativity", "nonsense"]
     answer = json.dumps({"tags": ["math", "astrology", "hard_prompt"], "criteria": five})
-    found = parse_verdict(f"sure: {answer} ok", ["p"], 1)
+    found = parse_verdict(f"sure {{not json}}: {answer} ok {{}}", ["p"], 1)
     assert found is not None and found.tags == ("math",) and found.language is None
     assert found.criteria == ("specificity", "complexity", "problem_solving", "creativity")
     six = json.dumps({"tags": [], "criteria": list(CRITERIA[:6]), "language": "de"})
@@ -271,3 +271,31 @@ def test_eval_scores_the_judge_and_a_bad_judge_is_refused(tmp_path, fake_upstrea
         create_app(
             Settings(models_file=str(models), category_judge_model=JUDGE, category_judge_mode="x")
         )
+
+
+def test_the_batch_judge_leaves_imported_tags_alone(db_url, tmp_path, fake_upstream) -> None:
+    models = write_registry(tmp_path / "models.yaml", fake_upstream.base_url, MODELS)
+
+    def conv(text: str) -> list[dict]:
+        return [{"role": "user", "content": text}, {"role": "assistant", "content": "ok"}]
+
+    rows = [
+        {"id": "imp-tagged", "model_a": "x", "model_b": "y", "winner": "tie",
+         "conversation_a": conv("hello"), "conversation_b": conv("hello"),
+         "category_tag": ["math"]},
+        {"id": "imp-bare", "model_a": "x", "model_b": "y", "winner": "model_a",
+         "conversation_a": conv("hi there"), "conversation_b": conv("hi there")},
+    ]  # fmt: skip
+    votes = tmp_path / "votes.jsonl"
+    votes.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    imported = subprocess.run(
+        [ARENA, "import", str(votes), "--db", db_url], capture_output=True, text=True, timeout=120
+    )
+    assert imported.returncode == 0, imported.stderr
+    done = _judge_cli(db_url, str(models), "--mode", "replace")
+    assert done.returncode == 0, done.stderr
+    assert "judged 1 battles" in done.stdout and "0 left" in done.stdout, done.stdout
+    tags, verdicts = _read(db_url)
+    assert len(verdicts) == 1
+    by_classifier = sorted((r.classifier, list(r.tags)) for r in tags.values())
+    assert by_classifier == [("imported", ["math"]), (CLASSIFIER, JUDGED_TAGS)]

@@ -39,7 +39,6 @@ PROMPTS_DIR = Path(__file__).with_name("prompts")
 MODES = ("check", "replace")
 # Enough for the JSON answer; a judge that rambles past it is cut and fails to parse.
 MAX_TOKENS = 400
-_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -56,14 +55,8 @@ def judge_text(prompts: Sequence[str], version: str = PROMPT_VERSION) -> str:
 
 def parse_verdict(text: str, prompts: Sequence[str], turns: int) -> PromptTags | None:
     """The judge's answer as tags, or ``None`` when it holds no usable JSON object."""
-    match = _JSON_OBJECT.search(text)
-    if match is None:
-        return None
-    try:
-        data = json.loads(match.group(0))
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
+    data = _first_object(text)
+    if data is None:
         return None
     raw_tags, raw_criteria = data.get("tags", []), data.get("criteria", [])
     if not isinstance(raw_tags, list) or not isinstance(raw_criteria, list):
@@ -80,6 +73,21 @@ def parse_verdict(text: str, prompts: Sequence[str], turns: int) -> PromptTags |
     else:
         language = language.strip().lower()
     return PromptTags(tuple(sorted(tags)), language, criteria)
+
+
+def _first_object(text: str) -> dict[str, Any] | None:
+    """The first JSON object in ``text`` (models wrap it in prose or code fences)."""
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start != -1:
+        try:
+            data, _ = decoder.raw_decode(text, start)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data
+        start = text.find("{", start + 1)
+    return None
 
 
 class RateLimit:

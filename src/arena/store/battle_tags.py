@@ -127,11 +127,13 @@ def _with_prompts(
 
 
 def _needs_judge(classifier: str) -> Any:
-    """Battles with a turn that this judge has not given a verdict on yet."""
+    """Battles with a turn that this judge has not given a verdict on yet (imported
+    battles keep the tags their votes file brought, so the judge leaves them out)."""
     judged = select(EventRow.subject).where(
         EventRow.kind == JUDGE_EVENT, EventRow.actor == classifier
     )
-    return and_(BattleRow.turns > 0, BattleRow.id.not_in(judged))
+    imported = select(BattleTagRow.battle_id).where(BattleTagRow.classifier == IMPORTED)
+    return and_(BattleRow.turns > 0, BattleRow.id.not_in(judged), BattleRow.id.not_in(imported))
 
 
 def count_unjudged(conn: Connection, classifier: str) -> int:
