@@ -39,6 +39,7 @@ MODELS = (
     "drop",
     "slow",
     "parrot",
+    "judge",
 )
 
 MARKDOWN_REPLY = (
@@ -64,6 +65,23 @@ ECHO_CHUNKS = 20
 AUTH_KEY = "__credential__"
 FLAGGED_WORD = "forbidden-topic"
 FAIL_WORD = "fail-this-turn"
+# The "judge" model answers any prompt with this verdict (prose around a JSON fence, an
+# unknown tag, hard_prompt claimed outright, six criteria of seven), and with prose
+# alone when the prompt has JUDGE_GARBAGE_WORD.
+JUDGE_VERDICT = {
+    "tags": ["law", "finance", "astrology", "hard_prompt"],
+    "criteria": [
+        "specificity",
+        "domain_knowledge",
+        "complexity",
+        "problem_solving",
+        "technical_accuracy",
+        "real_world_application",
+        "made_up_criterion",
+    ],
+    "language": "FR",
+}
+JUDGE_GARBAGE_WORD = "judge-garbage"
 """Any chat-completions model answers 500 to a conversation whose last user message has this."""
 """The moderation endpoint flags any input containing this."""
 
@@ -93,6 +111,10 @@ def reply_text(model: str, messages: list[dict[str, Any]]) -> str:
     if model == "leaky":
         return LEAKY_REPLY
     users = _user_texts(messages)
+    if model == "judge":
+        if any(JUDGE_GARBAGE_WORD in u for u in users):
+            return "This one is about law, I would say, and it is in French."
+        return f"Verdict:\n```json\n{json.dumps(JUDGE_VERDICT)}\n```\nHope that helps."
     if model == "parrot":
         # Says back exactly what it was sent: tests choose a reply (a WebDev app, say).
         return users[-1] if users else ""

@@ -42,6 +42,15 @@ class Settings:
     leaderboard_refresh_seconds: float = 2.0
     category_min_votes: int = 10
     """A model shows on a category or language board only with this many votes there."""
+    category_judge_model: str | None = None
+    """Registry name of a model that judges prompts' categories in the background
+    (``arena.categories.judge``); ``None``: only the embedded classifier tags."""
+    category_judge_mode: str = "check"
+    """``check``: the judge's verdicts are recorded beside the embedded tags (audit events)
+    for comparison; ``replace``: its tags become the battle's tags on the boards."""
+    category_judge_per_minute: int = 30
+    """Judge calls per minute per process; a battle over the limit keeps the embedded tags
+    until ``arena categories judge``. 0 means unlimited."""
     static_dir: str | None = None
     migrate_on_start: bool = True
     rate_battles_per_minute: int = 60

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -43,6 +43,9 @@ from arena.store.repository import as_utc
 from arena.store.tables import utcnow
 from arena.store.writer import Writer
 from arena.vocabulary import Arena, Winner
+
+if TYPE_CHECKING:
+    from arena.categories.judge import LlmJudge
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,8 @@ class BattleService:
         self.recent = RecentBattles()
         # Names this worker on the turn leases it takes (see arena.store.workers).
         self.worker_id: str | None = None
+        # Issue 11: an LLM judge of categories, when one is configured (after the tagger).
+        self.judge: LlmJudge | None = None
 
     # ------------------------------------------------------------ set-up
 
@@ -498,7 +503,7 @@ class BattleService:
         )
         self.recent.put(snapshot.after_turn([{**r, "turn": turn} for r in rows], bool(failed)))
         if turn == 1:  # categories, off the streaming path (arena.categories.background)
-            tag_in_background(self.writer, battle_id, [prompt], turn)
+            tag_in_background(self.writer, battle_id, [prompt], turn, self.judge)
 
     # ------------------------------------------------------------ vote
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from arena.categories.names import ALL_TAGS
-from arena.categories.tagger import tag_prompts
+from arena.categories.tagger import PromptTags, tag_prompts
 
 
-def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Scores of the current tagger on labelled rows (the DESIGN.md output shape)."""
+def evaluate(
+    rows: list[dict[str, Any]], answers: Sequence[PromptTags] | None = None
+) -> dict[str, Any]:
+    """Scores of the current tagger on labelled rows (the DESIGN.md output shape), or of
+    ``answers`` (one per row: another classifier's, the LLM judge's) when given."""
     counts = {t: [0, 0, 0] for t in ALL_TAGS}  # tp, fp, fn
     lang_right = lang_total = 0
-    for row in rows:
-        found = tag_prompts([row["prompt"]])
+    for i, row in enumerate(rows):
+        found = answers[i] if answers is not None else tag_prompts([row["prompt"]])
         truth, got = set(row.get("tags", [])), set(found.tags)
         for tag in ALL_TAGS:
             if tag in got and tag in truth:

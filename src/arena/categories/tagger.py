@@ -115,6 +115,16 @@ def _criteria(text: str, tags: set[str], scores: dict[str, float]) -> tuple[str,
     return tuple(c for c in CRITERIA if held[c])
 
 
+def structural_tags(prompts: Sequence[str], turns: int) -> set[str]:
+    """The tags that are facts, not judgements (the LLM judge reuses them)."""
+    found = set()
+    if turns > 1:
+        found.add("multi_turn")
+    if max((len(_TOKEN.findall(p)) for p in prompts), default=0) > LONG_QUERY_TOKENS:
+        found.add("long_query")
+    return found
+
+
 def tag_prompts(prompts: Sequence[str], turns: int = 1) -> PromptTags:
     """The tags of a battle whose user prompts so far are ``prompts``."""
     text = "\n\n".join(prompts)
@@ -129,9 +139,6 @@ def tag_prompts(prompts: Sequence[str], turns: int = 1) -> PromptTags:
     criteria = _criteria(text, tags, scores)
     if len(criteria) >= HARD_MIN:
         tags.add("hard_prompt")
-    if turns > 1:
-        tags.add("multi_turn")
-    if max((len(_TOKEN.findall(p)) for p in prompts), default=0) > LONG_QUERY_TOKENS:
-        tags.add("long_query")
+    tags |= structural_tags(prompts, turns)
     language = detect_language(rules.without_code(text))
     return PromptTags(tuple(sorted(tags)), language, criteria)

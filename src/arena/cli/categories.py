@@ -1,15 +1,19 @@
-"""``arena categories tag|eval|retag|train``: what prompts are about, and how well we know."""
+"""``arena categories tag|eval|retag|judge|train``: what prompts are about, and how well
+we know."""
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from arena.cli.options import DbOption
+from arena.cli.options import DbOption, ModelsOption
+
+if TYPE_CHECKING:
+    from arena.categories.judge import LlmJudge
 
 
 class Format(StrEnum):
@@ -18,6 +22,35 @@ class Format(StrEnum):
 
 
 FormatOption = Annotated[Format, typer.Option("--format", help="text or json.")]
+JudgeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--judge",
+        envvar="ARENA_CATEGORY_JUDGE_MODEL",
+        help="Registry name of the LLM judge model.",
+    ),
+]
+
+
+def _judge(models: str | None, name: str, mode: str | None = None) -> LlmJudge:
+    """The judge named on the command line, with the server's mode and rate limit."""
+    from arena.categories.judge import LlmJudge
+    from arena.errors import RegistryError
+    from arena.registry import load_registry
+    from arena.settings import Settings
+
+    settings = Settings.from_env()
+    try:
+        registry = load_registry(models)
+        return LlmJudge.build(
+            registry,
+            name,
+            mode or settings.category_judge_mode,
+            settings.category_judge_per_minute,
+        )
+    except (RegistryError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def tag(
@@ -60,14 +93,37 @@ def eval_(
         Path, typer.Option("--labels", help='JSON Lines: {"prompt","language","tags"}.')
     ],
     fmt: FormatOption = Format.text,
+    judge: Annotated[
+        str | None,
+        typer.Option("--judge", help="Score this registry model as the LLM judge instead."),
+    ] = None,
+    models: ModelsOption = None,
 ) -> None:
     """Precision, recall, F1 and support per tag, and language accuracy, on a labels file.
 
-    Example: arena categories eval --labels data/categories/heldout.jsonl --format json
+    Scores the embedded classifier, or with --judge MODEL the LLM judge (within its
+    rate limit), so the two can be compared. Example: arena categories eval --labels
+    data/categories/heldout.jsonl --format json
     """
+    import asyncio
+
     from arena.categories.evaluation import evaluate
 
-    report = evaluate(_labels(labels))
+    rows = _labels(labels)
+    answers = None
+    if judge is not None:
+        from arena.categories.judge_run import judge_labels
+
+        llm = _judge(models, judge)
+
+        async def ask() -> list:
+            try:
+                return await judge_labels(llm, rows)
+            finally:
+                await llm.aclose()
+
+        answers = asyncio.run(ask())
+    report = evaluate(rows, answers)
     if fmt is Format.json:
         typer.echo(json.dumps(report))
         return
@@ -114,6 +170,59 @@ def retag(
     typer.echo(
         f"tagged {report.tagged} battles with version {report.version} "
         f"({rate:.0f} prompts/s); {left} left"
+    )
+
+
+def judge(
+    db: DbOption = None,
+    models: ModelsOption = None,
+    name: JudgeOption = None,
+    mode: Annotated[
+        str | None,
+        typer.Option("--mode", help="check or replace (default: ARENA_CATEGORY_JUDGE_MODE)."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Stop after this many battles.")
+    ] = None,
+) -> None:
+    """Run the LLM judge over stored battles it has not judged yet.
+
+    check records its verdicts beside the embedded tags; replace makes them the
+    battles' tags. Resumable, and within ARENA_CATEGORY_JUDGE_PER_MINUTE. Example:
+    arena categories judge --judge big-model --models models.yaml --db sqlite:///arena.db
+    """
+    import asyncio
+
+    from arena.categories.judge_run import count_pending, judge_stored
+    from arena.cli.progress import row_progress
+    from arena.store import migrate
+    from arena.store.engine import create_store_engine
+
+    if not name:
+        typer.echo(
+            "error: name the judge model with --judge (or ARENA_CATEGORY_JUDGE_MODEL)", err=True
+        )
+        raise typer.Exit(2)
+    llm = _judge(models, name, mode)
+    engine = create_store_engine(db)
+
+    async def work(advance) -> object:
+        try:
+            return await judge_stored(engine, llm, advance, limit)
+        finally:
+            await llm.aclose()
+
+    try:
+        migrate.upgrade(engine)
+        total = count_pending(engine, llm)
+        with row_progress("judging battles", min(total, limit or total)) as advance:
+            report = asyncio.run(work(advance))
+    finally:
+        engine.dispose()
+    left = report.remaining_before - report.judged
+    typer.echo(
+        f"judged {report.judged} battles with {llm.classifier} ({llm.version}, {llm.mode}); "
+        f"{report.failed} failed; {left} left"
     )
 
 

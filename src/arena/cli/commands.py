@@ -13,7 +13,7 @@ GROUP_HELP = {
     "models": "The model roster.",
     "tokens": "API tokens for the admin API.",
     "votes": "Votes: integrity checks and flag reviews.",
-    "categories": "Prompt categories: tags, eval, retag.",
+    "categories": "Prompt categories: tags, eval, retag, LLM judge.",
 }
 
 # group -> command -> ("module:function", the first paragraph of its docstring).
@@ -92,6 +92,10 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "retag": (
             "arena.cli.categories:retag",
             "Re-tag stored battles whose tags are missing or from an older classifier.",
+        ),
+        "judge": (
+            "arena.cli.categories:judge",
+            "Run the LLM judge over stored battles it has not judged yet.",
         ),
         "train": (
             "arena.cli.categories:train",

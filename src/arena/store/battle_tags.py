@@ -7,15 +7,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from arena.store.repository import as_utc
 from arena.store.server_secrets import public_battle_id
-from arena.store.tables import BattleRow, BattleTagRow, MessageRow, VoteRow, utcnow
+from arena.store.tables import (
+    BattleRow,
+    BattleTagRow,
+    EventRow,
+    MessageRow,
+    VoteRow,
+    utcnow,
+)
 
 # The classifier name of tags a votes file brought (arena.categories.imported.CLASSIFIER).
 IMPORTED = "imported"
+# Classifier names of LLM judges start with this ("llm-judge:<registry name>").
+JUDGE_PREFIX = "llm-judge:"
+# The audit event of one judge verdict: subject the battle, actor the judge's classifier name.
+JUDGE_EVENT = "category_judge"
 # Tag writes from several workers can commit out of time order: re-read this much.
 TAG_OVERLAP = timedelta(seconds=60)
 
@@ -64,9 +75,14 @@ def save_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _needs_tags(version: str) -> Any:
-    """Battles with a turn and no tags from this version, nor tags their file brought."""
+    """Battles with a turn and no tags from this version, nor tags their file brought,
+    nor tags an LLM judge decided (replace mode: the judge outranks the embedded one)."""
     tagged = select(BattleTagRow.battle_id).where(
-        or_(BattleTagRow.version == version, BattleTagRow.classifier == IMPORTED)
+        or_(
+            BattleTagRow.version == version,
+            BattleTagRow.classifier == IMPORTED,
+            BattleTagRow.classifier.startswith(JUDGE_PREFIX),
+        )
     )
     return and_(BattleRow.turns > 0, BattleRow.id.not_in(tagged))
 
@@ -86,9 +102,16 @@ def untagged_batch(
         .order_by(BattleRow.id)
         .limit(limit)
     ).all()
+    return _with_prompts(conn, [(b.id, int(b.turns)) for b in battles])
+
+
+def _with_prompts(
+    conn: Connection, battles: Sequence[tuple[str, int]]
+) -> list[tuple[str, int, list[str]]]:
+    """(id, turns, the user's prompts in turn order): side a's user messages, never a reply."""
     if not battles:
         return []
-    prompts: dict[str, list[str]] = {b.id: [] for b in battles}
+    prompts: dict[str, list[str]] = {b: [] for b, _ in battles}
     rows = conn.execute(
         select(MessageRow.battle_id, MessageRow.content)
         .where(
@@ -100,7 +123,74 @@ def untagged_batch(
     )
     for battle_id, content in rows:
         prompts[battle_id].append(content)
-    return [(b.id, int(b.turns), prompts[b.id]) for b in battles]
+    return [(b, turns, prompts[b]) for b, turns in battles]
+
+
+def _needs_judge(classifier: str) -> Any:
+    """Battles with a turn that this judge has not given a verdict on yet (imported
+    battles keep the tags their votes file brought, so the judge leaves them out)."""
+    judged = select(EventRow.subject).where(
+        EventRow.kind == JUDGE_EVENT, EventRow.actor == classifier
+    )
+    imported = select(BattleTagRow.battle_id).where(BattleTagRow.classifier == IMPORTED)
+    return and_(BattleRow.turns > 0, BattleRow.id.not_in(judged), BattleRow.id.not_in(imported))
+
+
+def count_unjudged(conn: Connection, classifier: str) -> int:
+    return int(conn.execute(select(func.count()).where(_needs_judge(classifier))).scalar_one())
+
+
+def unjudged_batch(
+    conn: Connection, classifier: str, after_id: str, limit: int
+) -> list[tuple[str, int, list[str]]]:
+    """The next ``limit`` battles (by id, after ``after_id``) for this judge."""
+    battles = conn.execute(
+        select(BattleRow.id, BattleRow.turns)
+        .where(_needs_judge(classifier), BattleRow.id > after_id)
+        .order_by(BattleRow.id)
+        .limit(limit)
+    ).all()
+    return _with_prompts(conn, [(b.id, int(b.turns)) for b in battles])
+
+
+def save_judge_verdict(
+    conn: Connection,
+    battle_id: str,
+    classifier: str,
+    version: str,
+    result: dict[str, Any],
+    replace: bool,
+) -> None:
+    """Record an LLM judge's verdict as an audit event; with ``replace``, also make it
+    the battle's tags (the one ``battle_tags`` row the boards read).
+
+    The event keeps every verdict beside the embedded tags (check mode compares the two
+    without a second tags table) and marks the battle judged for ``arena categories judge``.
+    """
+    payload = {
+        "version": version,
+        "mode": "replace" if replace else "check",
+        "language": result.get("language"),
+        "tags": list(result.get("tags", [])),
+        "criteria": list(result.get("criteria", [])),
+    }
+    conn.execute(
+        insert(EventRow).values(
+            kind=JUDGE_EVENT, subject=battle_id, actor=classifier, payload=payload
+        )
+    )
+    if replace:
+        save_tags(conn, battle_id, classifier, version, result)
+
+
+def judge_verdicts(conn: Connection, classifier: str) -> dict[str, dict[str, Any]]:
+    """The latest verdict of this judge per battle (event payloads), for comparison."""
+    rows = conn.execute(
+        select(EventRow.subject, EventRow.payload)
+        .where(EventRow.kind == JUDGE_EVENT, EventRow.actor == classifier)
+        .order_by(EventRow.id)
+    )
+    return {str(subject): dict(payload) for subject, payload in rows}
 
 
 def get_tags(conn: Connection, battle_id: str) -> dict[str, Any] | None:

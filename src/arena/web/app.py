@@ -19,6 +19,7 @@ from arena.battles.rigging_scan import periodic_rigging_scan
 from arena.battles.roster import Roster
 from arena.battles.sampling import policy_by_name
 from arena.battles.service import BattleService
+from arena.errors import InvalidInput
 from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
@@ -48,6 +49,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
     moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
     parse_proxies(settings.trusted_proxies)  # and on a bad proxy list
+    if settings.category_judge_model:  # and on a category judge that is not in the registry
+        from arena.categories.judge import LlmJudge
+
+        try:
+            LlmJudge.spec_of(registry, settings.category_judge_model, settings.category_judge_mode)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -73,6 +81,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service.worker_id = presence.worker_id
         await presence.start()  # frees turn leases of workers killed mid-turn
         await service.sync_registry()
+        if settings.category_judge_model:  # issue 11: the LLM judge of categories
+            from arena.categories.judge import LlmJudge
+
+            service.judge = LlmJudge.from_settings(settings, registry)
         describe = _describer(service, engine)
 
         def arena_board(arena: Arena) -> LeaderboardCache:
@@ -112,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
             await presence.stop()
             await roster.aclose()
+            if service.judge is not None:
+                await service.judge.aclose()
             writer.close()
             engine.dispose()
             await app.state.limiter.aclose()
