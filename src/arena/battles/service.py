@@ -256,6 +256,10 @@ class BattleService:
             raise InvalidInput(f"model {name!r} is deprecated and takes no new battles")
         return contestant
 
+    def public_model(self, name: str) -> PublicModel:
+        """How a model may be named outside this class (history, personal boards)."""
+        return self._public(name)
+
     def _public(self, name: str) -> PublicModel:
         """How a model may be named to a voter: preview models by codename only."""
         stored = self._models.get(name)

@@ -85,7 +85,8 @@ def _battle_query(opts: ExportOptions, count: bool = False) -> Any:
     model_a = aliased(ModelRow)
     model_b = aliased(ModelRow)
     export_id = func.coalesce(BattleRow.external_id, BattleRow.id)
-    where = []
+    # A battle its owner deleted leaves every export and release (see arena.store.history).
+    where = [BattleRow.status != "deleted"]
     if opts.since is not None:
         where.append(BattleRow.created_at >= opts.since)
     if opts.until is not None:

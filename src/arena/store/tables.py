@@ -288,6 +288,21 @@ class BattleTagRow(Base):
     )
 
 
+class ExpertiseRow(Base):
+    """Fields a requester says they know (revision 0016), from the occupational tags.
+
+    ``owner`` is ``u:<user_id>`` for a signed-in user or ``c:<client key>`` for a cookie
+    (the same keyed hash as ``battles.owner_key``), so the expert board can join it to
+    the battles either way without storing anything more personal.
+    """
+
+    __tablename__ = "expertise"
+
+    owner: Mapped[str] = mapped_column(String(160), primary_key=True)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 __all__ = [
     "PUBLIC_VISIBILITY",
     "ApiTokenRow",
@@ -295,6 +310,7 @@ __all__ = [
     "BattleRow",
     "BattleTagRow",
     "EventRow",
+    "ExpertiseRow",
     "FlaggedClientRow",
     "MessageRow",
     "ModelRow",
