@@ -104,24 +104,22 @@ def test_voted_anonymous_stays_closed_while_named_chats_continue(start_app) -> N
             battle_id = me.post("/api/v1/battles", json=body).json()["battle_id"]
             _turn(me, battle_id, "yesterday")
             # Opened again from the history, it takes the next turn.
-            item = next(b for b in me.get("/api/v1/me/battles").json()["battles"]
-                        if b["battle_id"] == battle_id)  # fmt: skip
+            listed = me.get("/api/v1/me/battles").json()["battles"]
+            item = next(b for b in listed if b["battle_id"] == battle_id)
             assert item["turns"] == 1 and item["models"]
             _turn(me, battle_id, "today")
             view = me.get(f"/api/v1/battles/{battle_id}").json()
             assert view["turns"] == 2
-        closed = next(b for b in me.get("/api/v1/me/battles").json()["battles"]
-                      if b["battle_id"] == voted)  # fmt: skip
+        listed = me.get("/api/v1/me/battles").json()["battles"]
+        closed = next(b for b in listed if b["battle_id"] == voted)
         assert closed["turns"] == 1 and closed["winner"] == "tie"
         assert set(closed["models"].values()) == {"alpha-model", "beta-model"}
 
 
 def _release_text(db_url: str, out: Path) -> str:
-    result = subprocess.run(
-        [ARENA, "release", "--db", db_url, "--out", str(out), "--cutoff", "2100-01-01",
-         "--bootstrap", "20", "--min-votes", "0", "--salt", "s"],  # fmt: skip
-        capture_output=True, text=True, timeout=180,  # fmt: skip
-    )
+    args = ["release", "--db", db_url, "--out", str(out), "--cutoff", "2100-01-01",
+            "--bootstrap", "20", "--min-votes", "0", "--salt", "s"]  # fmt: skip
+    result = subprocess.run([ARENA, *args], capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     import pyarrow.parquet as pq
 
