@@ -116,14 +116,16 @@ def test_voted_anonymous_stays_closed_while_named_chats_continue(start_app) -> N
         assert set(closed["models"].values()) == {"alpha-model", "beta-model"}
 
 
-def _release_text(db_url: str, out: Path) -> str:
+def _release_text(db_url: str, out: Path) -> tuple[int, str]:
+    """How many votes `arena release` publishes, and their rows as text."""
     args = ["release", "--db", db_url, "--out", str(out), "--cutoff", "2100-01-01",
             "--bootstrap", "20", "--min-votes", "0", "--salt", "s"]  # fmt: skip
     result = subprocess.run([ARENA, *args], capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     import pyarrow.parquet as pq
 
-    return str(pq.read_table(out / "votes.parquet").to_pylist())
+    rows = pq.read_table(out / "votes.parquet").to_pylist()
+    return len(rows), str(rows)
 
 
 def test_delete_one_and_all_leaves_history_and_releases(start_app, db_url, tmp_path) -> None:
@@ -132,7 +134,8 @@ def test_delete_one_and_all_leaves_history_and_releases(start_app, db_url, tmp_p
         gone = _anonymous(me, "delete-me please", winner="model_a")
         kept = _anonymous(me, "keep-me please", winner="model_b")
         theirs = _anonymous(other, "stranger text", winner="tie")
-        before = _release_text(db_url, tmp_path / "before")
+        count, before = _release_text(db_url, tmp_path / "before")
+        assert count == 3
         assert all(w in before for w in ("delete-me", "keep-me", "stranger text"))
 
         # Someone else's battle and an unknown id: the same 404, and nothing happens.
@@ -146,7 +149,8 @@ def test_delete_one_and_all_leaves_history_and_releases(start_app, db_url, tmp_p
         assert _ids(me, q="delete-me") == []
         assert me.get(f"/api/v1/battles/{gone}").json() == NOT_FOUND
         assert me.delete(f"/api/v1/me/battles/{gone}").status_code == 404
-        after = _release_text(db_url, tmp_path / "after")
+        count, after = _release_text(db_url, tmp_path / "after")
+        assert count == 2
         assert "delete-me" not in after and "keep-me" in after and "stranger text" in after
         # The vote itself still counts on the live board (see arena.store.history).
         assert me.get("/api/v1/leaderboard").json()["total_votes"] == 3
@@ -154,7 +158,8 @@ def test_delete_one_and_all_leaves_history_and_releases(start_app, db_url, tmp_p
         assert me.delete("/api/v1/me/battles").status_code == 204
         assert _ids(me) == []
         assert _ids(other) == [theirs]
-        final = _release_text(db_url, tmp_path / "final")
+        count, final = _release_text(db_url, tmp_path / "final")
+        assert count == 1
         assert "keep-me" not in final and "stranger text" in final
 
 
