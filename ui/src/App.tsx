@@ -1,11 +1,13 @@
 import { useEffect, useState } from "react";
 import { BattlePage } from "./pages/BattlePage";
 import { DirectPage } from "./pages/DirectPage";
+import { HistoryPage } from "./pages/HistoryPage";
+import { MyBoardPage } from "./pages/MyBoardPage";
 import { LeaderboardPage } from "./pages/LeaderboardPage";
 import { OverviewPage } from "./pages/OverviewPage";
 import { SideBySidePage } from "./pages/SideBySidePage";
 
-type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview";
+type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview" | "history" | "my-board";
 
 const NAV: { route: Route; href: string; label: string; short: string }[] = [
   { route: "battle", href: "#/", label: "Battle", short: "Battle" },
@@ -13,13 +15,14 @@ const NAV: { route: Route; href: string; label: string; short: string }[] = [
   { route: "direct", href: "#/direct", label: "Direct chat", short: "Direct" },
   { route: "leaderboard", href: "#/leaderboard", label: "Leaderboard", short: "Board" },
   { route: "overview", href: "#/overview", label: "Overview", short: "Overview" },
+  { route: "history", href: "#/history", label: "History", short: "History" },
 ];
 
 function parseHash(hash: string): { route: Route; params: URLSearchParams } {
   const h = hash.replace(/^#/, "");
   const [path, query = ""] = h.split("?", 2);
   const p = path.replace(/^\/+|\/+$/g, "");
-  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" ? p : "battle";
+  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" || p === "history" || p === "my-board" ? p : "battle";
   return { route, params: new URLSearchParams(query) };
 }
 
@@ -41,6 +44,8 @@ export function App() {
     direct: "Arena · Direct chat",
     leaderboard: "Arena · Leaderboard",
     overview: "Arena · Overview",
+    history: "Arena · History",
+    "my-board": "Arena · My leaderboard",
   };
   useEffect(() => {
     document.title = titles[route];
@@ -78,6 +83,8 @@ export function App() {
         {route === "direct" ? <DirectPage params={params} /> : null}
         {route === "leaderboard" ? <LeaderboardPage key={params.get("category") ?? ""} initialCategory={params.get("category") ?? "overall"} /> : null}
         {route === "overview" ? <OverviewPage /> : null}
+        {route === "history" ? <HistoryPage /> : null}
+        {route === "my-board" ? <MyBoardPage /> : null}
       </main>
       <footer className="footer">
         Arena is open source. Answers come from AI models and may be wrong; don't share private information.

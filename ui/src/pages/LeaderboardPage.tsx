@@ -101,7 +101,7 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
     <>
       <div className="page-intro">
         <h1>Leaderboard</h1>
-        <p>Bradley–Terry scores from people's votes, with bootstrap 95% intervals. Rank (UB) is 1 + the number of models clearly better.</p>
+        <p>Bradley–Terry scores from people's votes, with bootstrap 95% intervals. Rank (UB) is 1 + the number of models clearly better. <a href="#/my-board" data-testid="my-board-link">My leaderboard</a></p>
       </div>
       <ArenaPicker
         value={arena}
