@@ -29,7 +29,8 @@ def test_history_search_open_continue_and_delete(page: Page) -> None:
     items.first.click()
     view = page.get_by_test_id("history-view")
     expect(view).to_contain_text("echo-a")
-    expect(page.get_by_test_id("history-reply-a")).to_contain_text("you said «remember the pelican»")
+    reply = page.get_by_test_id("history-reply-a")
+    expect(reply).to_contain_text("you said «remember the pelican»")
 
     page.get_by_test_id("history-continue").fill("and the heron")
     page.get_by_test_id("history-send").click()
