@@ -80,6 +80,10 @@ def test_history_is_mine_newest_first_paginated_searchable_and_filtered(start_ap
         # (The echo models answer "Reply from ...: you said «PROMPT»"; no prompt says "said".)
         assert _ids(me, q="you said «second") == [second]
         assert _ids(me, q="YOU SAID «FIRST") == [first]
+        # Full text: every word, in any order, each as a prefix; punctuation is no word.
+        assert _ids(me, q="prompt SECON") == [second]
+        assert _ids(me, q="pelican prompt") == []
+        assert _ids(me, q="«»") == []
         assert _ids(me, q="stranger") == []
         assert _ids(me, q="100%") == []
         assert _ids(me, arena="vision") == []
