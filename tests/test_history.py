@@ -231,3 +231,59 @@ def test_my_leaderboard_and_the_expert_board(start_app, db_url) -> None:
         assert expert("medicine") == 2
         bad = me.get("/api/v1/leaderboard/expert", params={"field": "astrology"})
         assert bad.status_code == 422
+
+
+def test_the_migration_indexes_the_messages_already_stored(db_url) -> None:
+    """Battles from before revision 0016 are found by a search right after the upgrade,
+    and the index follows later inserts and deletes."""
+    from sqlalchemy import delete, insert
+
+    from arena.battles.ownership import Requester
+    from arena.store.history import list_mine
+    from arena.store.migrate import upgrade
+    from arena.store.tables import BattleRow, MessageRow, ModelRow
+
+    engine = create_engine(db_url)
+    try:
+        upgrade(engine, "0009")
+        with engine.begin() as conn:
+            model = conn.execute(
+                insert(ModelRow).values(name="m", provider="local").returning(ModelRow.id)
+            ).scalar_one()
+            for battle_id, words in (("old", "an albatross flew"), ("new", "a cormorant dove")):
+                conn.execute(
+                    insert(BattleRow).values(
+                        id=battle_id,
+                        mode="direct",
+                        model_a_id=model,
+                        sampling_policy="named",
+                        owner_key="k",
+                    )
+                )
+                if battle_id == "old":
+                    conn.execute(
+                        insert(MessageRow).values(
+                            battle_id="old", side="a", turn=1, role="user", content=words
+                        )
+                    )
+        upgrade(engine, "head")
+        me = Requester(client_key="k")
+
+        def found(q: str) -> list[str]:
+            with engine.connect() as conn:
+                rows = list_mine(conn, me, q=q, arena=None, limit=10, offset=0)
+            return [r["battle_id"] for r in rows]
+
+        assert found("albatross") == ["old"]
+        with engine.begin() as conn:
+            conn.execute(
+                insert(MessageRow).values(
+                    battle_id="new", side="a", turn=1, role="user", content="a cormorant dove"
+                )
+            )
+        assert found("cormorant") == ["new"]
+        with engine.begin() as conn:
+            conn.execute(delete(MessageRow).where(MessageRow.battle_id == "old"))
+        assert found("albatross") == []
+    finally:
+        engine.dispose()
