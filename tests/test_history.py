@@ -152,6 +152,9 @@ def test_delete_one_and_all_leaves_history_and_releases(start_app, db_url, tmp_p
         assert _ids(me) == [kept]
         assert _ids(me, q="delete-me") == []
         assert me.get(f"/api/v1/battles/{gone}").json() == NOT_FOUND
+        for path, body in (("turns", {"prompt": "again"}), ("vote", {"winner": "tie"})):
+            response = me.post(f"/api/v1/battles/{gone}/{path}", json=body)
+            assert response.status_code == 404 and response.json() == NOT_FOUND
         assert me.delete(f"/api/v1/me/battles/{gone}").status_code == 404
         count, after = _release_text(db_url, tmp_path / "after")
         assert count == 2
