@@ -24,7 +24,7 @@ def upgrade() -> None:
         "battle_shares",
         sa.Column("share_id", sa.String(length=64), nullable=False),
         sa.Column("battle_id", sa.String(length=36), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["battle_id"],
             ["battles.id"],
