@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import send, wait_done
+from tests.browser.support import axe_violations, send, wait_done
 
 
 def test_share_open_elsewhere_then_revoke(page: Page, new_page: Callable[..., Any]) -> None:
@@ -28,7 +28,9 @@ def test_share_open_elsewhere_then_revoke(page: Page, new_page: Callable[..., An
     expect(link).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/s/[A-Za-z0-9_-]{24,}$"))
     url = link.input_value()
 
-    viewer = new_page()  # another context: another client cookie, someone else
+    # Another context: another client cookie, someone else. (CSP bypassed only so axe-core
+    # can be injected; the page's CSP is tested over HTTP in tests/test_sharing.py.)
+    viewer = new_page(bypass_csp=True)
     viewer.goto(url)
     expect(viewer.get_by_test_id("shared-battle")).to_be_visible()
     expect(viewer.get_by_test_id("shared-vote")).to_contain_text("A is better")
@@ -43,6 +45,7 @@ def test_share_open_elsewhere_then_revoke(page: Page, new_page: Callable[..., An
     og = viewer.locator('meta[property="og:description"]')
     expect(og).to_have_attribute("content", "Share this, and mail me at [EMAIL]")
     assert viewer.arena_watch.page_errors == []  # type: ignore[attr-defined]
+    assert axe_violations(viewer) == []
 
     page.get_by_test_id("share-revoke").click()
     expect(page.get_by_test_id("share-status")).to_contain_text("revoked")
