@@ -60,6 +60,7 @@ def test_share_read_and_revoke(start_app) -> None:
 
         shared = viewer.get(f"/api/v1/shared/{share_id}")
         assert shared.status_code == 200
+        assert shared.headers["cache-control"] == "no-store"  # a revoke is not undone by caches
         snap = shared.json()
         assert snap["winner"] == "model_a" and snap["mode"] == "anonymous"
         names = {snap["sides"][s]["model"]["name"] for s in ("a", "b")}

@@ -41,9 +41,12 @@ async def revoke_share(battle_id: str, links: LinksDep, requester: RequesterDep)
 
 
 @router.get("/api/v1/shared/{share_id}", responses=ERRORS)
-async def shared_battle(share_id: str, links: LinksDep) -> dict[str, Any]:
-    """The read-only snapshot a share link shows; 404 once revoked."""
-    return await links.snapshot(share_id)
+async def shared_battle(share_id: str, links: LinksDep, response: Response) -> dict[str, Any]:
+    """The read-only snapshot a share link shows; 404 once revoked. Not cached anywhere, so
+    a revoke takes effect on the next request."""
+    snapshot = await links.snapshot(share_id)
+    response.headers["Cache-Control"] = "no-store"
+    return snapshot
 
 
 @router.get("/s/{share_id}", include_in_schema=False, response_class=HTMLResponse)
