@@ -5,11 +5,13 @@ import { HistoryPage } from "./pages/HistoryPage";
 import { MyBoardPage } from "./pages/MyBoardPage";
 import { LeaderboardPage } from "./pages/LeaderboardPage";
 import { OverviewPage } from "./pages/OverviewPage";
+import { SharedPage } from "./pages/SharedPage";
 import { SideBySidePage } from "./pages/SideBySidePage";
+import { sharedIdFromPath } from "./lib/shareApi";
 
-type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview" | "history" | "my-board";
+type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview" | "history" | "my-board" | "shared";
 
-const NAV: { route: Route; href: string; label: string; short: string }[] = [
+const NAV: { route: Exclude<Route, "shared">; href: string; label: string; short: string }[] = [
   { route: "battle", href: "#/", label: "Battle", short: "Battle" },
   { route: "side-by-side", href: "#/side-by-side", label: "Side-by-side", short: "Side-by-side" },
   { route: "direct", href: "#/direct", label: "Direct chat", short: "Direct" },
@@ -22,7 +24,7 @@ function parseHash(hash: string): { route: Route; params: URLSearchParams } {
   const h = hash.replace(/^#/, "");
   const [path, query = ""] = h.split("?", 2);
   const p = path.replace(/^\/+|\/+$/g, "");
-  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" || p === "history" || p === "my-board" ? p : "battle";
+  const route: Exclude<Route, "shared"> = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" || p === "history" || p === "my-board" ? p : "battle";
   return { route, params: new URLSearchParams(query) };
 }
 
@@ -37,7 +39,12 @@ function useHashRoute() {
 }
 
 export function App() {
-  const { route, params } = useHashRoute();
+  const hashed = useHashRoute();
+  // A shared battle's page ("/s/<id>", served with its Open Graph tags) shows that battle
+  // only; the nav leads back to the app at "/".
+  const sharedId = sharedIdFromPath(window.location.pathname);
+  const { route, params } = sharedId ? { ...hashed, route: "shared" as Route } : hashed;
+  const base = sharedId ? "/" : "";
   const titles: Record<Route, string> = {
     battle: "Arena · Battle",
     "side-by-side": "Arena · Side-by-side",
@@ -46,6 +53,7 @@ export function App() {
     overview: "Arena · Overview",
     history: "Arena · History",
     "my-board": "Arena · My leaderboard",
+    shared: "Arena · Shared battle",
   };
   useEffect(() => {
     document.title = titles[route];
@@ -55,7 +63,7 @@ export function App() {
       <SkipLink />
       <header className="topbar">
         {/* The link's name is its visible text ("Arena"); on a phone the text is only visually hidden. */}
-        <a className="brand" href="#/">
+        <a className="brand" href={`${base}#/`}>
           <span className="logo" aria-hidden="true">
             A
           </span>
@@ -65,7 +73,7 @@ export function App() {
           {NAV.map((n) => (
             <a
               key={n.route}
-              href={n.href}
+              href={base + n.href}
               className={route === n.route ? "active" : undefined}
               aria-current={route === n.route ? "page" : undefined}
               data-testid={`nav-${n.route}`}
@@ -85,6 +93,7 @@ export function App() {
         {route === "overview" ? <OverviewPage /> : null}
         {route === "history" ? <HistoryPage /> : null}
         {route === "my-board" ? <MyBoardPage /> : null}
+        {sharedId ? <SharedPage shareId={sharedId} /> : null}
       </main>
       <footer className="footer">
         Arena is open source. Answers come from AI models and may be wrong; don't share private information.

@@ -303,11 +303,28 @@ class ExpertiseRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BattleShareRow(Base):
+    """A battle's live share link (revision 0015): at most one per battle, deleted on revoke.
+
+    ``share_id`` is random (``secrets.token_urlsafe``), never derived from the battle id, so
+    a share link reveals nothing else and cannot be guessed from one.
+    """
+
+    __tablename__ = "battle_shares"
+
+    share_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    battle_id: Mapped[str] = mapped_column(
+        ForeignKey("battles.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 __all__ = [
     "PUBLIC_VISIBILITY",
     "ApiTokenRow",
     "Base",
     "BattleRow",
+    "BattleShareRow",
     "BattleTagRow",
     "EventRow",
     "ExpertiseRow",

@@ -37,7 +37,17 @@ from arena.web.json_body import JsonByDefault
 from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
 from arena.web.presence import WorkerPresence
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, categories, images, me, preview, public, stats
+from arena.web.routes import (
+    admin,
+    battles,
+    categories,
+    images,
+    me,
+    preview,
+    public,
+    sharing,
+    stats,
+)
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -151,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(images.router)
     app.include_router(preview.router)
     app.include_router(me.router)
+    app.include_router(sharing.router)  # issue 13: share links
     mount_ui(app, settings.static_path)
     # Added last, so they run first: the cookie exists before the edge can refuse a
     # request, and every answer (refusals included) carries it and the security headers.

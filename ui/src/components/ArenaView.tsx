@@ -5,6 +5,7 @@ import { useBattle, type Side } from "../lib/useBattle";
 import { ChatPane, type Verdict } from "./ChatPane";
 import { Composer } from "./Composer";
 import { ErrorBanner } from "./ErrorBanner";
+import { ShareControls } from "./ShareControls";
 import { spokenName } from "./LiveRegion";
 import { ImageAttach } from "./ImageAttach";
 import { WebdevPreview, type PreviewStatus } from "./WebdevPreview";
@@ -150,6 +151,8 @@ export function ArenaView({ mode, pair, controls, disabled, arena = "text" }: Pr
         revealed={revealed}
         failedSides={(["a", "b"] as Side[]).filter((s) => sides[s].status === "error").length}
       />
+      {/* Sharing: an anonymous battle after its vote; a named one once it has a finished turn. */}
+      {state.battleId && (mode === "anonymous" ? phase === "voted" : hasTurns && !busy) ? <ShareControls battleId={state.battleId} /> : null}
       {wantsImage ? (
         <ImageAttach
           image={image}

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import { ChatPane } from "../components/ChatPane";
 import { Composer } from "../components/Composer";
+import { ShareControls } from "../components/ShareControls";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { LiveRegion, spokenName } from "../components/LiveRegion";
 import { ModelSelect } from "../components/ModelSelect";
@@ -68,6 +69,7 @@ function DirectChat({
         />
       </div>
       <LiveRegion message={finishedAnswer(model, state.sides.a)} testId="answer-announcement" />
+      {state.battleId && hasTurns && !busy ? <ShareControls battleId={state.battleId} /> : null}
       <Composer
         inputRef={promptRef}
         onSend={send}
