@@ -30,6 +30,9 @@ from arena.store.tables import (
     utcnow,
 )
 
+# What revision 0016 makes in SQL for search, outside the declared tables.
+SEARCH_OBJECT_PREFIXES = ("messages_fts", "ix_messages_content_fts")
+
 __all__ = [
     "DELETED",
     "delete_mine",
