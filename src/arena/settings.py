@@ -57,6 +57,11 @@ class Settings:
     """New battles per client per minute; 0 means unlimited."""
     rate_votes_per_hour: int = 600
     """Votes per client per hour; 0 means unlimited."""
+    session_hours: float = 14 * 24
+    """How long a sign-in lasts; the session cookie and its server-side row expire then."""
+    rate_login_attempts: int = 10
+    """Sign-in and sign-up attempts per 15 minutes, counted per account and per client;
+    0 means unlimited."""
     redis_url: str | None = None
     """Shared rate-limit counters for several workers; ``None`` counts in each process."""
     blocked_terms_file: str | None = None

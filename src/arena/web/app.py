@@ -37,7 +37,8 @@ from arena.web.json_body import JsonByDefault
 from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
 from arena.web.presence import WorkerPresence
 from arena.web.ratelimit import build_limiter
-from arena.web.routes import admin, battles, categories, images, preview, public, stats
+from arena.web.routes import accounts, admin, battles, categories, images, preview, public, stats
+from arena.web.sessions import SessionMiddleware
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -150,9 +151,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(categories.router)
     app.include_router(images.router)
     app.include_router(preview.router)
+    app.include_router(accounts.router)
     mount_ui(app, settings.static_path)
     # Added last, so they run first: the cookie exists before the edge can refuse a
     # request, and every answer (refusals included) carries it and the security headers.
+    app.add_middleware(SessionMiddleware)  # issue 13: signed-in user and CSRF
     app.add_middleware(
         EdgeMiddleware,
         max_body_bytes=settings.max_body_bytes,
