@@ -289,9 +289,9 @@ def test_export_hides_names_of_an_unvoted_anonymous_battle(start_app) -> None:
 def test_release_never_carries_usernames(start_app, db_url, tmp_path: Path) -> None:
     app = start_app(PAIR)
     with app.client() as client:
-        _sign_in(client, "zelda.quartermaine@example.org")
+        _sign_in(client, "zelda_quartermaine")
         for n in range(3):
-            _voted_battle(client, f"I am zelda.quartermaine@example.org, question {n}")
+            _voted_battle(client, f"I am zelda_quartermaine, question {n}")
     (user,) = _rows(db_url, select(UserRow.id))
     engine = create_store_engine(db_url)
     try:
