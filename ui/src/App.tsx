@@ -4,8 +4,10 @@ import { DirectPage } from "./pages/DirectPage";
 import { LeaderboardPage } from "./pages/LeaderboardPage";
 import { OverviewPage } from "./pages/OverviewPage";
 import { SideBySidePage } from "./pages/SideBySidePage";
+import { SignInPage } from "./pages/SignInPage";
+import { AccountBadge } from "./components/AccountBadge";
 
-type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview";
+type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview" | "signin";
 
 const NAV: { route: Route; href: string; label: string; short: string }[] = [
   { route: "battle", href: "#/", label: "Battle", short: "Battle" },
@@ -19,7 +21,7 @@ function parseHash(hash: string): { route: Route; params: URLSearchParams } {
   const h = hash.replace(/^#/, "");
   const [path, query = ""] = h.split("?", 2);
   const p = path.replace(/^\/+|\/+$/g, "");
-  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" ? p : "battle";
+  const route: Route = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" || p === "signin" ? p : "battle";
   return { route, params: new URLSearchParams(query) };
 }
 
@@ -41,6 +43,7 @@ export function App() {
     direct: "Arena · Direct chat",
     leaderboard: "Arena · Leaderboard",
     overview: "Arena · Overview",
+    signin: "Arena · Sign in",
   };
   useEffect(() => {
     document.title = titles[route];
@@ -71,6 +74,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        <AccountBadge />
       </header>
       <main className="main" id="main" tabIndex={-1} data-testid={`page-${route}`}>
         {route === "battle" ? <BattlePage /> : null}
@@ -78,6 +82,7 @@ export function App() {
         {route === "direct" ? <DirectPage params={params} /> : null}
         {route === "leaderboard" ? <LeaderboardPage key={params.get("category") ?? ""} initialCategory={params.get("category") ?? "overall"} /> : null}
         {route === "overview" ? <OverviewPage /> : null}
+        {route === "signin" ? <SignInPage /> : null}
       </main>
       <footer className="footer">
         Arena is open source. Answers come from AI models and may be wrong; don't share private information.
