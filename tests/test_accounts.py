@@ -240,11 +240,15 @@ def test_battles_join_the_account_and_follow_it(start_app, db_url) -> None:
             vote = stranger.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "tie"})
             assert vote.status_code == 404
 
-        # Signed out, the laptop keeps only what its own cookie made.
+        # Signed out (a shared computer, say), the browser is a new anonymous client: the
+        # battles it made stay with the account, and its next ones are its own again.
         assert laptop.post("/api/v1/auth/logout").status_code == 204
         del laptop.headers["X-CSRF-Token"]
-        assert laptop.get(f"/api/v1/battles/{earlier}").status_code == 200
-        assert laptop.get(f"/api/v1/battles/{later}").status_code == 404
+        for battle_id in (earlier, later):
+            assert laptop.get(f"/api/v1/battles/{battle_id}").status_code == 404
+        fresh = laptop.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
+        assert laptop.get(f"/api/v1/battles/{fresh}").status_code == 200
+        assert phone.get(f"/api/v1/battles/{earlier}").status_code == 200
 
 
 def test_delete_account_keeps_votes_unlinked(start_app, db_url) -> None:
@@ -303,3 +307,30 @@ def test_release_never_carries_usernames(start_app, db_url, tmp_path: Path) -> N
     assert "question 2" in text  # the conversations are there ...
     assert "zelda" not in text.lower() and "quartermaine" not in text.lower()  # ... not the name
     assert user.id not in text
+
+
+def test_session_cookie_is_secure_over_https(start_app) -> None:
+    """Behind a trusted TLS proxy (X-Forwarded-Proto: https) the cookies are ``Secure``."""
+    app = start_app(PAIR, trusted_proxies="127.0.0.1/32")
+    https = {"X-Forwarded-Proto": "https"}
+    with app.client() as client:
+        credentials = {"username": "ida", "password": PASSWORD}
+        client.post("/api/v1/auth/signup", json=credentials, headers=https)
+        login = client.post("/api/v1/auth/login", json=credentials, headers=https)
+        assert login.status_code == 200
+        cookies = [v for k, v in login.headers.multi_items() if k == "set-cookie"]
+        (session,) = [c for c in cookies if c.startswith("arena_session=")]
+        assert "; Secure" in session and "HttpOnly" in session
+    with httpx.Client(base_url=app.base_url) as raw:  # a jar would not send a Secure cookie
+        out = raw.post(
+            "/api/v1/auth/logout",
+            headers={
+                **https,
+                "X-CSRF-Token": login.json()["csrf_token"],
+                "cookie": session.split(";")[0],
+            },
+        )
+        assert out.status_code == 204
+        cleared = [v for k, v in out.headers.multi_items() if k == "set-cookie"]
+        assert any(c.startswith("arena_session=;") and "Max-Age=0" in c for c in cleared)
+        assert all("; Secure" in c for c in cleared)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from arena.accounts import passwords
 from arena.errors import RateLimited, Unauthorized
 from arena.store import accounts_repo
+from arena.web.client_cookie import client_cookie
 from arena.web.deps import BattlesDep, ClientHash, RequesterDep, SettingsDep
 from arena.web.schemas import error_responses
 from arena.web.sessions import csrf_token, read_session_token, session_cookie
@@ -61,6 +62,17 @@ def _signed_in(request: Request) -> tuple[str, str, str]:
 
 def _https(request: Request) -> bool:
     return request.url.scheme == "https"
+
+
+def _signed_out(request: Request) -> Response:
+    """204 that clears the session cookie and gives the browser a fresh client cookie, so
+    after signing out (say, on a shared computer) it no longer opens the battles it made:
+    they stay with the account."""
+    response = Response(status_code=204)
+    https = _https(request)
+    response.headers.append("set-cookie", session_cookie("", 0, https))
+    response.headers.append("set-cookie", client_cookie(secrets.token_urlsafe(32), https))
+    return response
 
 
 @router.post("/auth/signup", status_code=201, responses=ERRORS)
@@ -116,12 +128,11 @@ async def login(
 @router.post("/auth/logout", status_code=204, responses=ERRORS)
 async def logout(request: Request, battles: BattlesDep) -> Response:
     """Sign this browser out; without a session it is a no-op, so it is safe to repeat."""
-    response = Response(status_code=204)
     token = getattr(request.state, "session_token", None)
-    if token:
-        await asyncio.to_thread(accounts_repo.end_session, battles.engine, token)
-    response.headers.append("set-cookie", session_cookie("", 0, _https(request)))
-    return response
+    if not token:
+        return Response(status_code=204)
+    await asyncio.to_thread(accounts_repo.end_session, battles.engine, token)
+    return _signed_out(request)
 
 
 @router.post("/auth/logout-all", status_code=204, responses=ERRORS)
@@ -129,9 +140,7 @@ async def logout_all(request: Request, battles: BattlesDep) -> Response:
     """Sign out everywhere: every session of the account ends, on every browser."""
     user_id, _, _ = _signed_in(request)
     await asyncio.to_thread(accounts_repo.end_all_sessions, battles.engine, user_id)
-    response = Response(status_code=204)
-    response.headers.append("set-cookie", session_cookie("", 0, _https(request)))
-    return response
+    return _signed_out(request)
 
 
 @router.get("/me", response_model=SignedInOut, responses=ERRORS)
@@ -146,9 +155,7 @@ async def delete_me(request: Request, battles: BattlesDep) -> Response:
     """Delete the account and its personal data; its votes stay on the board, unlinked."""
     user_id, _, _ = _signed_in(request)
     await asyncio.to_thread(accounts_repo.delete_user, battles.engine, user_id)
-    response = Response(status_code=204)
-    response.headers.append("set-cookie", session_cookie("", 0, _https(request)))
-    return response
+    return _signed_out(request)
 
 
 @router.get("/me/export", responses=ERRORS)
