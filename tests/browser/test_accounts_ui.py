@@ -1,4 +1,4 @@
-"""Accounts in a real browser: sign up, battle, sign out, sign in again.
+"""Accounts in a real browser: sign up, battle, sign out, sign in again, delete the account.
 
 Every battle request of a signed-in page must carry the CSRF token (the server answers
 403 otherwise), so a battle that streams and takes its vote shows the token is sent,
@@ -31,7 +31,7 @@ def _battle_and_vote(page: Page, prompt: str) -> None:
     expect(page.get_by_test_id("reveal-a")).to_contain_text("Test Org")
 
 
-def test_sign_up_battle_sign_out_sign_in(page: Page) -> None:
+def test_sign_up_battle_sign_out_sign_in_delete(page: Page) -> None:
     username = f"ui-{uuid.uuid4().hex[:10]}"
     page.goto("/")
     page.get_by_test_id("signin-link").click()
@@ -62,4 +62,14 @@ def test_sign_up_battle_sign_out_sign_in(page: Page) -> None:
     }
     assert {"first, signed in", "second, after a reload"} <= prompts
     assert all(b["vote"]["winner"] == "model_a" for b in exported["battles"])
+
+    # The account page deletes the account; signing in then fails like any wrong password.
+    page.goto("/#/signin")
+    page.get_by_test_id("delete-account").click()
+    page.get_by_test_id("delete-confirm").click()
+    expect(page.get_by_test_id("signin-link")).to_be_visible()
+    assert page.request.get("/api/v1/me").status == 401
+    page.get_by_test_id("signin-link").click()
+    _fill(page, username, PASSWORD)
+    expect(page.get_by_test_id("error-banner")).to_contain_text("wrong username or password")
     assert page.arena_watch.page_errors == []  # type: ignore[attr-defined]

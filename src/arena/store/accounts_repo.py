@@ -72,9 +72,13 @@ def user_by_name(engine: Engine, username: str) -> tuple[str, str] | None:
 def start_session(
     engine: Engine, user_id: str, token: str, lifetime: timedelta, replaces: str | None
 ) -> None:
-    """Store a new session, dropping the one the browser had (a new id at every sign-in)."""
+    """Store a new session, dropping the one the browser had (a new id at every sign-in)
+    and the user's expired ones (so the table does not grow with every sign-in)."""
     now = utcnow()
     with engine.begin() as conn:
+        conn.execute(
+            delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.expires_at <= now)
+        )
         if replaces:
             conn.execute(
                 delete(SessionRow).where(SessionRow.token_sha256 == token_digest(replaces))

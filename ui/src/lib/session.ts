@@ -107,3 +107,10 @@ export function installCsrf(): void {
     return nativeFetch(input, { ...init, headers });
   };
 }
+
+/** Delete the account (its votes stay on the board, unlinked) and sign out. */
+export async function deleteAccount(): Promise<void> {
+  const res = await call("/me", "DELETE");
+  if (!res.ok) throw await errorOf(res);
+  set(null, null);
+}

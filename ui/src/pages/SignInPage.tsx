@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { signIn, signOut, signUp, useSession } from "../lib/session";
+import { deleteAccount, signIn, signOut, signUp, useSession } from "../lib/session";
 
 /** Sign in, or create an account (the same form; the server says what is wrong). */
 export function SignInPage() {
@@ -10,6 +10,7 @@ export function SignInPage() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
 
   if (session) {
     return (
@@ -26,6 +27,35 @@ export function SignInPage() {
             Sign out everywhere
           </button>
         </p>
+        <ErrorBanner message={error} onClose={() => setError(null)} />
+        {confirming ? (
+          <p className="auth-actions" role="group" aria-label="Confirm deleting the account">
+            <span>Delete the account and its history? Your votes stay on the board, without your name.</span>
+            <button
+              type="button"
+              className="btn btn-danger"
+              data-testid="delete-confirm"
+              onClick={() =>
+                void deleteAccount()
+                  .then(() => {
+                    window.location.hash = "#/";
+                  })
+                  .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+              }
+            >
+              Delete
+            </button>
+            <button type="button" className="btn" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </p>
+        ) : (
+          <p>
+            <button type="button" className="link-btn" data-testid="delete-account" onClick={() => setConfirming(true)}>
+              Delete my account
+            </button>
+          </p>
+        )}
       </section>
     );
   }
