@@ -22,6 +22,7 @@ from arena.store.tables import (
     MessageRow,
     ModelRow,
     SessionRow,
+    UserIdentityRow,
     UserProfileRow,
     UserRow,
     VoteRow,
@@ -144,6 +145,51 @@ def join_battles(engine: Engine, user_id: str, owner_key: str | None) -> int:
     return joined
 
 
+NO_PASSWORD = "!"
+"""The password hash of an account made by OpenID Connect: no password ever matches it."""
+
+
+def identity_user(engine: Engine, issuer: str, subject: str, wanted: str) -> tuple[str, str]:
+    """(user id, username) of an OpenID Connect identity; a new account on first sign-in,
+    named ``wanted`` (or ``wanted-2``, ... when taken)."""
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(UserRow.id, UserRow.username)
+            .join(UserIdentityRow, UserIdentityRow.user_id == UserRow.id)
+            .where(UserIdentityRow.issuer == issuer, UserIdentityRow.subject == subject)
+        ).first()
+        if row is not None:
+            return row.id, row.username
+        taken = set(
+            conn.execute(select(UserRow.username).where(UserRow.username.like(f"{wanted}%")))
+            .scalars()
+            .all()
+        )
+        username = wanted
+        n = 1
+        while username in taken:
+            n += 1
+            username = f"{wanted[:60]}-{n}"
+        user_id = str(uuid.uuid4())
+        now = utcnow()
+        conn.execute(
+            UserRow.__table__.insert().values(
+                id=user_id, username=username, password_hash=NO_PASSWORD, created_at=now
+            )
+        )
+        conn.execute(
+            UserProfileRow.__table__.insert().values(
+                user_id=user_id, display_name=username, created_at=now
+            )
+        )
+        conn.execute(
+            UserIdentityRow.__table__.insert().values(
+                issuer=issuer, subject=subject, user_id=user_id, created_at=now
+            )
+        )
+    return user_id, username
+
+
 def delete_user(engine: Engine, user_id: str) -> None:
     """Remove the account and what links data to it. Votes stay (the board counts them)
     but no longer point at anyone: battles and votes lose ``user_id``, and battles their
@@ -158,6 +204,7 @@ def delete_user(engine: Engine, user_id: str) -> None:
         conn.execute(update(VoteRow).where(VoteRow.user_id == user_id).values(user_id=None))
         conn.execute(update(EventRow).where(EventRow.actor == user_id).values(actor=None))
         conn.execute(delete(UserProfileRow).where(UserProfileRow.user_id == user_id))
+        conn.execute(delete(UserIdentityRow).where(UserIdentityRow.user_id == user_id))
         conn.execute(delete(UserRow).where(UserRow.id == user_id))
 
 

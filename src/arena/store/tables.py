@@ -314,6 +314,17 @@ class SessionRow(Base):
     __table_args__ = (Index("ix_sessions_user_id", "user_id"),)
 
 
+class UserIdentityRow(Base):
+    """An OpenID Connect identity (issuer, subject) that signs in as a user (revision 0014)."""
+
+    __tablename__ = "user_identities"
+
+    issuer: Mapped[str] = mapped_column(String(255), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 __all__ = [
     "PUBLIC_VISIBILITY",
     "ApiTokenRow",
@@ -327,6 +338,7 @@ __all__ = [
     "PreviewOutcomeRow",
     "ServerSecretRow",
     "SessionRow",
+    "UserIdentityRow",
     "UserProfileRow",
     "UserRow",
     "VoteRow",

@@ -20,6 +20,7 @@ from arena.errors import RateLimited, Unauthorized
 from arena.store import accounts_repo
 from arena.web.client_cookie import client_cookie
 from arena.web.deps import BattlesDep, ClientHash, RequesterDep, SettingsDep
+from arena.web.routes import oidc
 from arena.web.schemas import error_responses
 from arena.web.sessions import csrf_token, read_session_token, session_cookie
 
@@ -165,3 +166,7 @@ async def export_me(request: Request, response: Response, battles: BattlesDep) -
     response.headers["cache-control"] = "no-store"
     response.headers["content-disposition"] = 'attachment; filename="arena-my-data.json"'
     return await asyncio.to_thread(accounts_repo.export_user, battles.engine, user_id)
+
+
+# OpenID Connect sign-in lives in its own module; its routes join this router's.
+router.include_router(oidc.router)

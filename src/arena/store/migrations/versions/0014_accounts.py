@@ -1,4 +1,4 @@
-"""accounts: users and server-side sessions (issue 13)
+"""accounts: users, server-side sessions, OpenID Connect identities (issue 13)
 
 Additive: two new tables. Battles and votes already have ``user_id`` (since 0001), and
 battles ``owner_key`` (0006), which is how a browser's anonymous battles join its account.
@@ -41,9 +41,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("token_sha256", name=op.f("pk_sessions")),
     )
     op.create_index("ix_sessions_user_id", "sessions", ["user_id"])
+    op.create_table(
+        "user_identities",
+        sa.Column("issuer", sa.String(length=255), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("user_id", sa.String(length=36), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_user_identities_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("issuer", "subject", name=op.f("pk_user_identities")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("user_identities")
     op.drop_index("ix_sessions_user_id", table_name="sessions")
     op.drop_table("sessions")
     op.drop_table("users")
