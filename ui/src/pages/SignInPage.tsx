@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { deleteAccount, signIn, signOut, signUp, useSession } from "../lib/session";
 
@@ -11,6 +11,14 @@ export function SignInPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [oidc, setOidc] = useState<{ name: string; login: string } | null>(null);
+  useEffect(() => {
+    // A configured OpenID Connect provider gets a "Sign in with ..." link.
+    fetch("/api/v1/auth/providers", { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? (r.json() as Promise<{ oidc: { name: string; login: string } | null }>) : { oidc: null }))
+      .then((data) => setOidc(data.oidc))
+      .catch(() => setOidc(null));
+  }, []);
 
   if (session) {
     return (
@@ -108,6 +116,13 @@ export function SignInPage() {
           {title}
         </button>
       </form>
+      {oidc ? (
+        <p>
+          <a className="btn" href={oidc.login} data-testid="oidc-signin">
+            Sign in with {oidc.name}
+          </a>
+        </p>
+      ) : null}
       <p>
         {mode === "signin" ? "No account yet? " : "Have an account? "}
         <button
