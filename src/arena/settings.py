@@ -57,6 +57,18 @@ class Settings:
     """New battles per client per minute; 0 means unlimited."""
     rate_votes_per_hour: int = 600
     """Votes per client per hour; 0 means unlimited."""
+    session_hours: float = 14 * 24
+    """How long a sign-in lasts; the session cookie and its server-side row expire then."""
+    rate_login_attempts: int = 10
+    """Sign-in and sign-up attempts per 15 minutes, counted per account and per client;
+    0 means unlimited."""
+    oidc_issuer: str | None = None
+    """OpenID Connect provider (its issuer URL); ``None``: only username and password."""
+    oidc_client_id: str | None = None
+    oidc_client_secret_env: str | None = None
+    """Name of the environment variable holding the OpenID Connect client secret."""
+    oidc_name: str = "OpenID Connect"
+    """How the sign-in page names the provider ("Sign in with ...")."""
     redis_url: str | None = None
     """Shared rate-limit counters for several workers; ``None`` counts in each process."""
     blocked_terms_file: str | None = None

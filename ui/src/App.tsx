@@ -8,8 +8,19 @@ import { OverviewPage } from "./pages/OverviewPage";
 import { SharedPage } from "./pages/SharedPage";
 import { SideBySidePage } from "./pages/SideBySidePage";
 import { sharedIdFromPath } from "./lib/shareApi";
+import { SignInPage } from "./pages/SignInPage";
+import { AccountBadge } from "./components/AccountBadge";
 
-type Route = "battle" | "side-by-side" | "direct" | "leaderboard" | "overview" | "history" | "my-board" | "shared";
+type Route =
+  | "battle"
+  | "side-by-side"
+  | "direct"
+  | "leaderboard"
+  | "overview"
+  | "history"
+  | "my-board"
+  | "signin"
+  | "shared";
 
 const NAV: { route: Exclude<Route, "shared">; href: string; label: string; short: string }[] = [
   { route: "battle", href: "#/", label: "Battle", short: "Battle" },
@@ -24,7 +35,10 @@ function parseHash(hash: string): { route: Route; params: URLSearchParams } {
   const h = hash.replace(/^#/, "");
   const [path, query = ""] = h.split("?", 2);
   const p = path.replace(/^\/+|\/+$/g, "");
-  const route: Exclude<Route, "shared"> = p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" || p === "history" || p === "my-board" ? p : "battle";
+  const route: Exclude<Route, "shared"> =
+    p === "side-by-side" || p === "direct" || p === "leaderboard" || p === "overview" || p === "history" || p === "my-board" || p === "signin"
+      ? p
+      : "battle";
   return { route, params: new URLSearchParams(query) };
 }
 
@@ -54,6 +68,7 @@ export function App() {
     history: "Arena · History",
     "my-board": "Arena · My leaderboard",
     shared: "Arena · Shared battle",
+    signin: "Arena · Sign in",
   };
   useEffect(() => {
     document.title = titles[route];
@@ -84,6 +99,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        <AccountBadge />
       </header>
       <main className="main" id="main" tabIndex={-1} data-testid={`page-${route}`}>
         {route === "battle" ? <BattlePage /> : null}
@@ -94,6 +110,7 @@ export function App() {
         {route === "history" ? <HistoryPage /> : null}
         {route === "my-board" ? <MyBoardPage /> : null}
         {sharedId ? <SharedPage shareId={sharedId} /> : null}
+        {route === "signin" ? <SignInPage /> : null}
       </main>
       <footer className="footer">
         Arena is open source. Answers come from AI models and may be wrong; don't share private information.

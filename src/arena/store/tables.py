@@ -316,6 +316,42 @@ class BattleShareRow(Base):
     battle_id: Mapped[str] = mapped_column(
         ForeignKey("battles.id", ondelete="CASCADE"), unique=True
     )
+
+
+class UserRow(Base):
+    """An account (revision 0014). Only an Argon2 hash of the password is kept."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Lower-cased, so "Ada" and "ada" are one account.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SessionRow(Base):
+    """A signed-in browser (revision 0014): only the SHA-256 of its cookie token is kept,
+    so a database dump does not hand out working sessions."""
+
+    __tablename__ = "sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+    __table_args__ = (Index("ix_sessions_user_id", "user_id"),)
+
+
+class UserIdentityRow(Base):
+    """An OpenID Connect identity (issuer, subject) that signs in as a user (revision 0014)."""
+
+    __tablename__ = "user_identities"
+
+    issuer: Mapped[str] = mapped_column(String(255), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -333,7 +369,10 @@ __all__ = [
     "ModelRow",
     "PreviewOutcomeRow",
     "ServerSecretRow",
+    "SessionRow",
+    "UserIdentityRow",
     "UserProfileRow",
+    "UserRow",
     "VoteRow",
     "WorkerRow",
 ]

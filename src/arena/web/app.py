@@ -38,6 +38,7 @@ from arena.web.leaderboard_cache import ArenaBoards, LeaderboardCache
 from arena.web.presence import WorkerPresence
 from arena.web.ratelimit import build_limiter
 from arena.web.routes import (
+    accounts,
     admin,
     battles,
     categories,
@@ -48,6 +49,7 @@ from arena.web.routes import (
     sharing,
     stats,
 )
+from arena.web.sessions import SessionMiddleware
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -162,9 +164,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(preview.router)
     app.include_router(me.router)
     app.include_router(sharing.router)  # issue 13: share links
+    app.include_router(accounts.router)
     mount_ui(app, settings.static_path)
     # Added last, so they run first: the cookie exists before the edge can refuse a
     # request, and every answer (refusals included) carries it and the security headers.
+    app.add_middleware(SessionMiddleware)  # issue 13: signed-in user and CSRF
     app.add_middleware(
         EdgeMiddleware,
         max_body_bytes=settings.max_body_bytes,

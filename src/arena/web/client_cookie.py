@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["COOKIE_NAME", "ClientCookieMiddleware", "client_token"]
+__all__ = ["COOKIE_NAME", "ClientCookieMiddleware", "client_cookie", "client_token"]
 
 COOKIE_NAME = "arena_client"
 MAX_AGE_S = 400 * 24 * 3600  # the longest lifetime browsers honour
@@ -25,6 +25,12 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 def client_token(scope: Scope) -> str | None:
     """The request's client token, set by the middleware."""
     return scope.get("state", {}).get("client_token")
+
+
+def client_cookie(token: str, https: bool) -> str:
+    """The Set-Cookie value for a client token."""
+    secure = "; Secure" if https else ""
+    return f"{COOKIE_NAME}={token}; Path=/; Max-Age={MAX_AGE_S}; HttpOnly; SameSite=Lax{secure}"
 
 
 def _read_cookie(headers: list[tuple[bytes, bytes]]) -> str | None:
@@ -59,11 +65,7 @@ class ClientCookieMiddleware:
 
         async def send_with_cookie(message: Message) -> None:
             if fresh and message["type"] == "http.response.start":
-                secure = "; Secure" if scope.get("scheme") == "https" else ""
-                cookie = (
-                    f"{COOKIE_NAME}={token}; Path=/; Max-Age={MAX_AGE_S}; HttpOnly; "
-                    f"SameSite=Lax{secure}"
-                )
+                cookie = client_cookie(token, scope.get("scheme") == "https")
                 message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
             await send(message)
 

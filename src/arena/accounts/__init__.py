@@ -1,0 +1,1 @@
+"""Accounts: password policy and hashing, and the session tokens of signed-in browsers."""

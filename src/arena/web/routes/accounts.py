@@ -1,0 +1,172 @@
+"""Accounts over HTTP: sign up, sign in and out (here or everywhere), the account itself.
+
+Every wrong credential gets the same 401, whether the name exists or not; attempts count
+per account and per client (``rate_login_attempts`` per 15 minutes) before any password
+is checked, so guessing is slow from one place and against one account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from arena.accounts import passwords
+from arena.errors import RateLimited, Unauthorized
+from arena.store import accounts_repo
+from arena.web.client_cookie import client_cookie
+from arena.web.deps import BattlesDep, ClientHash, RequesterDep, SettingsDep
+from arena.web.routes import oidc
+from arena.web.schemas import error_responses
+from arena.web.sessions import csrf_token, read_session_token, session_cookie
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+ERRORS = error_responses(401, 403, 409, 422, 429)
+WRONG = "wrong username or password"
+WINDOW_S = 15 * 60
+
+
+class Credentials(BaseModel):
+    username: str = Field(max_length=256)
+    password: str = Field(max_length=1024)
+
+
+class SignedInOut(BaseModel):
+    username: str
+    csrf_token: str
+
+
+async def _limit(request: Request, client: ClientHash, account: str | None) -> None:
+    limit = int(request.app.state.settings.rate_login_attempts)
+    if limit <= 0:
+        return
+    keys = [f"login:client:{client}"] + ([f"login:account:{account}"] if account else [])
+    limiter = request.app.state.limiter
+    waits = [await limiter.hit(key, limit, WINDOW_S) for key in keys]
+    wait = max((w for w in waits if w is not None), default=None)
+    if wait is not None:
+        raise RateLimited(f"too many sign-in attempts; try again in {wait} s", wait)
+
+
+def _signed_in(request: Request) -> tuple[str, str, str]:
+    """(user id, username, session token) of the request, or 401."""
+    state = request.state
+    user_id = getattr(state, "user_id", None)
+    if not user_id:
+        raise Unauthorized("not signed in")
+    return user_id, state.username, state.session_token
+
+
+def _https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _signed_out(request: Request) -> Response:
+    """204 that clears the session cookie and gives the browser a fresh client cookie, so
+    after signing out (say, on a shared computer) it no longer opens the battles it made:
+    they stay with the account."""
+    response = Response(status_code=204)
+    https = _https(request)
+    response.headers.append("set-cookie", session_cookie("", 0, https))
+    response.headers.append("set-cookie", client_cookie(secrets.token_urlsafe(32), https))
+    return response
+
+
+@router.post("/auth/signup", status_code=201, responses=ERRORS)
+async def signup(
+    request: Request, body: Credentials, client: ClientHash, battles: BattlesDep
+) -> dict[str, str]:
+    await _limit(request, client, None)
+    username = passwords.check_username(body.username)
+    passwords.check_password(body.password, username)
+    digest = await asyncio.to_thread(passwords.hash_password, body.password)
+    await asyncio.to_thread(accounts_repo.create_user, battles.engine, username, digest)
+    return {"username": username}
+
+
+@router.post("/auth/login", response_model=SignedInOut, responses=ERRORS)
+async def login(
+    request: Request,
+    response: Response,
+    body: Credentials,
+    client: ClientHash,
+    battles: BattlesDep,
+    requester: RequesterDep,
+    settings: SettingsDep,
+) -> SignedInOut:
+    username = passwords.normalize_username(body.username)
+    await _limit(request, client, username[:64])
+    found = await asyncio.to_thread(accounts_repo.user_by_name, battles.engine, username)
+    ok = await asyncio.to_thread(
+        passwords.verify_password, found[1] if found else None, body.password
+    )
+    if not ok or found is None:
+        raise Unauthorized(WRONG)
+    user_id = found[0]
+    token = secrets.token_urlsafe(32)
+    lifetime = timedelta(hours=settings.session_hours)
+    await asyncio.to_thread(
+        accounts_repo.start_session,
+        battles.engine,
+        user_id,
+        token,
+        lifetime,
+        read_session_token(request.scope["headers"]),
+    )
+    await asyncio.to_thread(
+        accounts_repo.join_battles, battles.engine, user_id, requester.client_key
+    )
+    max_age = int(lifetime.total_seconds())
+    response.headers.append("set-cookie", session_cookie(token, max_age, _https(request)))
+    response.headers["cache-control"] = "no-store"
+    return SignedInOut(username=username, csrf_token=csrf_token(request.app.state.secret, token))
+
+
+@router.post("/auth/logout", status_code=204, responses=ERRORS)
+async def logout(request: Request, battles: BattlesDep) -> Response:
+    """Sign this browser out; without a session it is a no-op, so it is safe to repeat."""
+    token = getattr(request.state, "session_token", None)
+    if not token:
+        return Response(status_code=204)
+    await asyncio.to_thread(accounts_repo.end_session, battles.engine, token)
+    return _signed_out(request)
+
+
+@router.post("/auth/logout-all", status_code=204, responses=ERRORS)
+async def logout_all(request: Request, battles: BattlesDep) -> Response:
+    """Sign out everywhere: every session of the account ends, on every browser."""
+    user_id, _, _ = _signed_in(request)
+    await asyncio.to_thread(accounts_repo.end_all_sessions, battles.engine, user_id)
+    return _signed_out(request)
+
+
+@router.get("/me", response_model=SignedInOut, responses=ERRORS)
+async def me(request: Request, response: Response) -> SignedInOut:
+    _, username, token = _signed_in(request)
+    response.headers["cache-control"] = "no-store"
+    return SignedInOut(username=username, csrf_token=csrf_token(request.app.state.secret, token))
+
+
+@router.delete("/me", status_code=204, responses=ERRORS)
+async def delete_me(request: Request, battles: BattlesDep) -> Response:
+    """Delete the account and its personal data; its votes stay on the board, unlinked."""
+    user_id, _, _ = _signed_in(request)
+    await asyncio.to_thread(accounts_repo.delete_user, battles.engine, user_id)
+    return _signed_out(request)
+
+
+@router.get("/me/export", responses=ERRORS)
+async def export_me(request: Request, response: Response, battles: BattlesDep) -> dict[str, Any]:
+    """Everything stored about the signed-in user, as JSON."""
+    user_id, _, _ = _signed_in(request)
+    response.headers["cache-control"] = "no-store"
+    response.headers["content-disposition"] = 'attachment; filename="arena-my-data.json"'
+    return await asyncio.to_thread(accounts_repo.export_user, battles.engine, user_id)
+
+
+# OpenID Connect sign-in lives in its own module; its routes join this router's.
+router.include_router(oidc.router)
