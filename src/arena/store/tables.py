@@ -316,6 +316,7 @@ class BattleShareRow(Base):
     battle_id: Mapped[str] = mapped_column(
         ForeignKey("battles.id", ondelete="CASCADE"), unique=True
     )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class UserRow(Base):
