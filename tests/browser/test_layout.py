@@ -16,6 +16,7 @@ from .support import (
     BOARD,
     DESKTOP,
     EMPTY_BOARD,
+    PHONE,
     SIZES,
     ZOOM_200,
     box,
@@ -288,3 +289,20 @@ def test_revealed_names_readable_at_200_percent_zoom(new_page: NewPage) -> None:
     assert strong and strong["x"] + strong["width"] <= pane["x"] + pane["width"]
     page.wait_for_timeout(400)
     review_shot(page, "zoom200-reveal")
+
+
+def test_every_page_is_reachable_from_the_phone_nav(new_page: Callable[..., Any]) -> None:
+    """More links than a phone is wide: the row scrolls, and every link can be reached."""
+    page = new_page(PHONE)
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Main")
+    links = nav.get_by_role("link")
+    count = links.count()
+    assert count >= 6
+    for i in range(count):
+        link = links.nth(i)
+        route = (link.get_attribute("data-testid") or "").removeprefix("nav-")
+        link.click()  # scrolls the row to the link first, as a finger would
+        expect(page.get_by_test_id(f"page-{route}")).to_be_visible()
+    # The cut edge fades, so a person can see the row goes on.
+    assert "gradient" in nav.evaluate("n => getComputedStyle(n).maskImage || ''")
