@@ -9,17 +9,17 @@ A request without a valid cookie gets a fresh one, and so cannot touch earlier b
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from arena.web.cookies import cookie_header, read_token
+
 __all__ = ["COOKIE_NAME", "ClientCookieMiddleware", "client_cookie", "client_token"]
 
 COOKIE_NAME = "arena_client"
 MAX_AGE_S = 400 * 24 * 3600  # the longest lifetime browsers honour
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def client_token(scope: Scope) -> str | None:
@@ -29,23 +29,7 @@ def client_token(scope: Scope) -> str | None:
 
 def client_cookie(token: str, https: bool) -> str:
     """The Set-Cookie value for a client token."""
-    secure = "; Secure" if https else ""
-    return f"{COOKIE_NAME}={token}; Path=/; Max-Age={MAX_AGE_S}; HttpOnly; SameSite=Lax{secure}"
-
-
-def _read_cookie(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """Our token from the Cookie header(s); anything malformed counts as no cookie."""
-    prefix = COOKIE_NAME.encode() + b"="
-    for name, value in headers:
-        if name != b"cookie":
-            continue
-        for part in value.split(b";"):
-            part = part.strip()
-            if part.startswith(prefix):
-                token = part[len(prefix) :].decode("latin-1")
-                if _TOKEN.fullmatch(token):
-                    return token
-    return None
+    return cookie_header(COOKIE_NAME, token, MAX_AGE_S, https)
 
 
 class ClientCookieMiddleware:
@@ -56,7 +40,7 @@ class ClientCookieMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = _read_cookie(scope["headers"])
+        token = read_token(scope["headers"], COOKIE_NAME)
         fresh = token is None
         if token is None:
             token = secrets.token_urlsafe(32)

@@ -17,20 +17,19 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-import re
 from hashlib import sha256
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from arena.store import accounts_repo
+from arena.web.cookies import cookie_header, read_token
 
 __all__ = ["COOKIE_NAME", "SessionMiddleware", "csrf_token", "session_cookie"]
 
 COOKIE_NAME = "arena_session"
 CSRF_HEADER = b"x-csrf-token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def csrf_token(secret: str, session_token: str) -> str:
@@ -39,22 +38,11 @@ def csrf_token(secret: str, session_token: str) -> str:
 
 def session_cookie(token: str, max_age_s: int, https: bool) -> str:
     """The Set-Cookie value; an empty token with ``max_age_s=0`` clears it."""
-    secure = "; Secure" if https else ""
-    return f"{COOKIE_NAME}={token}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{secure}"
+    return cookie_header(COOKIE_NAME, token, max_age_s, https)
 
 
 def read_session_token(headers: list[tuple[bytes, bytes]]) -> str | None:
-    prefix = COOKIE_NAME.encode() + b"="
-    for name, value in headers:
-        if name != b"cookie":
-            continue
-        for part in value.split(b";"):
-            part = part.strip()
-            if part.startswith(prefix):
-                token = part[len(prefix) :].decode("latin-1")
-                if _TOKEN.fullmatch(token):
-                    return token
-    return None
+    return read_token(headers, COOKIE_NAME)
 
 
 class SessionMiddleware:
