@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import uuid
 from pathlib import Path
 
 from arena.errors import ProviderUnavailable
@@ -84,9 +85,10 @@ def assemble_from_package(package: str) -> Path:
     try:
         if target.is_file():
             return Path(assemble(output_path=target))  # verifies the checksum, writes nothing
-        # Several server workers may start at once: build privately, then rename atomically.
+        # Several server workers, or two sides of one battle in one process, may start at
+        # once: each call builds its own private file, then renames it atomically.
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{name}.{os.getpid()}.partial")
+        partial = target.with_name(f".{name}.{os.getpid()}.{uuid.uuid4().hex}.partial")
         try:
             assemble(output_path=partial, overwrite=True)
             os.replace(partial, target)
