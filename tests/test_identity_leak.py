@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from arena.battles.identity import identity_of, names_own_model, normalize
-from arena.battles.leak_eval import evaluate, load_set
+from arena.integrity.identity import identity_of, names_own_model, normalize
+from arena.integrity.leak_eval import evaluate, load_set
 from arena.registry import ModelSpec
 from arena.store.engine import create_store_engine
 from arena.store.tables import VoteRow

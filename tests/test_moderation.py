@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from arena.battles.moderation import REFUSED, Moderator, load_blocked_terms
 from arena.errors import InvalidInput
+from arena.integrity.moderation import REFUSED, Moderator, load_blocked_terms
 from arena.settings import Settings
 from tests.app_fixtures import free_port
 from tests.sse import replies, send_turn

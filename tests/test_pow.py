@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from arena.battles.pow import BASE_MAX_NUMBER, PowPolicy, difficulty
+from arena.integrity.pow import BASE_MAX_NUMBER, PowPolicy, difficulty
 from tests.pow_solver import solve
 from tests.sse import send_turn
 

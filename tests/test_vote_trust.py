@@ -164,8 +164,8 @@ def test_scan_keeps_held_sybils_from_maturing_into_the_board(db_url: str) -> Non
     swarm (held identities stay a group) and releases none that ever backed the target."""
     import numpy as np
 
-    from arena.battles.rigging_scan import scan_rigging
-    from arena.ratings.trust import TrustPolicy
+    from arena.integrity.rigging_scan import scan_rigging
+    from arena.integrity.trust import TrustPolicy
 
     rng = np.random.default_rng(5)
     theta = np.arange(8) * 50 / (400 / np.log(10))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from arena.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from arena.ratings.trust import TrustPolicy
+    from arena.integrity.trust import TrustPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +150,7 @@ class Settings:
     @property
     def trust_policy(self) -> TrustPolicy | None:
         """The new-identity hold, or None when it is off."""
-        from arena.ratings.trust import TrustPolicy
+        from arena.integrity.trust import TrustPolicy
 
         if self.trust_min_age_hours <= 0:
             return None

@@ -31,10 +31,10 @@ from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.refusals import check_owner, turn_refusal, vote_refusal
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
-from arena.battles.validity import code_leaked, model_identity, side_leaked, vote_flags
 from arena.categories.background import tag_in_background
 from arena.data.style_counts import conv_metadata
 from arena.errors import Conflict, InvalidInput, ProviderError
+from arena.integrity.validity import code_leaked, model_identity, side_leaked, vote_flags
 from arena.providers.base import ChatMessage, GenerationParams
 from arena.store import repository as repo
 from arena.store import trust_repo

@@ -13,13 +13,13 @@ from sqlalchemy import Engine
 
 from arena import __version__
 from arena.battles.lifecycle import PROVISIONAL_VOTES
-from arena.battles.moderation import Moderator
-from arena.battles.pow import PowPolicy
-from arena.battles.rigging_scan import periodic_rigging_scan
 from arena.battles.roster import Roster
 from arena.battles.sampling import policy_by_name
 from arena.battles.service import BattleService
 from arena.errors import InvalidInput
+from arena.integrity.moderation import Moderator
+from arena.integrity.pow import PowPolicy
+from arena.integrity.rigging_scan import periodic_rigging_scan
 from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate

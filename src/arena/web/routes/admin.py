@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from arena.battles.anomaly_scan import scan_voters
 from arena.battles.lifecycle import set_model_status
-from arena.battles.rigging_scan import scan_rigging
-from arena.ratings.trust import TrustPolicy
+from arena.integrity.anomaly_scan import scan_voters
+from arena.integrity.rigging_scan import scan_rigging
+from arena.integrity.trust import TrustPolicy
 from arena.registry import Visibility
 from arena.store import repository as repo
 from arena.store.repository import as_utc

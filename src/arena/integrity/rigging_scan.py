@@ -1,6 +1,6 @@
 """Defences against vote rigging that run on the store: favouritism, coordination, trust.
 
-Invariant: like :mod:`arena.battles.anomaly_scan`, this never edits a vote. It
+Invariant: like :mod:`arena.integrity.anomaly_scan`, this never edits a vote. It
 flags clients (``flagged_clients`` rows, one ``client_flagged`` audit event each,
 payload naming the test, the model and the figures) and releases held-back
 identities that have matured (``client_released`` events). A cleared client is
@@ -22,8 +22,8 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Engine
 
+from arena.integrity.trust import TrustPolicy, trust_weights
 from arena.ratings.favouritism import FAVOURITISM_Z, Favouritism, favouritism_scan
-from arena.ratings.trust import TrustPolicy, trust_weights
 from arena.store import repository as repo
 from arena.store import trust_repo
 from arena.store.tables import utcnow
