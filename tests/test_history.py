@@ -241,9 +241,9 @@ def test_the_migration_indexes_the_messages_already_stored(db_url) -> None:
     and the index follows later inserts and deletes."""
     from sqlalchemy import delete, insert
 
-    from arena.battles.ownership import Requester
     from arena.store.history import list_mine
     from arena.store.migrate import upgrade
+    from arena.store.requester import Requester
     from arena.store.tables import BattleRow, MessageRow, ModelRow
 
     engine = create_engine(db_url)

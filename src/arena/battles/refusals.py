@@ -7,9 +7,10 @@ answers the same way. Someone else's battle gets the same 404 as an unknown one.
 from __future__ import annotations
 
 from arena.battles.events import Mode
-from arena.battles.ownership import Requester, may_touch
+from arena.battles.ownership import may_touch
 from arena.errors import NotFound
 from arena.store import repository as repo
+from arena.store.requester import Requester
 from arena.store.tables import utcnow
 
 

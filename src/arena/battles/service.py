@@ -24,7 +24,6 @@ from arena.battles.arenas import ArenaRules, rules_for
 from arena.battles.categories import looks_like_code
 from arena.battles.context import ensure_fits, finish_fields
 from arena.battles.events import CreatedBattle, Mode, PublicModel, TurnEvent
-from arena.battles.ownership import Requester
 from arena.battles.pictures import BattlePictures
 from arena.battles.previews import WebdevPreviews
 from arena.battles.recent import BattleSnapshot, RecentBattles
@@ -40,6 +39,7 @@ from arena.store import repository as repo
 from arena.store import trust_repo
 from arena.store.blobs import BlobStore
 from arena.store.repository import as_utc
+from arena.store.requester import Requester
 from arena.store.tables import utcnow
 from arena.store.writer import Writer
 from arena.vocabulary import Arena, Winner

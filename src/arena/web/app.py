@@ -20,6 +20,7 @@ from arena.errors import InvalidInput
 from arena.integrity.moderation import Moderator
 from arena.integrity.pow import PowPolicy
 from arena.integrity.rigging_scan import periodic_rigging_scan
+from arena.integrity.trust import hold_policy
 from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             images=app.state.images,
         )
         service.min_vote_seconds = settings.min_vote_seconds
-        trust = settings.trust_policy
+        trust = hold_policy(settings)
         service.hold_new_clients = trust.describe() if trust else None
         presence = WorkerPresence(writer, settings.worker_heartbeat_seconds)
         service.worker_id = presence.worker_id

@@ -11,10 +11,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from arena.battles.ownership import Requester, client_key
+from arena.battles.ownership import client_key
 from arena.battles.service import BattleService
 from arena.integrity.moderation import Moderator
 from arena.settings import Settings
+from arena.store.requester import Requester
 from arena.web.client_address import client_address, parse_proxies
 from arena.web.client_cookie import client_token
 from arena.web.leaderboard_cache import ArenaBoards

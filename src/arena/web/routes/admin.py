@@ -12,7 +12,7 @@ from sqlalchemy import select
 from arena.battles.lifecycle import set_model_status
 from arena.integrity.anomaly_scan import scan_voters
 from arena.integrity.rigging_scan import scan_rigging
-from arena.integrity.trust import TrustPolicy
+from arena.integrity.trust import TrustPolicy, hold_policy
 from arena.registry import Visibility
 from arena.store import repository as repo
 from arena.store.repository import as_utc
@@ -142,7 +142,7 @@ async def scan(
     """Run the voter scans (likelihood, favouritism, coordination) and flag what they find;
     release held identities that have matured."""
     report = await asyncio.to_thread(scan_voters, battles.engine, actor=actor)
-    policy = settings.trust_policy or TrustPolicy()
+    policy = hold_policy(settings) or TrustPolicy()
     rigging = await asyncio.to_thread(scan_rigging, battles.engine, policy=policy, actor=actor)
     leaderboard.invalidate(full=True)
     return {
