@@ -5,13 +5,13 @@ account, and battles that follow the account across browsers."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from sqlalchemy import select
 
+from arena.clock import ManualClock
 from arena.data.release import build_release
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, SessionRow, UserProfileRow, UserRow, VoteRow
@@ -107,7 +107,8 @@ def test_signup_login_me_logout(start_app, db_url) -> None:
 
 
 def test_session_expires_on_the_server(start_app) -> None:
-    app = start_app(PAIR, session_hours=2 / 3600)
+    clock = ManualClock()
+    app = start_app(PAIR, clock=clock, session_hours=2 / 3600)
     with app.client() as client:
         _sign_in(client, "grace")
         token = client.cookies["arena_session"]
@@ -115,7 +116,7 @@ def test_session_expires_on_the_server(start_app) -> None:
     with httpx.Client(base_url=app.base_url) as raw:
         cookie = {"cookie": f"arena_session={token}"}
         assert raw.get("/api/v1/me", headers=cookie).status_code == 200
-        time.sleep(2.5)
+        clock.advance(2.5)
         assert raw.get("/api/v1/me", headers=cookie).status_code == 401
 
 

@@ -16,7 +16,7 @@ Why each sits where it does:
 - ``store`` holds everything persistent; ``ratings`` is pure functions from votes to boards.
 - Leaf modules every layer may use, each depending only on those below it: ``settings``
   (server settings), ``registry`` (the model roster file), ``vocabulary`` (shared words),
-  then ``errors`` and the package root (``__version__``).
+  then ``clock``, ``errors`` and the package root (``__version__``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("settings",),
     ("registry",),
     ("vocabulary",),
-    ("errors", ROOT),
+    ("clock", "errors", ROOT),
 )
 TIER = {unit: depth for depth, units in enumerate(LAYERS) for unit in units}
 
