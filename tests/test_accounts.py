@@ -15,7 +15,7 @@ from arena.clock import ManualClock
 from arena.data.release import build_release
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, SessionRow, UserProfileRow, UserRow, VoteRow
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a", "organization": "Org Alpha"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.sse import parse_sse
+from tests.support.api import parse_sse
 
 PAIR = [{"name": "alpha-model", "model": "echo-a"}, {"name": "beta-model", "model": "echo-b"}]
 

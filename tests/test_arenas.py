@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.app_fixtures import LiveApp
 from tests.fake_upstream import FakeUpstream, painter_colour
-from tests.sse import parse_sse
+from tests.support.api import parse_sse
 
 MODELS = [
     {"name": "seer-one", "model": "echo-a", "arenas": ["text", "vision"]},

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select, update
 from arena.categories.tagger import CLASSIFIER_NAME, classifier_version
 from arena.store.server_secrets import public_battle_id, server_secret
 from arena.store.tables import BattleTagRow
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 ARENA = str(Path(sys.executable).parent / "arena")
 MODELS = [

@@ -26,7 +26,7 @@ from arena.store.tables import BattleTagRow, EventRow
 from arena.web.app import create_app
 from tests.app_fixtures import write_registry
 from tests.fake_upstream import JUDGE_GARBAGE_WORD
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 ARENA = str(Path(sys.executable).parent / "arena")
 JUDGE = "judge-model"

@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import create_engine, select, update
 
 from arena.store.tables import BattleTagRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a"},

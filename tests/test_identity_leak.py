@@ -16,7 +16,7 @@ from arena.integrity.leak_eval import evaluate, load_set
 from arena.registry import ModelSpec
 from arena.store.engine import create_store_engine
 from arena.store.tables import VoteRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side
 
 ARENA = str(Path(sys.executable).parent / "arena")
 

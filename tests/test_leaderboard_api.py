@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 MODELS = [
     {"name": "fancy", "model": "markdown", "organization": "Org A"},

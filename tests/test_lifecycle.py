@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import ModelRow
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 ARENA = str(Path(sys.executable).parent / "arena")
 TOKEN = "test-admin-token"

@@ -12,7 +12,7 @@ from arena.errors import InvalidInput
 from arena.integrity.moderation import REFUSED, Moderator, load_blocked_terms
 from arena.settings import Settings
 from tests.app_fixtures import free_port
-from tests.sse import replies, send_turn
+from tests.support.api import replies, send_turn
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a"},

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from tests.fake_upstream import FAIL_BODY, FakeUpstream
-from tests.sse import parse_sse, send_turn
+from tests.support.api import parse_sse, send_turn
 
 PREVIEW = {
     "name": "phantom-preview-x",

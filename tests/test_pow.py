@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 
 from arena.integrity.pow import BASE_MAX_NUMBER, PowPolicy, difficulty
-from tests.pow_solver import solve
-from tests.sse import send_turn
+from tests.support.api import send_turn
+from tests.support.pow import solve
 
 MODELS = [{"name": "p1", "model": "echo-a"}, {"name": "p2", "model": "echo-b"}]
 

@@ -21,7 +21,7 @@ from arena.data.release import build_release
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, VoteRow
 from arena.web.edge import CSP
-from tests.sse import parse_sse, send_turn, side_by_side
+from tests.support.api import parse_sse, send_turn, side_by_side
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a"},

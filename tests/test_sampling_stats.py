@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, VoteRow, utcnow
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 MODELS = [
     {"name": "open-1", "model": "echo-a", "organization": "Open Org", "license": "Apache-2.0"},

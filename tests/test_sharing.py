@@ -12,7 +12,7 @@ from sqlalchemy import delete
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, VoteRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a", "organization": "Alpha Org"},

@@ -13,7 +13,7 @@ from arena.battles.roster import Contestant
 from arena.providers import ChatMessage, build_provider
 from arena.registry import ModelSpec, load_registry
 from tests.fake_upstream import FAIL_WORD
-from tests.sse import parse_sse, send_turn, side_by_side
+from tests.support.api import parse_sse, send_turn, side_by_side
 
 
 def _anonymous(client) -> str:

@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 ARENA = str(Path(sys.executable).parent / "arena")
 TOKEN = "vote-set-token"

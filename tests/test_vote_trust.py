@@ -13,7 +13,7 @@ from arena.cli import app as cli
 from arena.store import migrate, trust_repo
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, FlaggedClientRow, ModelRow, VoteRow, utcnow
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 TOKEN = "trust-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -9,7 +9,7 @@ from arena.data.vote_digest import add_votes, digest_hex
 from arena.store.engine import create_store_engine
 from arena.store.server_secrets import public_battle_id, server_secret
 from arena.store.tables import VoteRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side
 
 MODELS = [
     {"name": "claude-like", "model": "leaky", "organization": "Anthropic"},

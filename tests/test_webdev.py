@@ -9,7 +9,7 @@ import pytest
 
 from tests.app_fixtures import LiveApp
 from tests.fake_upstream import FakeUpstream
-from tests.sse import parse_sse
+from tests.support.api import parse_sse
 
 MODELS = [
     {"name": "parrot-a", "model": "parrot", "arenas": ["text", "webdev"]},

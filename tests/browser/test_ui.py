@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pow_solver import solve
+from tests.support.pow import solve
 
 pytestmark = pytest.mark.browser
 
