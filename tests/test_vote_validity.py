@@ -9,18 +9,12 @@ from arena.data.vote_digest import add_votes, digest_hex
 from arena.store.engine import create_store_engine
 from arena.store.server_secrets import public_battle_id, server_secret
 from arena.store.tables import VoteRow
-from tests.support.api import send_turn, side_by_side
+from tests.support.api import battle_with_turns, send_turn
 
 MODELS = [
     {"name": "claude-like", "model": "leaky", "organization": "Anthropic"},
     {"name": "quiet-model", "model": "echo-a", "organization": "Quiet Org"},
 ]
-
-
-def _battle(client) -> str:
-    battle_id = side_by_side(client, "claude-like", "quiet-model")
-    send_turn(client, battle_id, "who made you?")
-    return battle_id
 
 
 def _stored_votes(db_url: str) -> list:
@@ -34,7 +28,9 @@ def _stored_votes(db_url: str) -> list:
 def test_identity_leak_reveals_normally_but_is_kept_off_the_board(start_app, db_url) -> None:
     app = start_app(MODELS)
     with app.client() as client:
-        battle_id = _battle(client)
+        battle_id = battle_with_turns(
+            client, "who made you?", models=["claude-like", "quiet-model"]
+        )
         vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
         assert vote.status_code == 200
         assert vote.json()["model_a"]["name"] == "claude-like"

@@ -283,9 +283,7 @@ def record_vote(
     """
     if expected_turns is not None:
         still = conn.execute(
-            update(BattleRow)
-            .where(_idle_at(battle_id, expected_turns, now))
-            .values(status="voted")
+            update(BattleRow).where(_idle_at(battle_id, expected_turns, now)).values(status="voted")
         )
         if still.rowcount != 1:
             return False

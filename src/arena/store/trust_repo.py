@@ -36,9 +36,7 @@ HELD = "held"
 TRUSTED = "trusted"
 
 
-def hold_if_new(
-    conn: Connection, client_hash: str, rule: str, now: datetime | None = None
-) -> bool:
+def hold_if_new(conn: Connection, client_hash: str, rule: str, now: datetime | None = None) -> bool:
     """Hold this client's votes if the vote just recorded is its first; True if held.
 
     Runs in the vote's own transaction, so a new identity's first vote is never on

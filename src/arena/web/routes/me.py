@@ -123,9 +123,7 @@ async def delete_all(battles: BattlesDep, requester: RequesterDep) -> Response:
     return Response(status_code=204)
 
 
-def _board(
-    votes: list[tuple[str, str, str]], battles: BattlesDep, now: datetime
-) -> dict[str, Any]:
+def _board(votes: list[tuple[str, str, str]], battles: BattlesDep, now: datetime) -> dict[str, Any]:
     """The public board's Bradley–Terry fit over these votes, min_votes 0."""
     from arena.ratings.counts import PairCounts
     from arena.ratings.leaderboard import build_leaderboard
