@@ -127,3 +127,26 @@ def test_the_check_sees_upward_imports() -> None:
     ]
     assert upward_imports("from arena.simulation import rigging\n", "arena.web.app")
     assert upward_imports("import arena.errors\n", "arena.web.app") == []
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test helpers live in tests/support/ (and tests/browser/support.py), so a
+    test module can change without breaking others."""
+    tests = Path(__file__).resolve().parent
+    wrong = []
+    for path in sorted(tests.rglob("*.py")):
+        module = ".".join(path.relative_to(tests.parent).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            wrong += [
+                f"{module}:{node.lineno} imports {name}"
+                for name in names
+                if any(part.startswith("test_") for part in name.split(".")[1:])
+                and name.split(".")[0] == "tests"
+            ]
+    assert wrong == []
