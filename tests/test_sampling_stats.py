@@ -9,20 +9,8 @@ from sqlalchemy import update
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, utcnow
 from tests.support.api import send_turn
+from tests.support.rosters import LICENSE_MIX as MODELS
 from tests.support.store import age_votes
-
-MODELS = [
-    {"name": "open-1", "model": "echo-a", "organization": "Open Org", "license": "Apache-2.0"},
-    {"name": "closed-1", "model": "echo-b", "organization": "Closed Org", "license": "proprietary"},
-    {
-        "name": "hidden-1",
-        "model": "echo-a",
-        "organization": "Closed Org",
-        "license": "proprietary",
-        "visibility": "preview",
-        "codename": "owl",
-    },
-]
 
 
 def test_sampling_report(start_app, db_url) -> None:

@@ -89,17 +89,12 @@ def finished_turn(
     return events
 
 
-def battle_with_turns(
-    client: httpx.Client,
-    *prompts: str,
-    mode: str = "anonymous",
-    arena: str | None = None,
-    models: Sequence[str] | None = None,
-) -> str:
-    """A battle with one finished turn per prompt (one, "hello", if none is given)."""
-    if models is not None and mode == "anonymous":
-        mode = "side_by_side" if len(models) == 2 else "direct"
-    battle_id = create_battle(client, mode, arena=arena, models=models)
+def battle_with_turns(client: httpx.Client, *prompts: str, **create: Any) -> str:
+    """A battle made by ``create_battle(**create)`` (``models`` alone means side by side)
+    with one finished turn per prompt (one, "hello", if none is given)."""
+    if "models" in create:
+        create.setdefault("mode", "side_by_side")
+    battle_id = create_battle(client, **create)
     for prompt in prompts or ("hello",):
         finished_turn(client, battle_id, prompt)
     return battle_id

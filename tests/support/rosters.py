@@ -1,4 +1,4 @@
-"""Registry entries for the live app (``start_app``) that more than one test file serves.
+"""Registry entries for the live app (``start_app``), named for what they are made of.
 
 Each entry names a loopback model of ``tests/fake_upstream.py``; ``start_app`` adds the
 upstream's address and the defaults.
@@ -45,3 +45,17 @@ WITH_PREVIEW = [
     },
 ]
 """A public model and a preview one that battles under its codename."""
+
+LICENSE_MIX = [
+    {"name": "open-1", "model": "echo-a", "organization": "Open Org", "license": "Apache-2.0"},
+    {"name": "closed-1", "model": "echo-b", "organization": "Closed Org", "license": "proprietary"},
+    {
+        "name": "hidden-1",
+        "model": "echo-a",
+        "organization": "Closed Org",
+        "license": "proprietary",
+        "visibility": "preview",
+        "codename": "owl",
+    },
+]
+"""An open and a proprietary model, and a preview one under a codename: the fairness report."""

@@ -8,7 +8,7 @@ milliseconds.
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -22,35 +22,17 @@ from arena.store.requester import Requester
 from arena.web.client_address import client_address, parse_proxies
 from arena.web.client_cookie import client_token
 from arena.web.leaderboard_cache import ArenaBoards
-from arena.web.state import AppState, app_state
+from arena.web.state import app_state
 
 
-async def _state(request: Request) -> AppState:
-    return app_state(request)
+def _part(name: str) -> Any:
+    """A dependency that reads one part of the app's state (``AppState.<name>``)."""
 
+    async def dependency(request: Request) -> Any:
+        return getattr(app_state(request), name)
 
-async def _battles(request: Request) -> BattleService:
-    return app_state(request).battles
-
-
-async def _leaderboard(request: Request) -> ArenaBoards:
-    return app_state(request).leaderboard
-
-
-async def _settings(request: Request) -> Settings:
-    return app_state(request).settings
-
-
-async def _moderator(request: Request) -> Moderator:
-    return app_state(request).moderator
-
-
-async def _clock(request: Request) -> Clock:
-    return app_state(request).clock
-
-
-async def _vote_work(request: Request) -> VoteWork:
-    return app_state(request).vote_work
+    dependency.__name__ = f"_{name}"
+    return dependency
 
 
 async def _client_hash(request: Request) -> str:
@@ -77,12 +59,11 @@ async def _requester(request: Request) -> Requester:
     )
 
 
-StateDep = Annotated[AppState, Depends(_state)]
-BattlesDep = Annotated[BattleService, Depends(_battles)]
-LeaderboardDep = Annotated[ArenaBoards, Depends(_leaderboard)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
+BattlesDep = Annotated[BattleService, Depends(_part("battles"))]
+LeaderboardDep = Annotated[ArenaBoards, Depends(_part("leaderboard"))]
+SettingsDep = Annotated[Settings, Depends(_part("settings"))]
 ClientHash = Annotated[str, Depends(_client_hash)]
-ModeratorDep = Annotated[Moderator, Depends(_moderator)]
+ModeratorDep = Annotated[Moderator, Depends(_part("moderator"))]
 RequesterDep = Annotated[Requester, Depends(_requester)]
-ClockDep = Annotated[Clock, Depends(_clock)]
-VoteWorkDep = Annotated[VoteWork, Depends(_vote_work)]
+ClockDep = Annotated[Clock, Depends(_part("clock"))]
+VoteWorkDep = Annotated[VoteWork, Depends(_part("vote_work"))]
