@@ -1,6 +1,6 @@
 """Vote-rigging benchmark (issue 19): the attacks against each defence, one seeded run.
 
-Runs :func:`arena.battles.rigging.simulate_rigging` (the same code as
+Runs :func:`arena.simulation.rigging.simulate_rigging` (the same code as
 ``arena simulate --scenario rigging``) and prints the table plus a verdict on the
 issue's targets. Ratios are against today's likelihood scan (``scan``) measured in
 the same run on the same honest history; an attack that does not lift the target
@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from arena.battles.rigging import RiggingReport, simulate_rigging
-from arena.battles.rigging_defences import DEFENCES
 from arena.cli.simulate_rigging import print_report
+from arena.simulation.rigging import RiggingReport, simulate_rigging
+from arena.simulation.rigging_defences import DEFENCES
 
 TARGET_RATIO = 5.0
 TARGET_CAUGHT = 0.9

@@ -19,6 +19,7 @@ import uvicorn
 import yaml
 from sqlalchemy import create_engine, text
 
+from arena.clock import SYSTEM_CLOCK, Clock
 from arena.settings import Settings
 from arena.web.app import create_app
 from arena.web.client_address import uvicorn_proxy_options
@@ -109,8 +110,10 @@ def first_contact_cookies(base_url: str) -> httpx.Cookies:
         return httpx.Cookies(client.cookies)
 
 
-def run_in_thread(settings: Settings) -> tuple[str, Callable[[], None]]:
-    app = create_app(settings)
+def run_in_thread(
+    settings: Settings, clock: Clock = SYSTEM_CLOCK
+) -> tuple[str, Callable[[], None]]:
+    app = create_app(settings, clock)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -139,10 +142,14 @@ def run_in_thread(settings: Settings) -> tuple[str, Callable[[], None]]:
 
 @pytest.fixture
 def start_app(db_url: str, tmp_path: Path, fake_upstream: Any) -> Iterator[Callable[..., LiveApp]]:
-    """Start the app on ``db_url`` with the given registry entries; stopped after the test."""
+    """Start the app on ``db_url`` with the given registry entries; stopped after the test.
+
+    ``clock`` (a ``ManualClock``) lets a test move the app's time instead of sleeping."""
     stops: list[Callable[[], None]] = []
 
-    def start(models: list[dict[str, Any]], **settings: Any) -> LiveApp:
+    def start(
+        models: list[dict[str, Any]], clock: Clock = SYSTEM_CLOCK, **settings: Any
+    ) -> LiveApp:
         # Tests vote as soon as a stream ends; the reading-time flag has its own test.
         settings.setdefault("min_vote_seconds", 0)
         # Tests make many battles from one address; rate limits are on only where tested.
@@ -154,7 +161,7 @@ def start_app(db_url: str, tmp_path: Path, fake_upstream: Any) -> Iterator[Calla
             tmp_path / f"models-{len(stops)}.yaml", fake_upstream.base_url, models
         )
         config = Settings(db_url=db_url, models_file=str(registry), port=free_port(), **settings)
-        base_url, stop = run_in_thread(config)
+        base_url, stop = run_in_thread(config, clock)
         stops.append(stop)
         return LiveApp(base_url, config)
 

@@ -5,32 +5,21 @@ account, and battles that follow the account across browsers."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from sqlalchemy import select
 
+from arena.clock import ManualClock
 from arena.data.release import build_release
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, SessionRow, UserProfileRow, UserRow, VoteRow
-from tests.sse import send_turn
+from tests.support.api import send_turn, voted_battle
+from tests.support.rosters import ORG_PAIR as PAIR
+from tests.support.store import stored_rows
 
-PAIR = [
-    {"name": "alpha-model", "model": "echo-a", "organization": "Org Alpha"},
-    {"name": "beta-model", "model": "echo-b", "organization": "Org Beta"},
-]
 PASSWORD = "correct horse battery"
-
-
-def _rows(db_url: str, stmt) -> list:
-    engine = create_store_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(stmt))
-    finally:
-        engine.dispose()
 
 
 def _sign_in(client: httpx.Client, username: str, password: str = PASSWORD) -> str:
@@ -41,15 +30,6 @@ def _sign_in(client: httpx.Client, username: str, password: str = PASSWORD) -> s
     token = login.json()["csrf_token"]
     client.headers["X-CSRF-Token"] = token
     return token
-
-
-def _voted_battle(client: httpx.Client, prompt: str = "hello there") -> str:
-    battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
-    response, _ = send_turn(client, battle_id, prompt)
-    assert response.status_code == 200, response.text
-    vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
-    assert vote.status_code == 200, vote.text
-    return battle_id
 
 
 def test_signup_login_me_logout(start_app, db_url) -> None:
@@ -73,9 +53,9 @@ def test_signup_login_me_logout(start_app, db_url) -> None:
         assert "Secure" not in cookie  # plain HTTP here; over HTTPS it is Secure
         first_token = client.cookies["arena_session"]
         # The store keeps a hash of the token, never the token itself.
-        stored = [r.token_sha256 for r in _rows(db_url, select(SessionRow.token_sha256))]
+        stored = [r.token_sha256 for r in stored_rows(db_url, select(SessionRow.token_sha256))]
         assert stored and first_token not in stored
-        (user,) = _rows(db_url, select(UserRow.password_hash))
+        (user,) = stored_rows(db_url, select(UserRow.password_hash))
         assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
 
         me = client.get("/api/v1/me")
@@ -107,7 +87,8 @@ def test_signup_login_me_logout(start_app, db_url) -> None:
 
 
 def test_session_expires_on_the_server(start_app) -> None:
-    app = start_app(PAIR, session_hours=2 / 3600)
+    clock = ManualClock()
+    app = start_app(PAIR, clock=clock, session_hours=2 / 3600)
     with app.client() as client:
         _sign_in(client, "grace")
         token = client.cookies["arena_session"]
@@ -115,7 +96,7 @@ def test_session_expires_on_the_server(start_app) -> None:
     with httpx.Client(base_url=app.base_url) as raw:
         cookie = {"cookie": f"arena_session={token}"}
         assert raw.get("/api/v1/me", headers=cookie).status_code == 200
-        time.sleep(2.5)
+        clock.advance(2.5)
         assert raw.get("/api/v1/me", headers=cookie).status_code == 401
 
 
@@ -213,12 +194,12 @@ def test_logout_everywhere(start_app) -> None:
 def test_battles_join_the_account_and_follow_it(start_app, db_url) -> None:
     app = start_app(PAIR)
     with app.client() as laptop, app.client() as phone, app.client() as stranger:
-        earlier = _voted_battle(laptop)  # made anonymously, before signing in
+        earlier = voted_battle(laptop, "hello there")  # made anonymously, before signing in
         _sign_in(laptop, "katherine")
-        (owner,) = _rows(db_url, select(BattleRow.user_id).where(BattleRow.id == earlier))
-        (user_id,) = _rows(db_url, select(UserRow.id).where(UserRow.username == "katherine"))
+        (owner,) = stored_rows(db_url, select(BattleRow.user_id).where(BattleRow.id == earlier))
+        (user_id,) = stored_rows(db_url, select(UserRow.id).where(UserRow.username == "katherine"))
         assert owner.user_id == user_id.id
-        (vote,) = _rows(db_url, select(VoteRow.user_id).where(VoteRow.battle_id == earlier))
+        (vote,) = stored_rows(db_url, select(VoteRow.user_id).where(VoteRow.battle_id == earlier))
         assert vote.user_id == user_id.id
 
         # Another browser (another client cookie) of the same user sees the battle ...
@@ -227,7 +208,7 @@ def test_battles_join_the_account_and_follow_it(start_app, db_url) -> None:
         assert phone.get(f"/api/v1/battles/{earlier}").status_code == 200
         # ... and what it starts while signed in is the user's, on the first browser too.
         later = phone.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
-        (row,) = _rows(db_url, select(BattleRow.user_id).where(BattleRow.id == later))
+        (row,) = stored_rows(db_url, select(BattleRow.user_id).where(BattleRow.id == later))
         assert row.user_id == user_id.id
         response, _ = send_turn(laptop, later, "from the laptop")
         assert response.status_code == 200
@@ -255,7 +236,7 @@ def test_delete_account_keeps_votes_unlinked(start_app, db_url) -> None:
     app = start_app(PAIR)
     with app.client() as client:
         _sign_in(client, "hedy")
-        battle_id = _voted_battle(client)
+        battle_id = voted_battle(client, "hello there")
         exported = client.get("/api/v1/me/export")
         assert exported.status_code == 200
         data = exported.json()
@@ -267,12 +248,12 @@ def test_delete_account_keeps_votes_unlinked(start_app, db_url) -> None:
 
         assert client.delete("/api/v1/me").status_code == 204
         assert client.get("/api/v1/me").status_code == 401
-        assert _rows(db_url, select(UserRow)) == []
-        assert _rows(db_url, select(SessionRow)) == []
-        assert _rows(db_url, select(UserProfileRow)) == []
-        (vote,) = _rows(db_url, select(VoteRow.user_id, VoteRow.winner))
+        assert stored_rows(db_url, select(UserRow)) == []
+        assert stored_rows(db_url, select(SessionRow)) == []
+        assert stored_rows(db_url, select(UserProfileRow)) == []
+        (vote,) = stored_rows(db_url, select(VoteRow.user_id, VoteRow.winner))
         assert vote.user_id is None and vote.winner == "model_a"
-        (row,) = _rows(db_url, select(BattleRow.user_id, BattleRow.owner_key))
+        (row,) = stored_rows(db_url, select(BattleRow.user_id, BattleRow.owner_key))
         assert row.user_id is None and row.owner_key is None
         del client.headers["X-CSRF-Token"]
         gone = client.post("/api/v1/auth/login", json={"username": "hedy", "password": PASSWORD})
@@ -295,8 +276,8 @@ def test_release_never_carries_usernames(start_app, db_url, tmp_path: Path) -> N
     with app.client() as client:
         _sign_in(client, "zelda_quartermaine")
         for n in range(3):
-            _voted_battle(client, f"I am zelda_quartermaine, question {n}")
-    (user,) = _rows(db_url, select(UserRow.id))
+            voted_battle(client, f"I am zelda_quartermaine, question {n}")
+    (user,) = stored_rows(db_url, select(UserRow.id))
     engine = create_store_engine(db_url)
     try:
         cutoff = datetime.now(UTC) + timedelta(days=1)

@@ -27,11 +27,8 @@ from starlette.routing import Route
 from arena.store.engine import create_store_engine
 from arena.store.tables import UserIdentityRow, UserRow
 from tests.app_fixtures import free_port
+from tests.support.rosters import ECHO_PAIR as PAIR
 
-PAIR = [
-    {"name": "alpha-model", "model": "echo-a"},
-    {"name": "beta-model", "model": "echo-b"},
-]
 CLIENT_ID = "arena-test"
 CLIENT_SECRET = "provider-secret"
 

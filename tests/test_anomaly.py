@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import insert, select
 from typer.testing import CliRunner
 
-from arena.battles.anomaly_scan import scan_voters
 from arena.cli import app
+from arena.integrity.anomaly_scan import scan_voters
 from arena.ratings import PairCounts, fit_bradley_terry
 from arena.ratings.anomaly import robust_voter_scores, voter_anomaly_scores
 from arena.ratings.synthetic import simulate_votes

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.sse import parse_sse
-
-PAIR = [{"name": "alpha-model", "model": "echo-a"}, {"name": "beta-model", "model": "echo-b"}]
+from tests.support.api import parse_sse
+from tests.support.rosters import ECHO_PAIR as PAIR
 
 
 def test_json_without_a_content_type_is_accepted(start_app) -> None:

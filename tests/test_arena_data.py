@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from arena.cli import app as cli
 from tests.app_fixtures import LiveApp
-from tests.test_arenas import MODELS, _battle, _turn, _upload
+from tests.support.api import create_battle, post_turn, upload_photo
+from tests.support.rosters import IMAGE_ARENA_MODELS as MODELS
 
 runner = CliRunner()
 
@@ -23,14 +24,14 @@ def voted(start_app: Callable[..., LiveApp], tmp_path: Path) -> LiveApp:
     live = start_app(MODELS, images_dir=str(tmp_path / "images"))
     with live.client() as client:
         for winner in ("model_a", "model_b"):
-            battle = _battle(client, "text_to_image")
-            assert _turn(client, battle, "a blue whale").status_code == 200
+            battle = create_battle(client, arena="text_to_image")
+            assert post_turn(client, battle, "a blue whale").status_code == 200
             client.post(f"/api/v1/battles/{battle}/vote", json={"winner": winner})
-        battle = _battle(client, "vision")
-        assert _turn(client, battle, "what is it?", [_upload(client)]).status_code == 200
+        battle = create_battle(client, arena="vision")
+        assert post_turn(client, battle, "what is it?", [upload_photo(client)]).status_code == 200
         client.post(f"/api/v1/battles/{battle}/vote", json={"winner": "tie"})
-        battle = _battle(client, "text")
-        assert _turn(client, battle, "hello").status_code == 200
+        battle = create_battle(client, arena="text")
+        assert post_turn(client, battle, "hello").status_code == 200
         client.post(f"/api/v1/battles/{battle}/vote", json={"winner": "model_a"})
     return live
 

@@ -8,58 +8,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PIL import Image
 
 from tests.app_fixtures import LiveApp
 from tests.fake_upstream import FakeUpstream, painter_colour
-from tests.sse import parse_sse
+from tests.support.api import create_battle, parse_sse, post_turn, upload_photo
+from tests.support.rosters import IMAGE_ARENA_MODELS as MODELS
+from tests.support.store import age_votes
 
-MODELS = [
-    {"name": "seer-one", "model": "echo-a", "arenas": ["text", "vision"]},
-    {"name": "seer-two", "model": "echo-b", "arenas": ["text", "vision"]},
-    {"name": "writer-only", "model": "markdown"},
-    {"name": "painter-one", "model": "painter-a", "provider": "openai_images"},
-    {"name": "painter-two", "model": "painter-b", "provider": "openai_images"},
-]
 NAMES = ("seer-one", "seer-two", "writer-only", "painter-one", "painter-two", "painter-a")
 
 
 @pytest.fixture
 def app(start_app: Callable[..., LiveApp], tmp_path: Path) -> LiveApp:
     return start_app(MODELS, images_dir=str(tmp_path / "images"))
-
-
-def _photo() -> bytes:
-    image = Image.new("RGB", (1600, 1200), (30, 160, 90))
-    exif = Image.Exif()
-    exif[0x0131] = "camera-firmware"
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-def _upload(client: httpx.Client) -> str:
-    response = client.post("/api/v1/images", files={"file": ("p.jpg", _photo(), "image/jpeg")})
-    assert response.status_code == 201, response.text
-    return response.json()["image_id"]
-
-
-def _battle(client: httpx.Client, arena: str, **body: Any) -> str:
-    created = client.post("/api/v1/battles", json={"mode": "anonymous", "arena": arena, **body})
-    assert created.status_code == 201, created.text
-    assert set(created.json()) == {"battle_id"}
-    return created.json()["battle_id"]
-
-
-def _turn(
-    client: httpx.Client, battle_id: str, prompt: str, images: list[str] | None = None
-) -> Any:
-    body: dict[str, Any] = {"prompt": prompt}
-    if images is not None:
-        body["images"] = images
-    return client.post(f"/api/v1/battles/{battle_id}/turns", json=body)
 
 
 def _assert_anonymous(text: str) -> None:
@@ -82,12 +45,12 @@ def test_vision_battle_sends_both_sides_the_same_clean_image(
     app: LiveApp, fake_upstream: FakeUpstream
 ) -> None:
     with app.client() as client:
-        image_id = _upload(client)
-        battle_id = _battle(client, "vision")
-        refused = _turn(client, battle_id, "what is this?")
+        image_id = upload_photo(client)
+        battle_id = create_battle(client, arena="vision")
+        refused = post_turn(client, battle_id, "what is this?")
         assert refused.status_code == 422
         assert "exactly one image" in refused.json()["error"]
-        response = _turn(client, battle_id, "what is this?", [image_id])
+        response = post_turn(client, battle_id, "what is this?", [image_id])
         assert response.status_code == 200, response.text
         _assert_anonymous(response.text)
         sent = list(fake_upstream.requests)[-2:]  # this turn's two sides
@@ -97,9 +60,9 @@ def test_vision_battle_sends_both_sides_the_same_clean_image(
         assert {base64.b64decode(u.split(",", 1)[1]) for u in urls} == {stored}
         assert b"camera-firmware" not in stored
 
-        again = _turn(client, battle_id, "and this?", [image_id])
+        again = post_turn(client, battle_id, "and this?", [image_id])
         assert again.status_code == 422
-        follow = _turn(client, battle_id, "what colour is it?")
+        follow = post_turn(client, battle_id, "what colour is it?")
         assert follow.status_code == 200, follow.text
         # The image stays in the conversation each side is sent.
         for request in list(fake_upstream.requests)[-2:]:  # this turn's two sides
@@ -132,10 +95,10 @@ def test_text_to_image_streams_stored_clean_pictures_and_has_its_own_board(
     app: LiveApp,
 ) -> None:
     with app.client() as client:
-        battle_id = _battle(client, "text_to_image")
-        with_image = _turn(client, battle_id, "a fox", [_upload(client)])
+        battle_id = create_battle(client, arena="text_to_image")
+        with_image = post_turn(client, battle_id, "a fox", [upload_photo(client)])
         assert with_image.status_code == 422
-        response = _turn(client, battle_id, "a red fox in the snow")
+        response = post_turn(client, battle_id, "a red fox in the snow")
         assert response.status_code == 200, response.text
         _assert_anonymous(response.text)
         events = parse_sse(response.text)
@@ -166,14 +129,14 @@ def test_image_edit_continues_with_each_side_editing_its_own_picture(
     app: LiveApp, fake_upstream: FakeUpstream
 ) -> None:
     with app.client() as client:
-        upload = _upload(client)
-        battle_id = _battle(client, "image_edit")
-        assert _turn(client, battle_id, "make it blue").status_code == 422
-        first = _turn(client, battle_id, "make it blue", [upload])
+        upload = upload_photo(client)
+        battle_id = create_battle(client, arena="image_edit")
+        assert post_turn(client, battle_id, "make it blue").status_code == 422
+        first = post_turn(client, battle_id, "make it blue", [upload])
         assert first.status_code == 200, first.text
         firsts = _images_of(parse_sse(first.text))
         sizes = {len(client.get(f"/api/v1/images/{i}").content) for i in firsts.values()}
-        second = _turn(client, battle_id, "now add a hat")
+        second = post_turn(client, battle_id, "now add a hat")
         assert second.status_code == 200, second.text
         sent = list(fake_upstream.requests)[-2:]  # this turn's two sides
         assert {r["prompt"] for r in sent} == {"now add a hat"}
@@ -181,7 +144,7 @@ def test_image_edit_continues_with_each_side_editing_its_own_picture(
         # Each side is sent its own last picture, painted in its own model's colour.
         for request in sent:
             assert request["image_pixel"] == painter_colour(request["model"])
-        assert _turn(client, battle_id, "again", [upload]).status_code == 422
+        assert post_turn(client, battle_id, "again", [upload]).status_code == 422
 
 
 def test_named_battle_refuses_a_model_outside_the_arena(app: LiveApp) -> None:
@@ -198,29 +161,27 @@ def test_named_battle_refuses_a_model_outside_the_arena(app: LiveApp) -> None:
 
 def test_unknown_image_is_refused_and_leaves_the_battle_usable(app: LiveApp) -> None:
     with app.client() as client:
-        battle_id = _battle(client, "vision")
-        bad = _turn(client, battle_id, "what is this?", ["0" * 64])
+        battle_id = create_battle(client, arena="vision")
+        bad = post_turn(client, battle_id, "what is this?", ["0" * 64])
         assert bad.status_code == 422 and "upload it first" in bad.json()["error"]
-        good = _turn(client, battle_id, "what is this?", [_upload(client)])
+        good = post_turn(client, battle_id, "what is this?", [upload_photo(client)])
     assert good.status_code == 200, good.text
 
 
 def test_a_text_battle_takes_no_images(app: LiveApp) -> None:
     with app.client() as client:
-        battle_id = _battle(client, "text")
-        response = _turn(client, battle_id, "hello", [_upload(client)])
+        battle_id = create_battle(client, arena="text")
+        response = post_turn(client, battle_id, "hello", [upload_photo(client)])
     assert response.status_code == 422
     assert "takes no images" in response.json()["error"]
 
 
 def test_fairness_report_is_per_arena(app: LiveApp, db_url: str) -> None:
-    from tests.test_sampling_stats import _age_votes
-
     with app.client() as client:
-        battle_id = _battle(client, "text_to_image")
-        assert _turn(client, battle_id, "a red fox").status_code == 200
+        battle_id = create_battle(client, arena="text_to_image")
+        assert post_turn(client, battle_id, "a red fox").status_code == 200
         client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "tie"})
-        _age_votes(db_url, 3)  # the report counts whole past hours only
+        age_votes(db_url, 3)  # the report counts whole past hours only
         images = client.get("/api/v1/stats/sampling", params={"arena": "text_to_image"}).json()
         text = client.get("/api/v1/stats/sampling").json()
     assert images["arena"] == "text_to_image"

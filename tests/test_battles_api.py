@@ -8,31 +8,18 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, MessageRow, VoteRow
 from tests.app_fixtures import first_contact_cookies
-from tests.sse import parse_sse, replies, send_turn, side_by_side
-
-PAIR = [
-    {"name": "alpha-model", "model": "echo-a", "organization": "Org Alpha"},
-    {"name": "beta-model", "model": "echo-b", "organization": "Org Beta"},
-]
-
-
-def _query(db_url: str, stmt) -> list:
-    engine = create_store_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(stmt))
-    finally:
-        engine.dispose()
+from tests.support.api import parse_sse, replies, send_turn, side_by_side
+from tests.support.rosters import ORG_PAIR as PAIR
+from tests.support.store import stored_rows
 
 
 def _stored_replies(db_url: str, battle_id: str) -> list:
     stmt = select(MessageRow).where(
         MessageRow.battle_id == battle_id, MessageRow.role == "assistant"
     )
-    return _query(db_url, stmt.order_by(MessageRow.id))
+    return stored_rows(db_url, stmt.order_by(MessageRow.id))
 
 
 def test_anonymous_battle_end_to_end(start_app, db_url) -> None:
@@ -44,7 +31,7 @@ def test_anonymous_battle_end_to_end(start_app, db_url) -> None:
         battle_id = created.json()["battle_id"]
         # The draw is stored with the battle, for fairness audits and inverse-propensity
         # weighting: with two models the pair {alpha, beta} is certain.
-        (drawn,) = _query(
+        (drawn,) = stored_rows(
             db_url,
             select(BattleRow.sampling_policy, BattleRow.pair_probability).where(
                 BattleRow.id == battle_id
@@ -246,14 +233,14 @@ def test_two_hundred_concurrent_votes_are_all_stored_once(start_app, db_url) -> 
     statuses, duplicates = asyncio.run(scenario())
     assert statuses == [200] * 200
     assert duplicates == [409] * 10
-    ((rows, battles, winners),) = _query(
+    ((rows, battles, winners),) = stored_rows(
         db_url,
         select(
             func.count(), func.count(VoteRow.battle_id.distinct()), func.count(VoteRow.winner)
         ).where(VoteRow.winner == "model_a"),
     )
     assert (rows, battles, winners) == (200, 200, 200)
-    (everything,) = _query(db_url, select(func.count()).select_from(VoteRow))
+    (everything,) = stored_rows(db_url, select(func.count()).select_from(VoteRow))
     assert everything == (200,)
 
 
@@ -282,7 +269,7 @@ def test_client_leaving_mid_turn_frees_the_battle(start_app, db_url) -> None:
         assert again.status_code == 200, again.text
         assert asked - left < 2  # the abandoned turn would have held it for about 4 s
         assert {e["side"] for e in events if e.get("done")} == {"a", "b"}
-    stored = _query(
+    stored = stored_rows(
         db_url, select(MessageRow.turn, MessageRow.content).where(MessageRow.battle_id == battle_id)
     )
     assert {turn for turn, _ in stored} == {1}

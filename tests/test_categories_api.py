@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select, update
 from arena.categories.tagger import CLASSIFIER_NAME, classifier_version
 from arena.store.server_secrets import public_battle_id, server_secret
 from arena.store.tables import BattleTagRow
-from tests.sse import send_turn
+from tests.support.api import voted_battle
 
 ARENA = str(Path(sys.executable).parent / "arena")
 MODELS = [
@@ -26,14 +26,6 @@ MATH = r"Simplify $\frac{x^2-1}{x-1}$ for x = {i}."
 CODE = "```python\nprint({i})\n```\nWhat does this print?"
 CHINESE = "请告诉我第{i}个关于长城的历史事实，谢谢。"
 POEM = "写一首关于春天的短诗"
-
-
-def _battle(client, prompt: str, winner: str) -> str:
-    battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
-    send_turn(client, battle_id, prompt)
-    vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": winner})
-    assert vote.status_code == 200
-    return battle_id
 
 
 def _server_key(db_url: str) -> str:
@@ -66,9 +58,15 @@ def _wait_for_tags(db_url: str, ids: list[str]) -> dict[str, BattleTagRow]:
 def test_tags_boards_min_votes_overview_and_release(start_app, db_url, tmp_path) -> None:
     app = start_app(MODELS, leaderboard_refresh_seconds=0, category_min_votes=4)
     with app.client() as client:
-        ids = [_battle(client, MATH.replace("{i}", str(i)), "model_a") for i in range(5)]
-        ids += [_battle(client, CODE.replace("{i}", str(i)), "model_b") for i in range(4)]
-        ids += [_battle(client, CHINESE.replace("{i}", str(i)), "tie") for i in range(3)]
+        ids = [
+            voted_battle(client, MATH.replace("{i}", str(i)), winner="model_a") for i in range(5)
+        ]
+        ids += [
+            voted_battle(client, CODE.replace("{i}", str(i)), winner="model_b") for i in range(4)
+        ]
+        ids += [
+            voted_battle(client, CHINESE.replace("{i}", str(i)), winner="tie") for i in range(3)
+        ]
         stored = _wait_for_tags(db_url, ids)
         for battle_id in ids:
             row = stored[battle_id]
@@ -145,7 +143,9 @@ def test_tags_boards_min_votes_overview_and_release(start_app, db_url, tmp_path)
 def test_retag_moves_votes_between_boards_and_resumes(start_app, db_url) -> None:
     app = start_app(MODELS, leaderboard_refresh_seconds=0, category_min_votes=1)
     with app.client() as client:
-        ids = [_battle(client, MATH.replace("{i}", str(i)), "model_a") for i in range(3)]
+        ids = [
+            voted_battle(client, MATH.replace("{i}", str(i)), winner="model_a") for i in range(3)
+        ]
         _wait_for_tags(db_url, ids)
         assert client.get("/api/v1/leaderboard?category=math").json()["total_votes"] == 3
         # An older classifier had tagged these battles as poems: the board follows the store.

@@ -26,7 +26,7 @@ from arena.store.tables import BattleTagRow, EventRow
 from arena.web.app import create_app
 from tests.app_fixtures import write_registry
 from tests.fake_upstream import JUDGE_GARBAGE_WORD
-from tests.sse import send_turn
+from tests.support.api import voted_battle
 
 ARENA = str(Path(sys.executable).parent / "arena")
 JUDGE = "judge-model"
@@ -41,15 +41,6 @@ MODELS = [
 # from its six criteria, the language lower-cased.
 JUDGED_TAGS = ["finance", "hard_prompt", "law"]
 JUDGED_CRITERIA = [c for c in CRITERIA if c != "creativity"]
-
-
-def _battle(client, prompts: list[str]) -> str:
-    battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
-    for prompt in prompts:
-        send_turn(client, battle_id, prompt)
-    vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
-    assert vote.status_code == 200
-    return battle_id
 
 
 def _read(db_url: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
@@ -122,7 +113,7 @@ def test_check_mode_keeps_the_verdict_beside_the_embedded_tags(
     mark = f"(check-{uuid.uuid4().hex[:8]})"  # the fake's request log spans the session
     prompt = f"Hello there, could you tell me a short joke about cats? {mark}"
     with app.client() as client:
-        battle = _battle(client, [prompt])
+        battle = voted_battle(client, prompt)
         tags, verdicts = _wait(db_url, lambda t, v: battle in t and battle in v, "judging")
         # The boards keep the embedded classifier's tags...
         assert tags[battle].classifier == CLASSIFIER_NAME
@@ -154,12 +145,14 @@ def test_replace_mode_moves_the_boards_within_the_rate_limit(
     models = str(app.settings.models_file)
     mark = uuid.uuid4().hex[:8]
     with app.client() as client:
-        first = _battle(client, [f"What is a good name for a goldfish? (one-{mark})"])
+        first = voted_battle(client, f"What is a good name for a goldfish? (one-{mark})")
         tags, _ = _wait(db_url, lambda t, v: first in v and first in t, "judging")
         assert tags[first].classifier == CLASSIFIER and list(tags[first].tags) == JUDGED_TAGS
         _wait_board(client, "law", 1)
         # Over the limit (one call a minute): the second battle keeps its embedded tags.
-        second = _battle(client, [f"Name a goldfish, please. (two-{mark})", "And a cat? (turn-2)"])
+        second = voted_battle(
+            client, f"Name a goldfish, please. (two-{mark})", "And a cat? (turn-2)"
+        )
         tags, verdicts = _wait(db_url, lambda t, v: second in t, "tagging")
         time.sleep(1.0)  # time enough for a judge call that should not happen
         tags, verdicts = _read(db_url)
@@ -195,7 +188,7 @@ def test_a_bad_verdict_is_ignored(start_app, db_url, fake_upstream) -> None:
     mark = f"(bad-{uuid.uuid4().hex[:8]})"
     prompt = f"Tell me about contracts please. {JUDGE_GARBAGE_WORD} {mark}"
     with app.client() as client:
-        battle = _battle(client, [prompt])
+        battle = voted_battle(client, prompt)
         _wait(db_url, lambda t, v: battle in t, "tagging")
         deadline = time.monotonic() + 10
         while not _judge_requests(fake_upstream, mark):

@@ -17,29 +17,17 @@ import httpx
 from sqlalchemy import create_engine, select, update
 
 from arena.store.tables import BattleTagRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import (
+    battle_with_turns,
+    finished_turn,
+    side_by_side,
+    voted_battle,
+)
+from tests.support.rosters import ECHO_PAIR as PAIR
 
-PAIR = [
-    {"name": "alpha-model", "model": "echo-a"},
-    {"name": "beta-model", "model": "echo-b"},
-]
 WITH_MARKDOWN = [*PAIR, {"name": "md-model", "model": "markdown"}]
 NOT_FOUND = {"error": "no such battle"}
 ARENA = str(Path(sys.executable).parent / "arena")
-
-
-def _turn(client: httpx.Client, battle_id: str, prompt: str) -> None:
-    response, events = send_turn(client, battle_id, prompt)
-    assert response.status_code == 200 and len([e for e in events if e.get("done")]) >= 1
-
-
-def _anonymous(client: httpx.Client, prompt: str, winner: str | None = None) -> str:
-    battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
-    _turn(client, battle_id, prompt)
-    if winner is not None:
-        voted = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": winner})
-        assert voted.is_success, voted.text
-    return battle_id
 
 
 def _ids(client: httpx.Client, **params: str) -> list[str]:
@@ -52,12 +40,12 @@ def test_history_is_mine_newest_first_paginated_searchable_and_filtered(start_ap
     app = start_app(WITH_MARKDOWN)
     with app.client() as me, app.client() as other:
         first = side_by_side(me, "alpha-model", "beta-model")
-        _turn(me, first, "first prompt")
+        finished_turn(me, first, "first prompt")
         second = side_by_side(me, "alpha-model", "md-model")
-        _turn(me, second, "second prompt")
-        third = _anonymous(me, "third prompt")
+        finished_turn(me, second, "second prompt")
+        third = battle_with_turns(me, "third prompt")
         theirs = side_by_side(other, "alpha-model", "beta-model")
-        _turn(other, theirs, "stranger prompt")
+        finished_turn(other, theirs, "stranger prompt")
 
         listed = me.get("/api/v1/me/battles").json()
         assert [b["battle_id"] for b in listed["battles"]] == [third, second, first]
@@ -98,7 +86,7 @@ def test_history_is_mine_newest_first_paginated_searchable_and_filtered(start_ap
 def test_voted_anonymous_stays_closed_while_named_chats_continue(start_app) -> None:
     app = start_app(PAIR)
     with app.client() as me:
-        voted = _anonymous(me, "one", winner="tie")
+        voted = voted_battle(me, "one", winner="tie")
         again = me.post(f"/api/v1/battles/{voted}/turns", json={"prompt": "two"})
         assert again.status_code == 409
         for body in (
@@ -106,12 +94,12 @@ def test_voted_anonymous_stays_closed_while_named_chats_continue(start_app) -> N
             {"mode": "direct", "models": ["beta-model"]},
         ):
             battle_id = me.post("/api/v1/battles", json=body).json()["battle_id"]
-            _turn(me, battle_id, "yesterday")
+            finished_turn(me, battle_id, "yesterday")
             # Opened again from the history, it takes the next turn.
             listed = me.get("/api/v1/me/battles").json()["battles"]
             item = next(b for b in listed if b["battle_id"] == battle_id)
             assert item["turns"] == 1 and item["models"]
-            _turn(me, battle_id, "today")
+            finished_turn(me, battle_id, "today")
             view = me.get(f"/api/v1/battles/{battle_id}").json()
             assert view["turns"] == 2
         listed = me.get("/api/v1/me/battles").json()["battles"]
@@ -135,9 +123,9 @@ def _release_text(db_url: str, out: Path) -> tuple[int, str]:
 def test_delete_one_and_all_leaves_history_and_releases(start_app, db_url, tmp_path) -> None:
     app = start_app(PAIR, leaderboard_refresh_seconds=0)
     with app.client() as me, app.client() as other:
-        gone = _anonymous(me, "delete-me please", winner="model_a")
-        kept = _anonymous(me, "keep-me please", winner="model_b")
-        theirs = _anonymous(other, "stranger text", winner="tie")
+        gone = voted_battle(me, "delete-me please", winner="model_a")
+        kept = voted_battle(me, "keep-me please", winner="model_b")
+        theirs = voted_battle(other, "stranger text", winner="tie")
         count, before = _release_text(db_url, tmp_path / "before")
         assert count == 3
         assert all(w in before for w in ("delete-me", "keep-me", "stranger text"))
@@ -199,8 +187,8 @@ def _tag(db_url: str, ids: list[str], tags: list[str]) -> None:
 def test_my_leaderboard_and_the_expert_board(start_app, db_url) -> None:
     app = start_app(PAIR)
     with app.client() as me, app.client() as other:
-        mine = [_anonymous(me, f"my question {i}", winner="model_a") for i in range(3)]
-        theirs = [_anonymous(other, f"their question {i}", winner="tie") for i in range(2)]
+        mine = [voted_battle(me, f"my question {i}", winner="model_a") for i in range(3)]
+        theirs = [voted_battle(other, f"their question {i}", winner="tie") for i in range(2)]
 
         board = me.get("/api/v1/me/leaderboard").json()
         assert board["total_votes"] == 3
@@ -241,9 +229,9 @@ def test_the_migration_indexes_the_messages_already_stored(db_url) -> None:
     and the index follows later inserts and deletes."""
     from sqlalchemy import delete, insert
 
-    from arena.battles.ownership import Requester
     from arena.store.history import list_mine
     from arena.store.migrate import upgrade
+    from arena.store.requester import Requester
     from arena.store.tables import BattleRow, MessageRow, ModelRow
 
     engine = create_engine(db_url)

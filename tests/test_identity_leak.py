@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from arena.battles.identity import identity_of, names_own_model, normalize
-from arena.battles.leak_eval import evaluate, load_set
+from arena.integrity.identity import identity_of, names_own_model, normalize
+from arena.integrity.leak_eval import evaluate, load_set
 from arena.registry import ModelSpec
 from arena.store.engine import create_store_engine
 from arena.store.tables import VoteRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side
 
 ARENA = str(Path(sys.executable).parent / "arena")
 

@@ -12,7 +12,7 @@ from arena.errors import ProviderError
 from arena.providers import ChatMessage, build_provider
 from arena.providers.base import ImageInput
 from tests.fake_upstream import AUTH_KEY, FakeUpstream
-from tests.test_providers import collect, run, spec
+from tests.support.providers import collect, run, spec
 
 
 def _png(size: tuple[int, int] = (64, 48)) -> ImageInput:

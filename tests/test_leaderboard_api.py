@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from tests.sse import send_turn
-
-MODELS = [
-    {"name": "fancy", "model": "markdown", "organization": "Org A"},
-    {"name": "plain-a", "model": "echo-a", "organization": "Org B"},
-    {"name": "plain-b", "model": "echo-b", "organization": "Org C"},
-]
-
-
-def _battle(client, prompt: str, winner: str) -> None:
-    battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
-    send_turn(client, battle_id, prompt)
-    assert (
-        client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": winner}).status_code == 200
-    )
+from tests.support.api import voted_battle
+from tests.support.rosters import STYLE_MODELS as MODELS
 
 
 def test_categories_and_style_control(start_app) -> None:
     app = start_app(MODELS, leaderboard_refresh_seconds=0)
     with app.client() as client:
         for i in range(6):
-            _battle(client, "```python\nprint('hi')\n```\nwhat does this print?", "model_a")
-            _battle(client, f"tell me a fact number {i}", ["model_b", "tie"][i % 2])
+            voted_battle(
+                client, "```python\nprint('hi')\n```\nwhat does this print?", winner="model_a"
+            )
+            voted_battle(client, f"tell me a fact number {i}", winner=["model_b", "tie"][i % 2])
         overall = client.get("/api/v1/leaderboard").json()
         assert overall["total_votes"] == 12
         assert {"overall", "coding", "multi_turn", "long_query"} <= set(overall["categories"])

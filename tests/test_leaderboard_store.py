@@ -14,7 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from arena.cli import app
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side
 
 runner = CliRunner()
 MODELS = [

@@ -12,7 +12,8 @@ from arena.errors import InvalidInput
 from arena.ratings.leaderboard import DEFAULT_MIN_VOTES
 from arena.settings import Settings
 from arena.web.leaderboard_cache import LeaderboardCache, _rerank
-from tests.test_leaderboard_api import MODELS, _battle
+from tests.support.api import voted_battle
+from tests.support.rosters import STYLE_MODELS as MODELS
 
 
 def test_min_votes_default_is_one_number_everywhere() -> None:
@@ -26,7 +27,7 @@ def test_board_states_min_votes_and_hides_thin_models(start_app) -> None:
     app = start_app(MODELS, leaderboard_refresh_seconds=0, leaderboard_min_votes=5)
     with app.client() as client:
         for i in range(8):
-            _battle(client, f"fact {i}", ["model_a", "model_b"][i % 2])
+            voted_battle(client, f"fact {i}", winner=["model_a", "model_b"][i % 2])
         board = client.get("/api/v1/leaderboard").json()
         styled = client.get("/api/v1/leaderboard?style_control=true").json()
     assert board["min_votes"] == 5 and styled["min_votes"] == 5

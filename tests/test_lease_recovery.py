@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, WorkerRow, utcnow
 from tests.app_fixtures import first_contact_cookies, free_port, write_registry
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side
 
 MODELS = [
     {"name": "alpha-model", "model": "echo-a"},

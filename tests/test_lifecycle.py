@@ -10,32 +10,15 @@ from sqlalchemy import insert
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import ModelRow
-from tests.sse import send_turn
+from tests.support.api import battle_with_turns, cast_vote
+from tests.support.rosters import WITH_PREVIEW as MODELS
 
 ARENA = str(Path(sys.executable).parent / "arena")
 TOKEN = "test-admin-token"
-MODELS = [
-    {"name": "open-model", "model": "echo-a", "organization": "Open Org"},
-    {
-        "name": "secret-model",
-        "model": "echo-b",
-        "organization": "Big Lab",
-        "visibility": "preview",
-        "codename": "dragonfly",
-    },
-]
 
 
 def _auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
-
-
-def _vote_once(client, winner: str = "model_a") -> dict:
-    battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
-    send_turn(client, battle_id, "hi")
-    response = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": winner})
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def test_preview_is_codenamed_hidden_then_released_with_its_votes(start_app, db_url) -> None:
@@ -43,7 +26,7 @@ def test_preview_is_codenamed_hidden_then_released_with_its_votes(start_app, db_
     with app.client() as client:
         roster = [m["name"] for m in client.get("/api/v1/models").json()["models"]]
         assert roster == ["open-model"]
-        reveal = _vote_once(client)
+        reveal = cast_vote(client, battle_with_turns(client, "hi"))
         names = {reveal["model_a"]["name"], reveal["model_b"]["name"]}
         assert names == {"open-model", "dragonfly"}
         hidden = [m for m in (reveal["model_a"], reveal["model_b"]) if m["name"] == "dragonfly"]
@@ -126,7 +109,7 @@ def test_release_after_many_preview_variants_is_provisional(start_app, db_url) -
             headers=_auth(),
         )
         assert released.json()["provisional"] is True
-        _vote_once(client)
+        cast_vote(client, battle_with_turns(client, "hi"))
         rows = {r["model"]: r for r in client.get("/api/v1/leaderboard").json()["models"]}
         assert rows["secret-model"]["provisional"] is True
         assert rows["open-model"]["provisional"] is False
@@ -162,7 +145,7 @@ def test_cli_set_status_and_tokens(tmp_path: Path) -> None:
 def test_admin_review_calls_need_a_token(start_app) -> None:
     app = start_app(MODELS, admin_tokens=TOKEN)
     with app.client() as client:
-        _vote_once(client)
+        cast_vote(client, battle_with_turns(client, "hi"))
         assert client.get("/api/v1/admin/flagged-clients").status_code == 401
         scan = client.post("/api/v1/admin/scan-voters", headers=_auth())
         assert scan.status_code == 200 and scan.json()["votes"] == 1

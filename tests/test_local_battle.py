@@ -9,7 +9,7 @@ import yaml
 
 from arena.settings import Settings
 from tests.app_fixtures import free_port, run_in_thread
-from tests.sse import replies, send_turn
+from tests.support.api import replies, send_turn
 
 pytestmark = pytest.mark.local_model
 

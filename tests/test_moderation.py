@@ -8,16 +8,13 @@ from typing import Any
 
 import pytest
 
-from arena.battles.moderation import REFUSED, Moderator, load_blocked_terms
 from arena.errors import InvalidInput
+from arena.integrity.moderation import REFUSED, Moderator, load_blocked_terms
 from arena.settings import Settings
 from tests.app_fixtures import free_port
-from tests.sse import replies, send_turn
+from tests.support.api import create_battle, replies, send_turn
+from tests.support.rosters import ECHO_PAIR as PAIR
 
-PAIR = [
-    {"name": "alpha-model", "model": "echo-a"},
-    {"name": "beta-model", "model": "echo-b"},
-]
 BLOCK_LIST = "# comments and blank lines are ignored\n\nBad Phrase\n/c[a@]ndy\\s*crush/\nass\n"
 
 
@@ -75,12 +72,6 @@ class _UpstreamWatch:
         assert not any(prompt in str(body) for body in self._requests)
 
 
-def _battle(client: Any) -> str:
-    created = client.post("/api/v1/battles", json={"mode": "anonymous"})
-    assert created.status_code == 201, created.text
-    return created.json()["battle_id"]
-
-
 def _assert_refused(client: Any, battle_id: str, prompt: str, upstream: Any) -> None:
     watch = _UpstreamWatch(upstream)
     response, _ = send_turn(client, battle_id, prompt)
@@ -94,7 +85,7 @@ def test_blocked_prompts_are_refused_before_any_model(
 ) -> None:
     app = start_app(PAIR, blocked_terms_file=blocked_file)
     with app.client() as client:
-        battle_id = _battle(client)
+        battle_id = create_battle(client)
         _assert_refused(client, battle_id, "please say the bad phrase x1", fake_upstream)
         _assert_refused(client, battle_id, "let us play candycrush x2", fake_upstream)
         # The battle is untouched and still usable with an acceptable prompt.
@@ -106,7 +97,7 @@ def test_blocked_prompts_are_refused_before_any_model(
 def test_moderation_endpoint_flags_or_passes(start_app, fake_upstream) -> None:
     app = start_app(PAIR, moderation_url=fake_upstream.base_url)
     with app.client() as client:
-        battle_id = _battle(client)
+        battle_id = create_battle(client)
         _assert_refused(client, battle_id, "tell me about the Forbidden-Topic m1", fake_upstream)
         response, events = send_turn(client, battle_id, "tell me about tea m2")
         assert response.status_code == 200
@@ -117,7 +108,7 @@ def test_moderation_endpoint_flags_or_passes(start_app, fake_upstream) -> None:
 def test_moderation_endpoint_down_fails_closed(start_app, fake_upstream) -> None:
     app = start_app(PAIR, moderation_url=f"http://127.0.0.1:{free_port()}/v1")
     with app.client() as client:
-        battle_id = _battle(client)
+        battle_id = create_battle(client)
         watch = _UpstreamWatch(fake_upstream)
         response, _ = send_turn(client, battle_id, "harmless prompt d1")
         assert response.status_code == 503

@@ -7,7 +7,7 @@ must come from an allow-list of headers that are the same whatever the models ar
 
 The fake echo models start every reply with their upstream id ("Reply from echo-a: ...").
 That sentence is the model's own output, which Arena relays verbatim by design (a reply
-naming its model is flagged at vote time instead, see ``arena.battles.validity``), so
+naming its model is flagged at vote time instead, see ``arena.integrity.validity``), so
 exactly that sentence is masked; an id Arena itself put anywhere else is still caught.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from tests.fake_upstream import FAIL_BODY, FakeUpstream
-from tests.sse import parse_sse, send_turn
+from tests.support.api import parse_sse, send_turn
 
 PREVIEW = {
     "name": "phantom-preview-x",

@@ -18,7 +18,7 @@ from arena.data.release import build_release
 from arena.data.scrub import Scrubber, scrub_text
 from arena.data.style_counts import conv_metadata, markdown_counts
 from arena.store.server_secrets import server_secret
-from tests.test_open_data import START, seed_store
+from tests.support.store import START, seed_store
 
 CUTOFF = START + timedelta(hours=2)
 

@@ -1,6 +1,7 @@
 """Every published shape in, the 140k shape out, and nothing published lost on the way.
 
-The input files are written by hand from the public schemas (tests/published_shapes.py).
+The input files are written by hand from the public schemas
+(tests/support/published_shapes.py).
 Store-side tests run on SQLite and PostgreSQL.
 """
 
@@ -23,7 +24,7 @@ from arena.data.public_schema import CONV_METADATA_FIELDS
 from arena.store import migrate
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, MessageRow
-from tests import published_shapes as shapes
+from tests.support import published_shapes as shapes
 
 runner = CliRunner()
 

@@ -6,36 +6,19 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 
-import httpx
-
-from arena.battles.pow import BASE_MAX_NUMBER, PowPolicy, difficulty
-from tests.pow_solver import solve
-from tests.sse import send_turn
+from arena.integrity.pow import BASE_MAX_NUMBER, PowPolicy, difficulty
+from tests.support.api import battle_with_turns, vote
+from tests.support.pow import solve
 
 MODELS = [{"name": "p1", "model": "echo-a"}, {"name": "p2", "model": "echo-b"}]
-
-
-def _battle(client: httpx.Client) -> str:
-    battle = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
-    response, _ = send_turn(client, battle, "hello")
-    assert response.status_code == 200
-    return battle
-
-
-def _vote(client: httpx.Client, battle: str, altcha: str | None = None) -> httpx.Response:
-    body: dict[str, Any] = {"winner": "model_a"}
-    if altcha is not None:
-        body["altcha"] = altcha
-    return client.post(f"/api/v1/battles/{battle}/vote", json=body)
 
 
 def test_required_proof_of_work(start_app) -> None:
     app = start_app(MODELS, pow_required=True, pow_base=2000)
     with app.client() as client:
-        battle = _battle(client)
-        refused = _vote(client, battle)
+        battle = battle_with_turns(client)
+        refused = vote(client, battle)
         assert refused.status_code == 403
         assert "proof of work" in refused.json()["error"]
 
@@ -44,32 +27,32 @@ def test_required_proof_of_work(start_app) -> None:
         assert challenge["algorithm"] == "SHA-256" and f"battle={battle}" in challenge["salt"]
         assert not {"p1", "p2", "echo-a", "echo-b"} & set(json.dumps(challenge).split('"'))
 
-        other = _battle(client)
-        wrong_battle = _vote(client, other, solve(challenge))
+        other = battle_with_turns(client)
+        wrong_battle = vote(client, other, altcha=solve(challenge))
         assert wrong_battle.status_code == 422 and "another battle" in wrong_battle.json()["error"]
         forged = json.loads(base64.b64decode(solve(challenge)))
         forged["number"] += 1
-        bad = _vote(client, battle, base64.b64encode(json.dumps(forged).encode()).decode())
+        bad = vote(client, battle, altcha=base64.b64encode(json.dumps(forged).encode()).decode())
         assert bad.status_code == 422 and "not accepted" in bad.json()["error"]
-        garbage = _vote(client, battle, "not base64 at all")
+        garbage = vote(client, battle, altcha="not base64 at all")
         assert garbage.status_code == 422
 
-        voted = _vote(client, battle, solve(challenge))
+        voted = vote(client, battle, altcha=solve(challenge))
         assert voted.status_code == 200, voted.text
         # The same solution can never count twice: its battle takes one vote.
-        assert _vote(client, battle, solve(challenge)).status_code == 409
+        assert vote(client, battle, altcha=solve(challenge)).status_code == 409
 
 
 def test_optional_proof_of_work_still_checks_what_is_sent(start_app) -> None:
     app = start_app(MODELS)
     with app.client() as client:
-        plain = _battle(client)
-        assert _vote(client, plain).status_code == 200  # API clients without a solver
-        battle = _battle(client)
+        plain = battle_with_turns(client)
+        assert vote(client, plain).status_code == 200  # API clients without a solver
+        battle = battle_with_turns(client)
         challenge = client.get(f"/api/v1/battles/{battle}/challenge").json()
         assert challenge["required"] is False and challenge["maxNumber"] == BASE_MAX_NUMBER
-        assert _vote(client, battle, "e30=").status_code == 422  # "{}": a wrong solution
-        assert _vote(client, battle, solve(challenge)).status_code == 200
+        assert vote(client, battle, altcha="e30=").status_code == 422  # "{}": a wrong solution
+        assert vote(client, battle, altcha=solve(challenge)).status_code == 200
 
 
 def test_automated_identities_work_harder() -> None:

@@ -21,20 +21,10 @@ from arena.data.release import build_release
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, VoteRow
 from arena.web.edge import CSP
-from tests.sse import parse_sse, send_turn, side_by_side
+from tests.support.api import battle_with_turns, parse_sse, send_turn, side_by_side
+from tests.support.rosters import ECHO_PAIR as PAIR
 
-PAIR = [
-    {"name": "alpha-model", "model": "echo-a"},
-    {"name": "beta-model", "model": "echo-b"},
-]
 NOT_FOUND = {"error": "no such battle"}
-
-
-def _battle_with_turn(client: httpx.Client) -> str:
-    battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
-    response, events = send_turn(client, battle_id, "hello")
-    assert response.status_code == 200 and len([e for e in events if e.get("done")]) == 2
-    return battle_id
 
 
 # ------------------------------------------------------------ who may touch a battle
@@ -47,7 +37,7 @@ def test_only_the_creating_client_touches_a_battle(start_app) -> None:
         app.client() as other,
         httpx.Client(base_url=app.base_url) as cookieless,
     ):
-        battle_id = _battle_with_turn(owner)
+        battle_id = battle_with_turns(owner)
         for stranger in (other, cookieless):
             unknown = stranger.get("/api/v1/battles/no-such-battle")
             for response in (
@@ -80,7 +70,7 @@ def test_the_client_cookie_is_http_only_and_same_site(start_app) -> None:
 def test_a_release_id_does_not_open_the_battle(start_app, db_url, tmp_path: Path) -> None:
     app = start_app(PAIR)
     with app.client() as owner:
-        battle_id = _battle_with_turn(owner)
+        battle_id = battle_with_turns(owner)
         assert owner.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "tie"}).is_success
         engine = create_store_engine(db_url)
         try:
@@ -266,7 +256,7 @@ def test_every_accepted_spelling_is_stored_as_its_winner(start_app, db_url) -> N
     voted: dict[str, str] = {}
     with app.client() as client:
         for spelling in SPELLINGS:
-            battle_id = _battle_with_turn(client)
+            battle_id = battle_with_turns(client)
             response = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": spelling})
             assert response.status_code == 200, response.text
             voted[battle_id] = spelling

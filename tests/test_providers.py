@@ -10,8 +10,8 @@ import asyncio
 import socket
 import time
 import typing
-from collections.abc import AsyncIterator, Coroutine, Iterator, Sequence
-from typing import Any, ClassVar, TypeVar
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -22,41 +22,13 @@ from arena.providers import (
     ChatMessage,
     Delta,
     GenerationParams,
-    Provider,
     Timeouts,
     build_provider,
     guarded_stream,
 )
 from arena.registry import ModelSpec, load_registry
 from tests.fake_upstream import AUTH_KEY, FakeUpstream, reply_text, split_chunks
-
-T = TypeVar("T")
-HELLO = [ChatMessage("user", "hello there")]
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
-
-
-def spec(upstream: FakeUpstream, model: str, provider: str = "openai", **fields: Any) -> ModelSpec:
-    base = {"name": f"{provider}-{model}", "provider": provider, "base_url": upstream.base_url}
-    return ModelSpec.model_validate({**base, "model": model, **fields})
-
-
-async def collect(
-    provider: Provider,
-    messages: Sequence[ChatMessage] = HELLO,
-    params: GenerationParams | None = None,
-) -> list[Delta]:
-    try:
-        return [d async for d in provider.stream(messages, params or GenerationParams())]
-    finally:
-        await provider.aclose()
-
-
-def text_of(deltas: list[Delta]) -> str:
-    return "".join(d.text for d in deltas)
-
+from tests.support.providers import HELLO, collect, run, spec, text_of
 
 # --- OpenAI-compatible -------------------------------------------------------------------
 

@@ -15,13 +15,10 @@ from arena.errors import ServiceUnavailable
 from arena.settings import Settings
 from arena.web.ratelimit import MemoryLimiter, RedisLimiter, build_limiter
 from tests.app_fixtures import free_port
-from tests.sse import send_turn
+from tests.support.api import send_turn
+from tests.support.rosters import ECHO_PAIR as PAIR
 
 REDIS_URL = os.environ.get("ARENA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-PAIR = [
-    {"name": "alpha-model", "model": "echo-a"},
-    {"name": "beta-model", "model": "echo-b"},
-]
 
 
 @pytest.fixture

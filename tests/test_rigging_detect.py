@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from arena.integrity.trust import TrustPolicy, trust_weights
 from arena.ratings.favouritism import favouritism_scan
 from arena.ratings.synthetic import simulate_votes
-from arena.ratings.trust import TrustPolicy, trust_weights
 
 THETA = np.arange(8) * 50 / (400 / np.log(10))  # 8 models, 50 points apart; m1 is the target
 MODELS = np.array([f"m{i}" for i in range(8)], dtype=object)

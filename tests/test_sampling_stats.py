@@ -4,37 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from arena.store.engine import create_store_engine
-from arena.store.tables import BattleRow, VoteRow, utcnow
-from tests.sse import send_turn
-
-MODELS = [
-    {"name": "open-1", "model": "echo-a", "organization": "Open Org", "license": "Apache-2.0"},
-    {"name": "closed-1", "model": "echo-b", "organization": "Closed Org", "license": "proprietary"},
-    {
-        "name": "hidden-1",
-        "model": "echo-a",
-        "organization": "Closed Org",
-        "license": "proprietary",
-        "visibility": "preview",
-        "codename": "owl",
-    },
-]
-
-
-def _age_votes(db_url: str, hours: float) -> None:
-    """Move every vote ``hours`` into the past (the report counts whole past hours)."""
-    engine = create_store_engine(db_url)
-    with engine.begin() as conn:
-        for vote_id, at in conn.execute(select(VoteRow.id, VoteRow.created_at)).all():
-            conn.execute(
-                update(VoteRow)
-                .where(VoteRow.id == vote_id)
-                .values(created_at=at - timedelta(hours=hours))
-            )
-    engine.dispose()
+from arena.store.tables import BattleRow, utcnow
+from tests.support.api import send_turn
+from tests.support.rosters import LICENSE_MIX as MODELS
+from tests.support.store import age_votes
 
 
 def test_sampling_report(start_app, db_url) -> None:
@@ -45,7 +21,7 @@ def test_sampling_report(start_app, db_url) -> None:
             send_turn(client, battle_id, "hi")
             vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "tie"})
             assert vote.status_code == 200
-        _age_votes(db_url, 2)
+        age_votes(db_url, 2)
         report = client.get("/api/v1/stats/sampling?days=1").json()
         assert client.get("/api/v1/stats/sampling?days=0").status_code == 422
     by_model = {r["key"]: r for r in report["by_model"]}
@@ -86,6 +62,6 @@ def test_report_never_shows_an_open_battle(start_app, db_url) -> None:
             assert refused.status_code == 422, days
             assert set(refused.json()) == {"error"}
         client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
-        _age_votes(db_url, 1)
+        age_votes(db_url, 1)
         voted = client.get(url).json()
     assert sum(r["battles"] for r in voted["by_model"]) == 2

@@ -12,33 +12,15 @@ from sqlalchemy import delete
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, VoteRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import send_turn, side_by_side, voted_battle
+from tests.support.rosters import WITH_PREVIEW
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a", "organization": "Alpha Org"},
     {"name": "beta-model", "model": "echo-b", "organization": "Beta Org"},
 ]
-WITH_PREVIEW = [
-    {"name": "open-model", "model": "echo-a", "organization": "Open Org"},
-    {
-        "name": "secret-model",
-        "model": "echo-b",
-        "organization": "Big Lab",
-        "visibility": "preview",
-        "codename": "dragonfly",
-    },
-]
 NOT_FOUND = {"error": "no such battle"}
 SHARE_ID = re.compile(r"^[A-Za-z0-9_-]{24,}$")
-
-
-def _voted_battle(client: httpx.Client, prompt: str = "hello") -> str:
-    battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]
-    response, _ = send_turn(client, battle_id, prompt)
-    assert response.status_code == 200
-    voted = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
-    assert voted.status_code == 200, voted.text
-    return battle_id
 
 
 def _share(client: httpx.Client, battle_id: str) -> str:
@@ -52,7 +34,7 @@ def _share(client: httpx.Client, battle_id: str) -> str:
 def test_share_read_and_revoke(start_app) -> None:
     app = start_app(PAIR)
     with app.client() as owner, app.client() as viewer:
-        battle_id = _voted_battle(owner, "what is a haiku?")
+        battle_id = voted_battle(owner, "what is a haiku?")
         share_id = _share(owner, battle_id)
         assert SHARE_ID.match(share_id) and battle_id not in share_id
         # Sharing again gives the same live link.
@@ -89,7 +71,7 @@ def test_share_read_and_revoke(start_app) -> None:
 def test_only_the_owner_shares_or_revokes(start_app) -> None:
     app = start_app(PAIR)
     with app.client() as owner, app.client() as other:
-        battle_id = _voted_battle(owner)
+        battle_id = voted_battle(owner)
         unknown_share = other.post("/api/v1/battles/no-such-battle/share")
         unknown_revoke = other.delete("/api/v1/battles/no-such-battle/share")
         for response, unknown in (
@@ -131,7 +113,7 @@ def test_anonymous_battle_is_shared_only_after_the_vote(start_app) -> None:
 def test_a_preview_model_is_shared_by_its_codename(start_app) -> None:
     app = start_app(WITH_PREVIEW)
     with app.client() as owner, app.client() as viewer:
-        share_id = _share(owner, _voted_battle(owner))
+        share_id = _share(owner, voted_battle(owner))
         shared = viewer.get(f"/api/v1/shared/{share_id}")
         names = {shared.json()["sides"][s]["model"]["name"] for s in ("a", "b")}
         assert names == {"open-model", "dragonfly"}
@@ -144,7 +126,7 @@ def test_the_snapshot_scrubs_personal_data(start_app) -> None:
     app = start_app(PAIR)
     prompt = "mail ada@example.com or call +44 20 7946 0958 about it"
     with app.client() as owner, app.client() as viewer:
-        battle_id = _voted_battle(owner, prompt)
+        battle_id = voted_battle(owner, prompt)
         share_id = _share(owner, battle_id)
         # The owner's own view keeps the text as written; only the snapshot is scrubbed.
         assert "ada@example.com" in owner.get(f"/api/v1/battles/{battle_id}").text
@@ -165,7 +147,7 @@ def test_the_shared_page_unfurls(start_app, tmp_path: Path) -> None:
     app = start_app(PAIR, static_dir=str(static))
     prompt = "Write a <b>poem</b> for bob@example.org " + "about the sea, " * 40
     with app.client() as owner, httpx.Client(base_url=app.base_url) as crawler:
-        battle_id = _voted_battle(owner, prompt)
+        battle_id = voted_battle(owner, prompt)
         share_id = _share(owner, battle_id)
         page = crawler.get(f"/s/{share_id}")
         assert page.status_code == 200
@@ -192,7 +174,7 @@ def test_the_shared_page_unfurls(start_app, tmp_path: Path) -> None:
 def test_a_deleted_battle_takes_its_share_along(start_app, db_url) -> None:
     app = start_app(PAIR)
     with app.client() as owner:
-        battle_id = _voted_battle(owner)
+        battle_id = voted_battle(owner)
         share_id = _share(owner, battle_id)
         engine = create_store_engine(db_url)
         try:
@@ -208,7 +190,7 @@ def test_a_deleted_battle_takes_its_share_along(start_app, db_url) -> None:
 def test_share_ids_are_unguessable(start_app) -> None:
     app = start_app(PAIR)
     with app.client() as owner, app.client() as viewer:
-        battles = [_voted_battle(owner) for _ in range(3)]
+        battles = [voted_battle(owner) for _ in range(3)]
         ids = [_share(owner, b) for b in battles]
         # 24+ URL-safe characters (144 random bits), all different, none a battle id.
         assert len(set(ids)) == 3 and all(SHARE_ID.match(i) for i in ids)

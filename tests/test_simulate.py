@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from arena.battles.sampling import policy_by_name
-from arena.battles.simulate import simulate_from_scratch, simulate_new_model
 from arena.cli import app
+from arena.simulation.simulate import simulate_from_scratch, simulate_new_model
 
 SMALL_NEW_MODEL = dict(established=12, history_per_model=800, budget=8000, batch=250, target=40.0)
 

@@ -6,10 +6,10 @@ import json
 
 from typer.testing import CliRunner
 
-from arena.battles.rigging import simulate_rigging
-from arena.battles.rigging_attacks import ATTACKS
-from arena.battles.rigging_defences import DEFENCES
 from arena.cli import app
+from arena.simulation.rigging import simulate_rigging
+from arena.simulation.rigging_attacks import ATTACKS
+from arena.simulation.rigging_defences import DEFENCES
 
 
 def test_defences_hold_a_sybil_swarm_that_lifts_the_undefended_target() -> None:

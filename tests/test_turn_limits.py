@@ -13,13 +13,7 @@ from arena.battles.roster import Contestant
 from arena.providers import ChatMessage, build_provider
 from arena.registry import ModelSpec, load_registry
 from tests.fake_upstream import FAIL_WORD
-from tests.sse import parse_sse, send_turn, side_by_side
-
-
-def _anonymous(client) -> str:
-    created = client.post("/api/v1/battles", json={"mode": "anonymous"})
-    assert created.status_code == 201, created.text
-    return created.json()["battle_id"]
+from tests.support.api import create_battle, parse_sse, send_turn, side_by_side
 
 
 def test_done_event_says_a_reply_was_cut_at_the_token_limit(start_app) -> None:
@@ -52,7 +46,7 @@ def test_anthropic_cut_is_spelled_like_every_other_provider(start_app) -> None:
         ]
     )
     with app.client() as client:
-        battle_id = _anonymous(client)
+        battle_id = create_battle(client)
         _, events = send_turn(client, battle_id, "hello")
         finishes = sorted(e.get("finish_reason", "") for e in events if e.get("done"))
         assert finishes == ["length", "stop"]  # never "max_tokens" or "end_turn"
@@ -99,7 +93,7 @@ def test_a_conversation_that_no_longer_fits_is_refused_before_any_model_runs(
         ]
     )
     with app.client() as client:
-        battle_id = _anonymous(client)
+        battle_id = create_battle(client)
         first, events = send_turn(client, battle_id, "a short question")
         assert first.status_code == 200 and len([e for e in events if e.get("done")]) == 2
         refused, _ = send_turn(client, battle_id, "word " * 400)
@@ -120,7 +114,7 @@ def test_a_failed_later_turn_keeps_the_completed_turns_votable(start_app) -> Non
         [{"name": "first-model", "model": "echo-a"}, {"name": "second-model", "model": "echo-b"}]
     )
     with app.client() as client:
-        battle_id = _anonymous(client)
+        battle_id = create_battle(client)
         for prompt in ("one", "two"):
             response, _ = send_turn(client, battle_id, prompt)
             assert response.status_code == 200
@@ -144,7 +138,7 @@ def test_a_failed_first_turn_still_ends_the_battle(start_app) -> None:
         [{"name": "first-model", "model": "echo-a"}, {"name": "second-model", "model": "echo-b"}]
     )
     with app.client() as client:
-        battle_id = _anonymous(client)
+        battle_id = create_battle(client)
         response, _ = send_turn(client, battle_id, f"one {FAIL_WORD}")
         assert response.status_code == 200
         assert len([e for e in parse_sse(response.text) if "error" in e]) == 2

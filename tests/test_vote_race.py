@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from arena.store.engine import create_store_engine
 from arena.store.tables import VoteRow
 from tests.app_fixtures import first_contact_cookies
-from tests.sse import send_turn
+from tests.support.api import send_turn
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a"},

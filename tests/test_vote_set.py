@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.sse import send_turn
+from tests.support.api import voted_battle
 
 ARENA = str(Path(sys.executable).parent / "arena")
 TOKEN = "vote-set-token"
@@ -33,13 +33,6 @@ MODELS = [
     },
 ]
 WINNERS = ["model_a", "model_b", "tie", "both_bad"]
-
-
-def _vote(client, i: int) -> None:
-    battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
-    send_turn(client, battle_id, f"question {i}")
-    vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": WINNERS[i % 4]})
-    assert vote.status_code == 200, vote.text
 
 
 def _release_and_refit(db_url: str, out: Path) -> dict:
@@ -84,7 +77,7 @@ def test_release_reproduces_the_live_board_and_its_hash(start_app, db_url, tmp_p
     )
     with app.client() as client:
         for i in range(40):
-            _vote(client, i)
+            voted_battle(client, f"question {i}", winner=WINNERS[i % 4])
         before = client.get("/api/v1/leaderboard").json()
         # Votes with the preview model are stored but not yet on the board.
         assert {r["model"] for r in before["models"]} == {"alpha", "beta", "gamma"}

@@ -13,21 +13,11 @@ from arena.cli import app as cli
 from arena.store import migrate, trust_repo
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, FlaggedClientRow, ModelRow, VoteRow, utcnow
-from tests.sse import send_turn
+from tests.support.api import voted_battle
 
 TOKEN = "trust-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MODELS = [{"name": "t1", "model": "echo-a"}, {"name": "t2", "model": "echo-b"}]
-
-
-def _vote(client) -> None:  # type: ignore[no-untyped-def]
-    created = client.post("/api/v1/battles", json={"mode": "anonymous"})
-    assert created.status_code == 201, created.text
-    battle = created.json()["battle_id"]
-    response, _ = send_turn(client, battle, "hello")
-    assert response.status_code == 200
-    voted = client.post(f"/api/v1/battles/{battle}/vote", json={"winner": "model_a"})
-    assert voted.status_code == 200, voted.text
 
 
 def _age_votes(db_url: str, hours: float) -> None:
@@ -50,7 +40,7 @@ def test_new_identity_is_held_then_released_by_the_scan(start_app, db_url: str) 
         rigging_scan_seconds=0,
     )
     with app.client() as client:
-        _vote(client)
+        voted_battle(client)
         board = client.get("/api/v1/leaderboard").json()
         assert board["total_votes"] == 0
         assert board["pending"]["votes"] == 1 and board["pending"]["clients"] == 1
@@ -60,7 +50,7 @@ def test_new_identity_is_held_then_released_by_the_scan(start_app, db_url: str) 
         who = held["clients"][0]["client_hash"]
         assert "new identity" in held["clients"][0]["reason"]
 
-        _vote(client)  # a second vote: still held (too young)
+        voted_battle(client)  # a second vote: still held (too young)
         scan = client.post("/api/v1/admin/scan-voters", headers=AUTH).json()
         assert scan["released"] == 0
         assert client.get("/api/v1/leaderboard").json()["pending"]["votes"] == 2
@@ -74,7 +64,7 @@ def test_new_identity_is_held_then_released_by_the_scan(start_app, db_url: str) 
         assert [c["client_hash"] for c in trusted["clients"]] == [who]
         assert "matured" in trusted["clients"][0]["review_reason"]
 
-        _vote(client)  # a trusted identity's new votes count at once
+        voted_battle(client)  # a trusted identity's new votes count at once
         assert client.get("/api/v1/leaderboard").json()["total_votes"] == 3
 
         # A reviewer can reverse the automatic release.
@@ -95,7 +85,7 @@ def test_reviewer_releases_a_held_identity_and_holding_off_counts_at_once(
         leaderboard_bootstrap_rounds=20, trust_min_age_hours=72, rigging_scan_seconds=0,
     )  # fmt: skip
     with held_app.client() as client:
-        _vote(client)
+        voted_battle(client)
         who = client.get("/api/v1/admin/flagged-clients?status=held", headers=AUTH).json()[
             "clients"
         ][0]["client_hash"]
@@ -115,7 +105,7 @@ def test_reviewer_releases_a_held_identity_and_holding_off_counts_at_once(
     # Holding off (the default): a new client's vote counts straight away, nothing pending.
     plain = start_app(MODELS, leaderboard_refresh_seconds=0, leaderboard_bootstrap_rounds=20)
     with plain.client(headers={"X-Forwarded-For": "198.51.100.7"}) as client:
-        _vote(client)
+        voted_battle(client)
         board = client.get("/api/v1/leaderboard").json()
     assert board["total_votes"] == 2 and board["pending"]["votes"] == 0
 
@@ -164,8 +154,8 @@ def test_scan_keeps_held_sybils_from_maturing_into_the_board(db_url: str) -> Non
     swarm (held identities stay a group) and releases none that ever backed the target."""
     import numpy as np
 
-    from arena.battles.rigging_scan import scan_rigging
-    from arena.ratings.trust import TrustPolicy
+    from arena.integrity.rigging_scan import scan_rigging
+    from arena.integrity.trust import TrustPolicy
 
     rng = np.random.default_rng(5)
     theta = np.arange(8) * 50 / (400 / np.log(10))

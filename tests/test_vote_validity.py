@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import select
 
+from arena.clock import ManualClock
 from arena.data.vote_digest import add_votes, digest_hex
 from arena.store.engine import create_store_engine
 from arena.store.server_secrets import public_battle_id, server_secret
 from arena.store.tables import VoteRow
-from tests.sse import send_turn, side_by_side
+from tests.support.api import battle_with_turns, send_turn
 
 MODELS = [
     {"name": "claude-like", "model": "leaky", "organization": "Anthropic"},
     {"name": "quiet-model", "model": "echo-a", "organization": "Quiet Org"},
 ]
-
-
-def _battle(client) -> str:
-    battle_id = side_by_side(client, "claude-like", "quiet-model")
-    send_turn(client, battle_id, "who made you?")
-    return battle_id
 
 
 def _stored_votes(db_url: str) -> list:
@@ -35,7 +28,9 @@ def _stored_votes(db_url: str) -> list:
 def test_identity_leak_reveals_normally_but_is_kept_off_the_board(start_app, db_url) -> None:
     app = start_app(MODELS)
     with app.client() as client:
-        battle_id = _battle(client)
+        battle_id = battle_with_turns(
+            client, "who made you?", models=["claude-like", "quiet-model"]
+        )
         vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
         assert vote.status_code == 200
         assert vote.json()["model_a"]["name"] == "claude-like"
@@ -46,8 +41,10 @@ def test_identity_leak_reveals_normally_but_is_kept_off_the_board(start_app, db_
 
 
 def test_fast_votes_are_flagged_and_slow_ones_count(start_app, db_url) -> None:
+    clock = ManualClock()
     app = start_app(
         [{"name": "m1", "model": "echo-a"}, {"name": "m2", "model": "echo-b"}],
+        clock=clock,
         min_vote_seconds=1.0,
         leaderboard_refresh_seconds=0,
     )
@@ -59,7 +56,7 @@ def test_fast_votes_are_flagged_and_slow_ones_count(start_app, db_url) -> None:
         )
         slow = client.post("/api/v1/battles", json={}).json()["battle_id"]
         send_turn(client, slow, "hi")
-        time.sleep(1.2)
+        clock.advance(1.2)
         reveal = client.post(f"/api/v1/battles/{slow}/vote", json={"winner": "tie"})
         assert reveal.status_code == 200
         names = (reveal.json()["model_a"]["name"], reveal.json()["model_b"]["name"])

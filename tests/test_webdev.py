@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
 import pytest
 
 from tests.app_fixtures import LiveApp
 from tests.fake_upstream import FakeUpstream
-from tests.sse import parse_sse
+from tests.support.api import battle_with_turns
 
 MODELS = [
     {"name": "parrot-a", "model": "parrot", "arenas": ["text", "webdev"]},
@@ -28,23 +27,13 @@ def app(start_app: Callable[..., LiveApp]) -> LiveApp:
     return start_app(MODELS)
 
 
-def _webdev_battle(client: httpx.Client, prompt: str = APP) -> str:
-    created = client.post("/api/v1/battles", json={"mode": "anonymous", "arena": "webdev"})
-    assert created.status_code == 201, created.text
-    battle_id = created.json()["battle_id"]
-    turn = client.post(f"/api/v1/battles/{battle_id}/turns", json={"prompt": prompt})
-    assert turn.status_code == 200, turn.text
-    assert {e["side"] for e in parse_sse(turn.text) if e.get("done")} == {"a", "b"}
-    return battle_id
-
-
 def test_webdev_arena_is_listed_and_sends_the_versioned_brief(
     app: LiveApp, fake_upstream: FakeUpstream
 ) -> None:
     with app.client() as client:
         arenas = {a["name"] for a in client.get("/api/v1/arenas").json()["arenas"]}
         assert "webdev" in arenas
-        _webdev_battle(client)
+        battle_with_turns(client, APP, arena="webdev")
     sent = list(fake_upstream.requests)[-2:]  # this turn's two sides
     assert len(sent) == 2
     for request in sent:
@@ -54,7 +43,7 @@ def test_webdev_arena_is_listed_and_sends_the_versioned_brief(
 
 def test_preview_is_a_sandboxed_document_with_no_network(app: LiveApp) -> None:
     with app.client() as client:
-        battle_id = _webdev_battle(client)
+        battle_id = battle_with_turns(client, APP, arena="webdev")
         response = client.get(f"/api/v1/battles/{battle_id}/preview/a")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
@@ -71,7 +60,7 @@ def test_preview_is_a_sandboxed_document_with_no_network(app: LiveApp) -> None:
 def test_react_preview_inlines_the_vendored_runtime(app: LiveApp) -> None:
     tsx = "```tsx\nexport default function App() { return <p className='p-4'>hi</p>; }\n```"
     with app.client() as client:
-        battle_id = _webdev_battle(client, tsx)
+        battle_id = battle_with_turns(client, tsx, arena="webdev")
         page = client.get(f"/api/v1/battles/{battle_id}/preview/b").text
     assert "__arenaMount" in page
     # Everything is inline: no script, style or image comes from anywhere else.
@@ -96,7 +85,7 @@ def test_no_preview_before_the_turn_or_outside_webdev(app: LiveApp) -> None:
 
 def test_outcome_is_stored_once_per_side_and_turn(app: LiveApp) -> None:
     with app.client() as client:
-        battle_id = _webdev_battle(client)
+        battle_id = battle_with_turns(client, APP, arena="webdev")
         url = f"/api/v1/battles/{battle_id}/preview/a/outcome"
         first = client.post(url, json={"turn": 1, "status": "error", "error": "x is undefined"})
         second = client.post(url, json={"turn": 1, "status": "rendered"})
@@ -118,7 +107,7 @@ def test_a_model_naming_itself_in_its_code_is_kept_off_the_board(app: LiveApp) -
         "<title>Counter</title>", "<title>Counter</title><!-- built by parrot-a -->"
     )
     with app.client() as client:
-        battle_id = _webdev_battle(client, signed)
+        battle_id = battle_with_turns(client, signed, arena="webdev")
         vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
         board = client.get("/api/v1/leaderboard", params={"arena": "webdev"}).json()
     assert vote.status_code == 200

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from arena.store.engine import create_store_engine
 from arena.store.tables import MessageRow, VoteRow
-from tests.sse import replies, send_turn, side_by_side
+from tests.support.api import replies, send_turn, side_by_side
 
 PAIR = [
     {"name": "alpha-model", "model": "echo-a", "organization": "Org Alpha"},

@@ -40,7 +40,7 @@ class ModelSpec(BaseModel):
     codename: str | None = Field(default=None, max_length=128)
     aliases: list[str] = Field(default_factory=list)
     """Product and family names this model may call itself ("Nimbus", "Acme Assistant"),
-    on top of the built-in table of well-known families (``battles/model_families.py``).
+    on top of the built-in table of well-known families (``integrity/model_families.py``).
     A reply that claims one of them ("I'm Nimbus") flags the vote as an identity leak."""
     sampling_weight: float = Field(default=1.0, ge=0.0)
     arenas: list[Arena] | None = None

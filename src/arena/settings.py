@@ -10,12 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from arena.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from arena.ratings.trust import TrustPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,15 +142,6 @@ class Settings:
         from platformdirs import user_data_dir
 
         return Path(user_data_dir("arena", appauthor=False)) / "images"
-
-    @property
-    def trust_policy(self) -> TrustPolicy | None:
-        """The new-identity hold, or None when it is off."""
-        from arena.ratings.trust import TrustPolicy
-
-        if self.trust_min_age_hours <= 0:
-            return None
-        return TrustPolicy(self.trust_min_age_hours, self.trust_min_votes)
 
     @property
     def static_path(self) -> Path:

@@ -44,15 +44,16 @@ def sse(events: list[dict[str, Any]]) -> str:
     return "".join(f"data: {json.dumps(e)}\n\n" for e in events)
 
 
-def stub_turn(page: Page, events: list[dict[str, Any]]) -> None:
-    """Every turn on this page answers with these stream events."""
-    body = sse(events)
-    page.route(
-        re.compile(r".*/api/v1/battles/[^/]+/turns$"),
-        lambda route: route.fulfill(
-            status=200, headers={"Content-Type": "text/event-stream"}, body=body
-        ),
-    )
+def stub_turn(page: Page, *turns: list[dict[str, Any]]) -> None:
+    """The turns on this page answer with these stream events, one list per turn in order;
+    the last list answers every later turn (one list: every turn)."""
+    bodies = [sse(events) for events in turns]
+
+    def fulfil(route: Any) -> None:
+        body = bodies.pop(0) if len(bodies) > 1 else bodies[0]
+        route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body)
+
+    page.route(re.compile(r".*/api/v1/battles/[^/]+/turns$"), fulfil)
 
 
 def stub_json(page: Page, pattern: str, payload: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_ui import send, wait_both_done
+from tests.browser.support import send, wait_done
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long enough passphrase"
@@ -48,7 +48,7 @@ def test_sign_up_battle_share_revoke_history_two_browsers_delete(
 
     page.goto("/")
     send(page, f"Tell me about the {word}")
-    wait_both_done(page)
+    wait_done(page)
     page.get_by_test_id("vote-model_b").click()
     expect(page.get_by_test_id("reveal-b")).to_contain_text("Test Org")
 

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_ui import send, wait_both_done
+from tests.browser.support import send, wait_done
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long enough passphrase"
@@ -26,7 +26,7 @@ def _fill(page: Page, username: str, password: str) -> None:
 
 def _battle_and_vote(page: Page, prompt: str) -> None:
     send(page, prompt)
-    wait_both_done(page)
+    wait_done(page)
     page.get_by_test_id("vote-model_a").click()
     expect(page.get_by_test_id("reveal-a")).to_contain_text("Test Org")
 

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_ui import send, wait_both_done
+from tests.browser.support import send, wait_done
+from tests.support.images import photo_with_exif
 
 pytestmark = pytest.mark.browser
 
 PAINTERS = ("painter-a", "painter-b")
-
-
-def _png_with_secrets() -> bytes:
-    image = Image.new("RGB", (900, 600), (200, 120, 40))
-    exif = Image.Exif()
-    exif[0x0131] = "secret-camera"
-    out = io.BytesIO()
-    image.save(out, format="PNG", exif=exif)
-    return out.getvalue()
+# A PNG whose EXIF names a camera, as a phone photo would carry it.
+SECRET_PHOTO = photo_with_exif((900, 600), (200, 120, 40), "PNG", "secret-camera")
 
 
 def _attach(page: Page, data: bytes, name: str = "photo.png", kind: str = "image/png") -> None:
@@ -59,10 +50,10 @@ def test_vision_battle_needs_an_image_then_both_sides_answer_about_it(page: Page
     # The prompt comes back, so nothing typed is lost.
     expect(page.get_by_test_id("prompt-input")).to_have_value("What is in this picture?")
 
-    _attach(page, _png_with_secrets())
+    _attach(page, SECRET_PHOTO)
     expect(page.get_by_test_id("attach-preview")).to_be_visible()
     page.get_by_test_id("send-button").click()
-    wait_both_done(page)
+    wait_done(page)
     for side in ("a", "b"):
         expect(page.get_by_test_id(f"user-msg-{side}").get_by_test_id("picture")).to_have_count(1)
         expect(page.get_by_test_id(f"assistant-msg-{side}")).to_contain_text(
@@ -91,7 +82,7 @@ def test_text_to_image_shows_both_pictures_full_size_and_reveals_painters(page: 
     page.goto("/")
     _pick(page, "text_to_image")
     send(page, "a lighthouse at dusk")
-    wait_both_done(page)
+    wait_done(page)
     for side in ("a", "b"):
         _pictures_loaded(page, side)
     page.get_by_test_id("assistant-msg-a").get_by_test_id("picture").click()
@@ -109,12 +100,12 @@ def test_text_to_image_shows_both_pictures_full_size_and_reveals_painters(page: 
 def test_image_edit_takes_an_upload_then_keeps_editing(page: Page) -> None:
     page.goto("/")
     _pick(page, "image_edit")
-    _attach(page, _png_with_secrets())
+    _attach(page, SECRET_PHOTO)
     expect(page.get_by_test_id("attach-preview")).to_be_visible()
     send(page, "make it blue")
-    wait_both_done(page)
+    wait_done(page)
     send(page, "now add a hat")
-    wait_both_done(page)
+    wait_done(page)
     for side in ("a", "b"):
         expect(page.get_by_test_id(f"assistant-msg-{side}")).to_have_count(2)
         _pictures_loaded(page, side)
@@ -126,7 +117,7 @@ def test_leaderboard_has_a_board_per_arena(page: Page) -> None:
     page.goto("/")
     _pick(page, "text_to_image")
     send(page, "a red bicycle")
-    wait_both_done(page)
+    wait_done(page)
     page.get_by_test_id("vote-model_a").click()
     expect(page.get_by_test_id("reveal-a")).to_be_visible()
 

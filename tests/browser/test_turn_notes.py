@@ -7,37 +7,16 @@ are stubbed in the browser (the server side of each has its own API test).
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.support import send, stub_turn
+
 pytestmark = pytest.mark.browser
-
-TURNS = re.compile(r".*/api/v1/battles/[^/]+/turns$")
-
-
-def _stub_turns(page: Page, *turns: list[dict[str, Any]]) -> None:
-    bodies = ["".join(f"data: {json.dumps(e)}\n\n" for e in events) for events in turns]
-
-    def fulfil(route: Any) -> None:
-        body = bodies.pop(0) if len(bodies) > 1 else bodies[0]
-        route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body)
-
-    page.route(TURNS, fulfil)
-
-
-def _send(page: Page, prompt: str) -> None:
-    box = page.get_by_test_id("prompt-input")
-    expect(box).to_be_enabled()
-    box.fill(prompt)
-    box.press("Enter")
 
 
 def test_a_reply_cut_at_the_token_limit_says_so(page: Page) -> None:
-    _stub_turns(
+    stub_turn(
         page,
         [
             {"side": "a", "delta": "This code defines the"},
@@ -47,14 +26,14 @@ def test_a_reply_cut_at_the_token_limit_says_so(page: Page) -> None:
         ],
     )
     page.goto("/")
-    _send(page, "explain this code")
+    send(page, "explain this code")
     expect(page.get_by_test_id("cut-note-a")).to_have_text("Cut at 512 tokens")
     expect(page.get_by_test_id("cut-note-b")).to_have_count(0)
     expect(page.get_by_test_id("vote-model_a")).to_be_enabled()
 
 
 def test_both_sides_failing_is_not_called_one_side(page: Page) -> None:
-    _stub_turns(
+    stub_turn(
         page,
         [
             {"side": "a", "error": "This model could not answer."},
@@ -62,14 +41,14 @@ def test_both_sides_failing_is_not_called_one_side(page: Page) -> None:
         ],
     )
     page.goto("/")
-    _send(page, "hello")
+    send(page, "hello")
     status = page.get_by_test_id("vote-status")
     expect(status).to_contain_text("Both sides failed")
     expect(status).not_to_contain_text("One side")
 
 
 def test_a_failed_later_turn_leaves_the_earlier_answers_votable(page: Page) -> None:
-    _stub_turns(
+    stub_turn(
         page,
         [
             {"side": "a", "delta": "First A"},
@@ -84,9 +63,9 @@ def test_a_failed_later_turn_leaves_the_earlier_answers_votable(page: Page) -> N
         ],
     )
     page.goto("/")
-    _send(page, "one")
+    send(page, "one")
     expect(page.get_by_test_id("vote-model_a")).to_be_enabled()
-    _send(page, "two")
+    send(page, "two")
     expect(page.get_by_test_id("side-error-b")).to_be_visible()
     expect(page.get_by_test_id("vote-status")).to_contain_text("Vote on the earlier answers")
     expect(page.get_by_test_id("vote-model_a")).to_be_enabled()

@@ -14,30 +14,16 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.pow_solver import solve
+from tests.browser.support import STREAM_TIMEOUT, send, stub_turn, wait_done
+from tests.support.pow import solve
 
 pytestmark = pytest.mark.browser
 
 NAMES = ("echo-a", "echo-b", "markdown", "xss")
-STREAM_TIMEOUT = 30_000
 
 
 def echo(model: str, prompt: str, turn: int) -> str:
     return f"Reply from {model}: you said «{prompt}» (turn {turn})"
-
-
-def send(page: Page, prompt: str) -> None:
-    box = page.get_by_test_id("prompt-input")
-    expect(box).to_be_enabled()
-    box.fill(prompt)
-    box.press("Enter")
-
-
-def wait_both_done(page: Page) -> None:
-    for side in ("a", "b"):
-        expect(page.get_by_test_id(f"pane-{side}")).to_have_attribute(
-            "data-status", "done", timeout=STREAM_TIMEOUT
-        )
 
 
 def open_side_by_side(page: Page, a: str, b: str) -> None:
@@ -60,7 +46,7 @@ def test_full_battle_stream_vote_reveal_new_round(page: Page) -> None:
     send(page, "Hello arena")
     expect(page.get_by_test_id("user-msg-a")).to_have_text("Hello arena")
     expect(page.get_by_test_id("user-msg-b")).to_have_text("Hello arena")
-    wait_both_done(page)
+    wait_done(page)
     for side in ("a", "b"):
         expect(page.get_by_test_id(f"assistant-msg-{side}")).not_to_be_empty()
     expect(page.get_by_test_id("reveal-a")).to_have_count(0)
@@ -90,7 +76,7 @@ def test_full_battle_stream_vote_reveal_new_round(page: Page) -> None:
     expect(page.get_by_test_id("user-msg-a")).to_have_count(0)
     expect(page.get_by_test_id("vote-model_a")).to_be_disabled()
     send(page, "Second battle")
-    wait_both_done(page)
+    wait_done(page)
     expect(page.get_by_test_id("vote-tie")).to_be_enabled()
     assert page.arena_watch.page_errors == []  # type: ignore[attr-defined]
 
@@ -98,11 +84,11 @@ def test_full_battle_stream_vote_reveal_new_round(page: Page) -> None:
 def test_follow_up_turn_continues_both_conversations(page: Page) -> None:
     page.goto("/")
     send(page, "first question")
-    wait_both_done(page)
+    wait_done(page)
     send(page, "and a follow-up")
     expect(page.get_by_test_id("user-msg-a")).to_have_count(2)
     expect(page.get_by_test_id("user-msg-b")).to_have_count(2)
-    wait_both_done(page)
+    wait_done(page)
     expect(page.get_by_test_id("assistant-msg-a")).to_have_count(2)
     expect(page.get_by_test_id("assistant-msg-b")).to_have_count(2)
     page.get_by_test_id("vote-both_bad").click()
@@ -118,11 +104,11 @@ def test_side_by_side_names_shown_and_follow_up(page: Page) -> None:
     open_side_by_side(page, "echo-a", "echo-b")
     expect(page.get_by_test_id("reveal-a")).to_contain_text("Test Org")
     send(page, "compare")
-    wait_both_done(page)
+    wait_done(page)
     expect(page.get_by_test_id("assistant-msg-a")).to_have_text(echo("echo-a", "compare", 1))
     expect(page.get_by_test_id("assistant-msg-b")).to_have_text(echo("echo-b", "compare", 1))
     send(page, "again")
-    wait_both_done(page)
+    wait_done(page)
     expect(page.get_by_test_id("assistant-msg-a").nth(1)).to_have_text(echo("echo-a", "again", 2))
     expect(page.get_by_test_id("assistant-msg-b").nth(1)).to_have_text(echo("echo-b", "again", 2))
 
@@ -139,7 +125,7 @@ def test_keyboard_shift_enter_is_newline_enter_sends(page: Page) -> None:
     box.press("Enter")
     expect(page.get_by_test_id("user-msg-a")).to_have_text("line one\nline two")
     expect(box).to_have_value("")
-    wait_both_done(page)
+    wait_done(page)
 
 
 def test_direct_chat_renders_markdown(page: Page) -> None:
@@ -164,7 +150,7 @@ def test_direct_chat_renders_markdown(page: Page) -> None:
 def test_model_output_html_is_text_never_executed(page: Page) -> None:
     open_side_by_side(page, "xss", "echo-a")
     send(page, "say something nasty")
-    wait_both_done(page)
+    wait_done(page)
     reply = page.get_by_test_id("assistant-msg-a")
     expect(reply).to_contain_text("<script>alert(1)</script>")
     expect(reply).to_contain_text('<img src=x onerror="window.__xss=1">')
@@ -245,7 +231,7 @@ def test_leaderboard_after_votes(page: Page, arena_server: str) -> None:
     # whose replies are free of "Reply from".
     page.goto("/")
     send(page, "rank us")
-    wait_both_done(page)
+    wait_done(page)
     winners = ["model_a", "model_b", "tie", "both_bad"]
     with httpx.Client(base_url=arena_server, timeout=30) as client:
         clean: list[str] = []
@@ -332,21 +318,11 @@ def test_panes_side_by_side_on_desktop_and_no_jump_while_streaming(page: Page) -
     bar = _page_box(page, "vote-bar")
     assert abs(a["y"] - b["y"]) < 1 and b["x"] > a["x"] + a["width"] - 1
     send(page, "stream " * 50)
-    wait_both_done(page)
+    wait_done(page)
     after = _page_box(page, "pane-a")
     bar_after = _page_box(page, "vote-bar")
     assert abs(after["height"] - a["height"]) < 1, "pane height must not change with content"
     assert abs(bar_after["y"] - bar["y"]) < 1, "vote bar must not move"
-
-
-def _stub_turn(page: Page, events: list[dict[str, Any]]) -> None:
-    body = "".join(f"data: {json.dumps(e)}\n\n" for e in events)
-    page.route(
-        re.compile(r".*/api/v1/battles/[^/]+/turns$"),
-        lambda route: route.fulfill(
-            status=200, headers={"Content-Type": "text/event-stream"}, body=body
-        ),
-    )
 
 
 def test_links_in_answers_are_safe(page: Page) -> None:
@@ -354,7 +330,7 @@ def test_links_in_answers_are_safe(page: Page) -> None:
         "See [the docs](https://example.com/docs) or [this](javascript:window.__xss=2) "
         'and <a href="javascript:window.__xss=3">raw</a>.'
     )
-    _stub_turn(
+    stub_turn(
         page,
         [
             {"side": "a", "delta": text[:30]},
@@ -366,7 +342,7 @@ def test_links_in_answers_are_safe(page: Page) -> None:
     )
     page.goto("/")
     send(page, "links please")
-    wait_both_done(page)
+    wait_done(page)
     reply = page.get_by_test_id("assistant-msg-a")
     docs = reply.get_by_role("link", name="the docs")
     expect(docs).to_have_attribute("href", "https://example.com/docs")
@@ -502,7 +478,7 @@ def test_images_in_replies_are_never_fetched(page: Page) -> None:
     try:
         pixel = f"{tracker.origin}/pixel.png?voter=1"
         text = f"Here is our logo: ![ACME logo]({pixel}) and a raw <img src='{pixel}&raw=1'>."
-        _stub_turn(
+        stub_turn(
             page,
             [
                 {"side": "a", "delta": text},
@@ -515,7 +491,7 @@ def test_images_in_replies_are_never_fetched(page: Page) -> None:
         page.on("request", lambda r: asked.append(r.url) if tracker.origin in r.url else None)
         page.goto("/")
         send(page, "show me a logo")
-        wait_both_done(page)
+        wait_done(page)
         reply = page.get_by_test_id("assistant-msg-a")
         expect(reply).to_contain_text("ACME logo")  # the link text stands in for the image
         assert reply.locator("img").count() == 0

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_ui import wait_both_done
+from tests.browser.support import wait_done
 from tests.browser.webdev_hostile import (
     HEAVY,
     HOSTILE,
@@ -35,7 +35,7 @@ def _build(page: Page, reply: str) -> None:
     page.get_by_test_id("arena-webdev").check()
     page.get_by_test_id("prompt-input").fill(reply)
     page.get_by_test_id("send-button").click()
-    wait_both_done(page)
+    wait_done(page)
     for side in ("a", "b"):
         expect(page.get_by_test_id(f"preview-frame-{side}")).to_be_attached()
 

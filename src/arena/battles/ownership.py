@@ -14,17 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 
-__all__ = ["Requester", "client_key", "may_touch"]
+from arena.store.requester import Requester
 
-
-@dataclass(frozen=True, slots=True)
-class Requester:
-    """Who is asking: the hashed client cookie, and later the signed-in user."""
-
-    client_key: str | None
-    user_id: str | None = None
+__all__ = ["client_key", "may_touch"]
 
 
 def client_key(secret: str, token: str) -> str:

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from arena.battles.ownership import Requester
 from arena.battles.refusals import check_owner
 from arena.errors import NotFound
 from arena.store import repository as repo
+from arena.store.requester import Requester
 from arena.store.writer import Writer
 from arena.vocabulary import Arena
 

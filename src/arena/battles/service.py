@@ -24,23 +24,23 @@ from arena.battles.arenas import ArenaRules, rules_for
 from arena.battles.categories import looks_like_code
 from arena.battles.context import ensure_fits, finish_fields
 from arena.battles.events import CreatedBattle, Mode, PublicModel, TurnEvent
-from arena.battles.ownership import Requester
 from arena.battles.pictures import BattlePictures
 from arena.battles.previews import WebdevPreviews
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.refusals import check_owner, turn_refusal, vote_refusal
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
-from arena.battles.validity import code_leaked, model_identity, side_leaked, vote_flags
 from arena.categories.background import tag_in_background
+from arena.clock import SYSTEM_CLOCK, Clock
 from arena.data.style_counts import conv_metadata
 from arena.errors import Conflict, InvalidInput, ProviderError
+from arena.integrity.validity import code_leaked, model_identity, side_leaked, vote_flags
 from arena.providers.base import ChatMessage, GenerationParams
 from arena.store import repository as repo
 from arena.store import trust_repo
 from arena.store.blobs import BlobStore
 from arena.store.repository import as_utc
-from arena.store.tables import utcnow
+from arena.store.requester import Requester
 from arena.store.writer import Writer
 from arena.vocabulary import Arena, Winner
 
@@ -85,8 +85,10 @@ class BattleService:
         rng: random.Random | None = None,
         stats_source: Callable[[Arena], SamplingStats | None] | None = None,
         images: BlobStore | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.engine = engine
+        self.clock = clock  # leases, vote timing and holds (see arena.clock)
         self.writer = writer
         self.roster = roster
         self.policy = policy or WeightedRandomPolicy()
@@ -235,7 +237,7 @@ class BattleService:
             failure_reason=None,
             turns=0,
             turn_lock_until=None,
-            created_at=utcnow(),
+            created_at=self.clock.now(),
             winner=None,
             arena=arena.value,
             owner_key=owner_key,
@@ -287,7 +289,7 @@ class BattleService:
         snapshot = self.recent.get(battle_id)
         if snapshot is not None:
             check_owner(snapshot.battle, requester)
-        if snapshot is not None and turn_refusal(snapshot.battle) is None:
+        if snapshot is not None and turn_refusal(snapshot.battle, self.clock.now()) is None:
             events = await self._start_turn(snapshot, prompt, image_ids)
             if events is not None:
                 return events
@@ -317,12 +319,15 @@ class BattleService:
         conversations = await self._conversations(rules, history, contestants, prompt, image_ids)
         await ensure_fits(contestants, conversations)  # before the claim: nothing runs
         longest = max(c.spec.timeout_total for c in contestants.values())
-        lock_until = utcnow() + timedelta(seconds=longest + 30)
+        now = self.clock.now()
+        lock_until = now + timedelta(seconds=longest + 30)
         # Claim first, then start the models. Overlapping the two was slower: while
         # the loop built both upstream requests, the writer thread waited for the
         # GIL, and the claim came back later than the first token.
         locked = await self.writer.write(
-            lambda conn: repo.lock_turn(conn, battle.id, battle.turns, lock_until, self.worker_id),
+            lambda conn: repo.lock_turn(
+                conn, battle.id, battle.turns, lock_until, self.worker_id, now
+            ),
             durable=False,
         )
         if not locked:
@@ -364,7 +369,7 @@ class BattleService:
             battle = repo.get_battle(conn, battle_id)
             check_owner(battle, requester)
             assert battle is not None
-            refusal = turn_refusal(battle)
+            refusal = turn_refusal(battle, self.clock.now())
             if refusal is not None:
                 raise Conflict(refusal)
             return battle, repo.list_messages(conn, battle_id)
@@ -468,7 +473,7 @@ class BattleService:
             )
             return
         history = list(snapshot.history)
-        now = utcnow()
+        now = self.clock.now()
         rows: list[dict[str, Any]] = []
         for side, result in results.items():
             rows.append(
@@ -522,7 +527,7 @@ class BattleService:
         snapshot = self.recent.get(battle_id)
         if snapshot is not None:
             check_owner(snapshot.battle, requester)
-        if snapshot is not None and vote_refusal(snapshot.battle) is None:
+        if snapshot is not None and vote_refusal(snapshot.battle, self.clock.now()) is None:
             # The write re-checks that the battle is still as cached; if not, read afresh.
             revealed = await self._record_vote(
                 snapshot.battle, list(snapshot.history), winner, client_hash, user_id, True
@@ -537,7 +542,7 @@ class BattleService:
         battle, messages = await asyncio.to_thread(self._read, load)
         check_owner(battle, requester)
         assert battle is not None
-        refusal = vote_refusal(battle)
+        refusal = vote_refusal(battle, self.clock.now())
         if refusal is not None:
             raise Conflict(refusal)
         revealed = await self._record_vote(battle, messages, winner, client_hash, user_id, False)
@@ -561,13 +566,14 @@ class BattleService:
         flags = await asyncio.to_thread(self._flags, battle, messages)
         expected_turns = battle.turns if from_snapshot else None
         hold = self.hold_new_clients
+        now = self.clock.now()
 
         def write(conn: Any) -> bool:
             counted = repo.record_vote(
-                conn, battle.id, winner.value, client_hash, user_id, flags, expected_turns
+                conn, battle.id, winner.value, client_hash, user_id, flags, expected_turns, now
             )
             if counted and hold and client_hash:
-                trust_repo.hold_if_new(conn, client_hash, hold)
+                trust_repo.hold_if_new(conn, client_hash, hold, now)
             return counted
 
         counted = await self.writer.write(write)
@@ -594,7 +600,7 @@ class BattleService:
         return vote_flags(
             leaked_sides=leaked,
             last_token_at=last,
-            voted_at=utcnow(),
+            voted_at=self.clock.now(),
             min_vote_seconds=self.min_vote_seconds,
         )
 

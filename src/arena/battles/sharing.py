@@ -21,13 +21,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from arena.battles.events import Mode
-from arena.battles.ownership import Requester
 from arena.battles.refusals import check_owner
 from arena.battles.service import BattleService
 from arena.data.scrub import scrub_text
 from arena.errors import Conflict, NotFound
 from arena.store import repository as repo
 from arena.store import shares
+from arena.store.requester import Requester
 
 __all__ = ["SHARE_NOT_FOUND", "ShareLinks", "describe", "share_url"]
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +22,7 @@ from typing import Annotated
 import typer
 
 from arena.cli.options import DbOption
+from arena.clock import SYSTEM_CLOCK
 from arena.errors import ArenaError
 
 
@@ -221,7 +221,7 @@ def leaderboard(
     except (ArenaError, ValueError) as exc:
         raise _fail(str(exc)) from None
 
-    computed_at = datetime.now(UTC).isoformat(timespec="seconds")
+    computed_at = SYSTEM_CLOCK.now().isoformat(timespec="seconds")
     digest = counted_fingerprint(table, board)
     counted = vote_set_block(filters, digest, interval.value, bootstrap, seed)
     counted["dropped_rows"] = dict(table.dropped)

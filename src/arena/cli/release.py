@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from arena.cli.export import FileFormat, FormatOption, OutOption, SinceOption, to_datetime
 from arena.cli.options import DbOption
+from arena.clock import SYSTEM_CLOCK
 from arena.errors import ArenaError
 
 
@@ -58,7 +58,7 @@ def release(
     from arena.store import migrate
     from arena.store.engine import create_store_engine
 
-    at = to_datetime(cutoff) or datetime.now(UTC).replace(microsecond=0)
+    at = to_datetime(cutoff) or SYSTEM_CLOCK.now().replace(microsecond=0)
     start = to_datetime(since)
     engine = create_store_engine(db)
     try:

@@ -1,7 +1,7 @@
 """``arena simulate``: what a sampling policy buys, on an arena with known true strengths.
 
 Nothing here touches the store or a provider: it drives the pure simulator in
-:mod:`arena.battles.simulate` and prints its checkpoints. Results are
+:mod:`arena.simulation.simulate` and prints its checkpoints. Results are
 deterministic for a given ``--seed``.
 """
 
@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from arena.battles.simulate import Checkpoint, NewModelReport, PolicyRun
+from arena.simulation.simulate import Checkpoint, NewModelReport, PolicyRun
 
 
 class PolicyChoice(StrEnum):
@@ -112,7 +112,7 @@ def simulate(
         )
         return
     from arena.battles.sampling import policy_by_name
-    from arena.battles.simulate import simulate_from_scratch, simulate_new_model
+    from arena.simulation.simulate import simulate_from_scratch, simulate_new_model
 
     chosen = policy_by_name(policy.value)
     show_progress = output_format is OutputFormat.table

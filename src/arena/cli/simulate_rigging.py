@@ -1,7 +1,7 @@
 """``arena simulate --scenario rigging``: print the attack-by-defence table.
 
-The defences compared are named settings from :mod:`arena.battles.rigging_defences`;
-the simulation itself is :func:`arena.battles.rigging.simulate_rigging`.
+The defences compared are named settings from :mod:`arena.simulation.rigging_defences`;
+the simulation itself is :func:`arena.simulation.rigging.simulate_rigging`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import typer
 
-from arena.battles.rigging import RiggingReport
+from arena.simulation.rigging import RiggingReport
 
 REFERENCE = "scan"
 T = TypeVar("T")
@@ -27,9 +27,9 @@ def run_rigging(
     defences: list[str],
     as_json: bool,
 ) -> None:
-    from arena.battles.rigging import simulate_rigging
-    from arena.battles.rigging_attacks import ATTACKS
-    from arena.battles.rigging_defences import DEFENCES
+    from arena.simulation.rigging import simulate_rigging
+    from arena.simulation.rigging_attacks import ATTACKS
+    from arena.simulation.rigging_defences import DEFENCES
 
     chosen_attacks = _pick("--attack", attacks, {a.name: a for a in ATTACKS})
     chosen_defences = _pick("--defence", defences, {d.name: d for d in DEFENCES})

@@ -48,9 +48,9 @@ def scan(
     from rich.console import Console
     from rich.table import Table
 
-    from arena.battles.anomaly_scan import scan_voters
-    from arena.battles.rigging_scan import scan_rigging
-    from arena.ratings.trust import TrustPolicy
+    from arena.integrity.anomaly_scan import scan_voters
+    from arena.integrity.rigging_scan import scan_rigging
+    from arena.integrity.trust import TrustPolicy
     from arena.store import migrate
     from arena.store.engine import create_store_engine
 
@@ -217,7 +217,7 @@ def leak_eval(
     are the honest figures.
     Example: arena votes leak-eval --by-language --errors
     """
-    from arena.battles.leak_eval import evaluate, load_set
+    from arena.integrity.leak_eval import evaluate, load_set
 
     scores = evaluate(load_set(file))
     rows = [k for k in ("all", "tune", "heldout", "fresh") if k in scores]

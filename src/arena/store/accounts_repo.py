@@ -71,11 +71,17 @@ def user_by_name(engine: Engine, username: str) -> tuple[str, str] | None:
 
 
 def start_session(
-    engine: Engine, user_id: str, token: str, lifetime: timedelta, replaces: str | None
+    engine: Engine,
+    user_id: str,
+    token: str,
+    lifetime: timedelta,
+    replaces: str | None,
+    now: datetime | None = None,
 ) -> None:
     """Store a new session, dropping the one the browser had (a new id at every sign-in)
-    and the user's expired ones (so the table does not grow with every sign-in)."""
-    now = utcnow()
+    and the user's expired ones (so the table does not grow with every sign-in).
+    ``now`` is the caller's clock (the system's if None)."""
+    now = now or utcnow()
     with engine.begin() as conn:
         conn.execute(
             delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.expires_at <= now)
@@ -94,7 +100,7 @@ def start_session(
         )
 
 
-def session_user(engine: Engine, token: str) -> SignedIn | None:
+def session_user(engine: Engine, token: str, now: datetime | None = None) -> SignedIn | None:
     """Who a session token belongs to, if it exists and has not expired.
 
     The lookup is by the token's hash, an indexed equality on a value an attacker cannot
@@ -106,7 +112,7 @@ def session_user(engine: Engine, token: str) -> SignedIn | None:
             .join(UserRow, UserRow.id == SessionRow.user_id)
             .where(SessionRow.token_sha256 == token_digest(token))
         ).first()
-    if row is None or _aware(row.expires_at) <= utcnow():
+    if row is None or _aware(row.expires_at) <= (now or utcnow()):
         return None
     return SignedIn(row.id, row.username)
 

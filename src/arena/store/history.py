@@ -1,6 +1,6 @@
 """A requester's own battles: list and search them, delete them, their votes.
 
-"Mine" is the ownership rule of :mod:`arena.battles.ownership` turned into a query: the
+"Mine" is the ownership rule (:mod:`arena.battles.ownership`) turned into a query: the
 battle's ``owner_key`` is the requester's client key, or its ``user_id`` the signed-in
 user. Deleting a battle drops its conversation (messages, preview outcomes), clears both
 owners and marks it ``deleted``: it leaves the history, every export and every future
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, delete, or_, select, text, update
 from sqlalchemy.orm import aliased
 
-from arena.battles.ownership import Requester
+from arena.store.requester import Requester
 from arena.store.tables import (
     PUBLIC_VISIBILITY,
     BattleRow,

@@ -150,13 +150,14 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
     )
 
 
-def _idle_at(battle_id: str, expected_turns: int) -> Any:
-    """The battle is open, no turn holds it, and it has exactly ``expected_turns`` turns."""
+def _idle_at(battle_id: str, expected_turns: int, now: datetime | None) -> Any:
+    """The battle is open, no turn holds it at ``now``, and it has exactly
+    ``expected_turns`` turns."""
     return and_(
         BattleRow.id == battle_id,
         BattleRow.status == "open",
         BattleRow.turns == expected_turns,
-        or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < utcnow()),
+        or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < (now or utcnow())),
     )
 
 
@@ -166,14 +167,15 @@ def lock_turn(
     expected_turns: int,
     until: datetime,
     owner: str | None = None,
+    now: datetime | None = None,
 ) -> bool:
     """Claim the battle for one turn; fails if another turn runs or the battle moved on.
 
     ``owner`` is the claiming worker, so a restart can free a dead worker's lease
-    (``arena.store.workers``)."""
+    (``arena.store.workers``); ``now`` is the caller's clock (the system's if None)."""
     result = conn.execute(
         update(BattleRow)
-        .where(_idle_at(battle_id, expected_turns))
+        .where(_idle_at(battle_id, expected_turns, now))
         .values(turn_lock_until=until, turn_lock_owner=owner)
     )
     return result.rowcount == 1
@@ -270,16 +272,18 @@ def record_vote(
     user_id: str | None,
     flags: dict[str, Any],
     expected_turns: int | None = None,
+    now: datetime | None = None,
 ) -> bool:
     """Insert the vote unless the battle already has one; True if this call counted it.
 
     A vote with any flag is stored as not valid: kept in the data, off the board.
     With ``expected_turns`` (a vote judged on a cached snapshot) the vote counts only
-    if the battle is still open, unlocked and has exactly that many turns.
+    if the battle is still open, unlocked and has exactly that many turns. ``now`` is
+    the caller's clock (the system's if None): the vote's time, and the lease check.
     """
     if expected_turns is not None:
         still = conn.execute(
-            update(BattleRow).where(_idle_at(battle_id, expected_turns)).values(status="voted")
+            update(BattleRow).where(_idle_at(battle_id, expected_turns, now)).values(status="voted")
         )
         if still.rowcount != 1:
             return False
@@ -291,6 +295,7 @@ def record_vote(
         "user_id": user_id,
         "flags": flags,
         "valid": not flags,
+        "created_at": now or utcnow(),
     }
     stmt = (
         dialect.insert(VoteRow)

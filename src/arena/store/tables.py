@@ -8,7 +8,7 @@ sampling can be audited and inverse-propensity weighting is possible later.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from arena.clock import SYSTEM_CLOCK
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -42,7 +44,9 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The system's time, for column defaults and offline callers; the live app passes
+    its injected clock's time instead (see ``arena.clock``)."""
+    return SYSTEM_CLOCK.now()
 
 
 class Base(DeclarativeBase):

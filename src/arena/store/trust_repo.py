@@ -36,7 +36,7 @@ HELD = "held"
 TRUSTED = "trusted"
 
 
-def hold_if_new(conn: Connection, client_hash: str, rule: str) -> bool:
+def hold_if_new(conn: Connection, client_hash: str, rule: str, now: datetime | None = None) -> bool:
     """Hold this client's votes if the vote just recorded is its first; True if held.
 
     Runs in the vote's own transaction, so a new identity's first vote is never on
@@ -54,7 +54,7 @@ def hold_if_new(conn: Connection, client_hash: str, rule: str) -> bool:
             client_hash=client_hash,
             score=0.0,
             reason=f"new identity: {rule}",
-            flagged_at=utcnow(),
+            flagged_at=now or utcnow(),
             status=HELD,
         )
         .on_conflict_do_nothing(index_elements=["client_hash"])

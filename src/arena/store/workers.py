@@ -49,8 +49,8 @@ def _running(pid: int) -> bool:
     return True
 
 
-def register(conn: Connection, worker_id: str) -> None:
-    now = utcnow()
+def register(conn: Connection, worker_id: str, now: datetime | None = None) -> None:
+    now = now or utcnow()
     conn.execute(
         WorkerRow.__table__.insert().values(
             id=worker_id, host=host_id(), pid=os.getpid(), started_at=now, heartbeat_at=now
@@ -58,10 +58,11 @@ def register(conn: Connection, worker_id: str) -> None:
     )
 
 
-def beat(conn: Connection, worker_id: str) -> None:
-    stmt = update(WorkerRow).where(WorkerRow.id == worker_id).values(heartbeat_at=utcnow())
+def beat(conn: Connection, worker_id: str, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    stmt = update(WorkerRow).where(WorkerRow.id == worker_id).values(heartbeat_at=now)
     if conn.execute(stmt).rowcount == 0:  # removed as stale after a long pause: come back
-        register(conn, worker_id)
+        register(conn, worker_id, now)
 
 
 def leave(conn: Connection, worker_id: str) -> None:

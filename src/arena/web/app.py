@@ -13,13 +13,15 @@ from sqlalchemy import Engine
 
 from arena import __version__
 from arena.battles.lifecycle import PROVISIONAL_VOTES
-from arena.battles.moderation import Moderator
-from arena.battles.pow import PowPolicy
-from arena.battles.rigging_scan import periodic_rigging_scan
 from arena.battles.roster import Roster
 from arena.battles.sampling import policy_by_name
 from arena.battles.service import BattleService
+from arena.clock import SYSTEM_CLOCK, Clock
 from arena.errors import InvalidInput
+from arena.integrity.moderation import Moderator
+from arena.integrity.pow import PowPolicy, VoteWork
+from arena.integrity.rigging_scan import periodic_rigging_scan
+from arena.integrity.trust import hold_policy
 from arena.registry import load_registry
 from arena.settings import Settings
 from arena.store import migrate
@@ -49,17 +51,24 @@ from arena.web.routes import (
     sharing,
     stats,
 )
+from arena.web.routes.images import CLEANING_SLOTS
 from arena.web.sessions import SessionMiddleware
+from arena.web.state import AppState
 from arena.web.ui import mount_ui
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
+    """The app for ``settings`` (from ``ARENA_*`` variables when None).
+
+    ``clock`` decides every expiry, lease, hold and window (tests pass a ``ManualClock``).
+    """
     settings = settings or Settings.from_env()
     registry = load_registry(settings.models_file)  # fail fast on a bad file
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
     moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
+    pow_policy = PowPolicy(settings.client_salt, settings.pow_required, settings.pow_base)
     parse_proxies(settings.trusted_proxies)  # and on a bad proxy list
     if settings.category_judge_model:  # and on a category judge that is not in the registry
         from arena.categories.judge import LlmJudge
@@ -72,24 +81,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # First, so an unreachable Redis stops start-up before anything else is built.
-        app.state.limiter = await build_limiter(settings)
+        limiter = await build_limiter(settings, clock)
         engine = create_store_engine(settings.db_url)
         if settings.migrate_on_start:
             migrate.upgrade(engine)
-        app.state.secret = server_secret(engine, settings.secret_key)
+        secret = server_secret(engine, settings.secret_key)
         writer = Writer(engine)
         roster = await Roster.build(registry)
+        images = FileBlobStore(settings.images_path)
         service = BattleService(
             engine,
             writer,
             roster,
             policy_by_name(settings.sampling_policy),
-            images=app.state.images,
+            images=images,
+            clock=clock,
         )
         service.min_vote_seconds = settings.min_vote_seconds
-        trust = settings.trust_policy
+        trust = hold_policy(settings)
         service.hold_new_clients = trust.describe() if trust else None
-        presence = WorkerPresence(writer, settings.worker_heartbeat_seconds)
+        presence = WorkerPresence(writer, settings.worker_heartbeat_seconds, clock)
         service.worker_id = presence.worker_id
         await presence.start()  # frees turn leases of workers killed mid-turn
         await service.sync_registry()
@@ -108,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 arena,
                 min_votes=settings.leaderboard_min_votes,
             )
-            cache.id_key = app.state.secret  # fingerprints cover the ids a release publishes
+            cache.id_key = secret  # fingerprints cover the ids a release publishes
             cache.category_min_votes = settings.category_min_votes
             return cache
 
@@ -117,8 +128,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The first fit also gives the sampling policy its statistics.
         for arena in service.arenas():
             await board.get(arena)
-        app.state.battles = service
-        app.state.leaderboard = board
+        AppState(
+            settings=settings,
+            clock=clock,
+            secret=secret,
+            battles=service,
+            leaderboard=board,
+            moderator=moderator,
+            images=images,
+            vote_work=VoteWork(pow_policy, engine, clock),
+            limiter=limiter,
+            image_slots=asyncio.Semaphore(CLEANING_SLOTS),
+        ).install(app)
         # Load local weights in the background so the first battle does not wait for them.
         warming = [
             asyncio.create_task(_warm(c.provider)) for c in roster if hasattr(c.provider, "warm")
@@ -126,7 +147,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if trust is not None and settings.rigging_scan_seconds > 0:
             warming.append(
                 asyncio.create_task(
-                    periodic_rigging_scan(engine, trust, settings.rigging_scan_seconds, board)
+                    periodic_rigging_scan(
+                        engine, trust, settings.rigging_scan_seconds, board, clock
+                    )
                 )
             )
         try:
@@ -140,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await service.judge.aclose()
             writer.close()
             engine.dispose()
-            await app.state.limiter.aclose()
+            await limiter.aclose()
             await moderator.aclose()
 
     app = FastAPI(
@@ -149,10 +172,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Two anonymous models answer; people vote; the board ranks them.",
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.moderator = moderator
-    app.state.images = FileBlobStore(settings.images_path)
-    app.state.pow = PowPolicy(settings.client_salt, settings.pow_required, settings.pow_base)
     install_error_handlers(app)
     app.add_middleware(JsonByDefault)
     app.include_router(battles.router)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from arena.errors import Forbidden, Unauthorized
 from arena.store.tables import ApiTokenRow
+from arena.web.state import app_state
 
 
 def token_digest(token: str) -> str:
@@ -28,12 +29,12 @@ async def _admin(request: Request) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("this call needs 'Authorization: Bearer <admin token>'")
     token = token.strip()
-    settings = request.app.state.settings
-    for allowed in filter(None, (t.strip() for t in settings.admin_tokens.split(","))):
+    state = app_state(request)
+    for allowed in filter(None, (t.strip() for t in state.settings.admin_tokens.split(","))):
         if hmac.compare_digest(allowed.encode(), token.encode()):
             return "admin:env"
     digest = token_digest(token)
-    engine = request.app.state.battles.engine
+    engine = state.battles.engine
 
     def lookup() -> tuple[str, str] | None:
         with engine.connect() as conn:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import uuid
 
+from arena.clock import SYSTEM_CLOCK, Clock
 from arena.store import workers
 from arena.store.writer import Writer
 
@@ -22,14 +23,17 @@ log = logging.getLogger(__name__)
 
 
 class WorkerPresence:
-    def __init__(self, writer: Writer, beat_seconds: float) -> None:
+    def __init__(self, writer: Writer, beat_seconds: float, clock: Clock = SYSTEM_CLOCK) -> None:
         self.writer = writer
         self.beat_seconds = beat_seconds
+        self.clock = clock  # heartbeats and lease expiry: the clock the leases were set by
         self.worker_id = str(uuid.uuid4())
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self.writer.write(lambda conn: workers.register(conn, self.worker_id))
+        await self.writer.write(
+            lambda conn: workers.register(conn, self.worker_id, self.clock.now())
+        )
         await self._sweep()
         if self.beat_seconds > 0:
             self._task = asyncio.create_task(self._run())
@@ -44,7 +48,8 @@ class WorkerPresence:
 
     async def _sweep(self) -> None:
         freed = await self.writer.write(
-            lambda conn: workers.recover_leases(conn, self.beat_seconds), durable=False
+            lambda conn: workers.recover_leases(conn, self.beat_seconds, self.clock.now()),
+            durable=False,
         )
         if freed:
             log.warning("freed %d turn lease(s) held by workers that are gone", freed)
@@ -54,7 +59,8 @@ class WorkerPresence:
             await asyncio.sleep(self.beat_seconds)
             try:
                 await self.writer.write(
-                    lambda conn: workers.beat(conn, self.worker_id), durable=False
+                    lambda conn: workers.beat(conn, self.worker_id, self.clock.now()),
+                    durable=False,
                 )
                 await self._sweep()
             except Exception:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -33,10 +32,12 @@ from fastapi import Request
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from arena.clock import SYSTEM_CLOCK, Clock
 from arena.errors import RateLimited, ServiceUnavailable
 from arena.settings import Settings
 from arena.vocabulary import Arena
 from arena.web.deps import ClientHash
+from arena.web.state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class RateLimiter(Protocol):
 class MemoryLimiter:
     """Fixed-window counters in a dict; one event loop, so no lock is needed."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = SYSTEM_CLOCK.monotonic) -> None:
         self._clock = clock
         self._windows: dict[str, tuple[float, int]] = {}  # key -> (window end, hits)
         self._next_sweep = 0.0
@@ -153,7 +154,9 @@ def _redacted(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-async def build_limiter(settings: Settings) -> RateLimiter:
+async def build_limiter(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> RateLimiter:
+    """Redis counters when ``ARENA_REDIS_URL`` is set (their windows run on Redis's own
+    clock), else this process's, on ``clock``."""
     if settings.redis_url:
         return await RedisLimiter.connect(settings.redis_url)
     if settings.workers > 1:
@@ -161,7 +164,7 @@ async def build_limiter(settings: Settings) -> RateLimiter:
             "rate limits are counted per worker (%d workers); set ARENA_REDIS_URL to share them",
             settings.workers,
         )
-    return MemoryLimiter()
+    return MemoryLimiter(clock.monotonic)
 
 
 def _client_keys(request: Request, client: str) -> list[str]:
@@ -175,11 +178,11 @@ def _client_keys(request: Request, client: str) -> list[str]:
 
 def _quota(action: str, setting: str, window_s: int, what: str) -> Callable[..., Awaitable[None]]:
     async def check(request: Request, client: ClientHash) -> None:
-        settings: Settings = request.app.state.settings
-        limit = int(getattr(settings, setting))
+        state = app_state(request)
+        limit = int(getattr(state.settings, setting))
         if limit <= 0:
             return
-        limiter: RateLimiter = request.app.state.limiter
+        limiter = state.limiter
         waits = [
             await limiter.hit(f"{action}:{key}", limit, window_s)
             for key in _client_keys(request, client)

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from arena.store import accounts_repo
 from arena.web.cookies import cookie_header, read_token
+from arena.web.state import app_state_of
 
 __all__ = ["COOKIE_NAME", "SessionMiddleware", "csrf_token", "session_cookie"]
 
@@ -55,15 +56,16 @@ class SessionMiddleware:
             return
         token = read_session_token(scope["headers"])
         state: dict[str, Any] = scope.setdefault("state", {})
-        app_state = scope["app"].state if "app" in scope else None
-        service = getattr(app_state, "battles", None)
-        if token is not None and service is not None:
-            who = await asyncio.to_thread(accounts_repo.session_user, service.engine, token)
+        running = app_state_of(scope["app"]) if "app" in scope else None
+        if token is not None and running is not None:
+            who = await asyncio.to_thread(
+                accounts_repo.session_user, running.battles.engine, token, running.clock.now()
+            )
             if who is not None:
                 state["user_id"] = who.user_id
                 state["username"] = who.username
                 state["session_token"] = token
-                if scope["method"] in UNSAFE and not self._csrf_ok(scope, app_state.secret, token):
+                if scope["method"] in UNSAFE and not self._csrf_ok(scope, running.secret, token):
                     await _forbidden(send)
                     return
         await self.app(scope, receive, send)

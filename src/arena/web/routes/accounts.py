@@ -19,10 +19,11 @@ from arena.accounts import passwords
 from arena.errors import RateLimited, Unauthorized
 from arena.store import accounts_repo
 from arena.web.client_cookie import client_cookie
-from arena.web.deps import BattlesDep, ClientHash, RequesterDep, SettingsDep
+from arena.web.deps import BattlesDep, ClientHash, ClockDep, RequesterDep, SettingsDep
 from arena.web.routes import oidc
 from arena.web.schemas import error_responses
 from arena.web.sessions import csrf_token, read_session_token, session_cookie
+from arena.web.state import app_state
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 ERRORS = error_responses(401, 403, 409, 422, 429)
@@ -41,11 +42,12 @@ class SignedInOut(BaseModel):
 
 
 async def _limit(request: Request, client: ClientHash, account: str | None) -> None:
-    limit = int(request.app.state.settings.rate_login_attempts)
+    state = app_state(request)
+    limit = int(state.settings.rate_login_attempts)
     if limit <= 0:
         return
     keys = [f"login:client:{client}"] + ([f"login:account:{account}"] if account else [])
-    limiter = request.app.state.limiter
+    limiter = state.limiter
     waits = [await limiter.hit(key, limit, WINDOW_S) for key in keys]
     wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
@@ -97,6 +99,7 @@ async def login(
     battles: BattlesDep,
     requester: RequesterDep,
     settings: SettingsDep,
+    clock: ClockDep,
 ) -> SignedInOut:
     username = passwords.normalize_username(body.username)
     await _limit(request, client, username[:64])
@@ -116,6 +119,7 @@ async def login(
         token,
         lifetime,
         read_session_token(request.scope["headers"]),
+        clock.now(),
     )
     await asyncio.to_thread(
         accounts_repo.join_battles, battles.engine, user_id, requester.client_key
@@ -123,7 +127,7 @@ async def login(
     max_age = int(lifetime.total_seconds())
     response.headers.append("set-cookie", session_cookie(token, max_age, _https(request)))
     response.headers["cache-control"] = "no-store"
-    return SignedInOut(username=username, csrf_token=csrf_token(request.app.state.secret, token))
+    return SignedInOut(username=username, csrf_token=csrf_token(app_state(request).secret, token))
 
 
 @router.post("/auth/logout", status_code=204, responses=ERRORS)
@@ -148,7 +152,7 @@ async def logout_all(request: Request, battles: BattlesDep) -> Response:
 async def me(request: Request, response: Response) -> SignedInOut:
     _, username, token = _signed_in(request)
     response.headers["cache-control"] = "no-store"
-    return SignedInOut(username=username, csrf_token=csrf_token(request.app.state.secret, token))
+    return SignedInOut(username=username, csrf_token=csrf_token(app_state(request).secret, token))
 
 
 @router.delete("/me", status_code=204, responses=ERRORS)

@@ -9,16 +9,16 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from arena.battles.anomaly_scan import scan_voters
 from arena.battles.lifecycle import set_model_status
-from arena.battles.rigging_scan import scan_rigging
-from arena.ratings.trust import TrustPolicy
+from arena.integrity.anomaly_scan import scan_voters
+from arena.integrity.rigging_scan import scan_rigging
+from arena.integrity.trust import TrustPolicy, hold_policy
 from arena.registry import Visibility
 from arena.store import repository as repo
 from arena.store.repository import as_utc
 from arena.store.tables import EventRow, FlaggedClientRow
 from arena.web.auth import AdminActor
-from arena.web.deps import BattlesDep, LeaderboardDep, SettingsDep
+from arena.web.deps import BattlesDep, ClockDep, LeaderboardDep, SettingsDep
 from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -137,13 +137,19 @@ async def review_client(
 
 @router.post("/scan-voters", responses=ERRORS)
 async def scan(
-    actor: AdminActor, battles: BattlesDep, leaderboard: LeaderboardDep, settings: SettingsDep
+    actor: AdminActor,
+    battles: BattlesDep,
+    leaderboard: LeaderboardDep,
+    settings: SettingsDep,
+    clock: ClockDep,
 ) -> dict[str, Any]:
     """Run the voter scans (likelihood, favouritism, coordination) and flag what they find;
     release held identities that have matured."""
     report = await asyncio.to_thread(scan_voters, battles.engine, actor=actor)
-    policy = settings.trust_policy or TrustPolicy()
-    rigging = await asyncio.to_thread(scan_rigging, battles.engine, policy=policy, actor=actor)
+    policy = hold_policy(settings) or TrustPolicy()
+    rigging = await asyncio.to_thread(
+        scan_rigging, battles.engine, policy=policy, now=clock.now(), actor=actor
+    )
     leaderboard.invalidate(full=True)
     return {
         "votes": report.votes,

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from arena.errors import InvalidInput
-from arena.store.tables import utcnow
-from arena.store.trust_repo import recent_activity
 from arena.web.deps import (
     BattlesDep,
     ClientHash,
@@ -18,6 +13,7 @@ from arena.web.deps import (
     ModeratorDep,
     RequesterDep,
     SettingsDep,
+    VoteWorkDep,
 )
 from arena.web.ratelimit import ARENA_BATTLE_LIMITS, limit_votes
 from arena.web.schemas import (
@@ -92,21 +88,12 @@ async def add_turn(
 
 
 @router.get("/{battle_id}/challenge", responses=ERRORS)
-async def challenge(
-    battle_id: str, battles: BattlesDep, client: ClientHash, request: Request
-) -> dict[str, object]:
+async def challenge(battle_id: str, work: VoteWorkDep, client: ClientHash) -> dict[str, object]:
     """A proof-of-work challenge for voting on this battle (ALTCHA v1, SHA-256), harder for
     identities that look automated. Names no model."""
     if len(battle_id) > 64:
         raise InvalidInput("no such battle id")
-    since = utcnow() - timedelta(hours=1)
-
-    def signals() -> tuple[int, str | None]:
-        with battles.engine.connect() as conn:
-            return recent_activity(conn, client, since)
-
-    votes, status = await asyncio.to_thread(signals)
-    return request.app.state.pow.challenge(battle_id, votes, status)
+    return await work.challenge(battle_id, client)
 
 
 @router.post(
@@ -122,10 +109,10 @@ async def vote(
     leaderboard: LeaderboardDep,
     client: ClientHash,
     requester: RequesterDep,
-    request: Request,
+    work: VoteWorkDep,
 ) -> Reveal:
     winner = body.parsed()
-    request.app.state.pow.check(body.altcha, battle_id)
+    work.check(body.altcha, battle_id)
     model_a, model_b = await battles.vote(battle_id, winner, client, requester.user_id, requester)
     leaderboard.invalidate()  # every arena's board: cheap, each rechecks the store once
     return Reveal(

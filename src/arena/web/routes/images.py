@@ -20,6 +20,7 @@ from arena.store.blobs import BlobStore
 from arena.web.deps import ModeratorDep, SettingsDep
 from arena.web.ratelimit import limit_uploads
 from arena.web.schemas import ImageStored, error_responses
+from arena.web.state import app_state
 
 router = APIRouter(prefix="/api/v1/images", tags=["images"])
 
@@ -34,14 +35,11 @@ IMAGE_HEADERS = {
 
 
 async def _blobs(request: Request) -> BlobStore:
-    return request.app.state.images
+    return app_state(request).images
 
 
 def _cleaning_slots(request: Request) -> asyncio.Semaphore:
-    state = request.app.state
-    if getattr(state, "image_cleaning_slots", None) is None:
-        state.image_cleaning_slots = asyncio.Semaphore(CLEANING_SLOTS)
-    return state.image_cleaning_slots
+    return app_state(request).image_slots
 
 
 @router.post(

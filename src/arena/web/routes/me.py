@@ -17,7 +17,7 @@ from arena.categories.names import OCCUPATIONAL_TAGS
 from arena.errors import InvalidInput, NotFound
 from arena.store import history
 from arena.vocabulary import Arena
-from arena.web.deps import BattlesDep, RequesterDep
+from arena.web.deps import BattlesDep, ClockDep, RequesterDep
 from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["me"])
@@ -123,7 +123,7 @@ async def delete_all(battles: BattlesDep, requester: RequesterDep) -> Response:
     return Response(status_code=204)
 
 
-def _board(votes: list[tuple[str, str, str]], battles: BattlesDep) -> dict[str, Any]:
+def _board(votes: list[tuple[str, str, str]], battles: BattlesDep, now: datetime) -> dict[str, Any]:
     """The public board's Bradley–Terry fit over these votes, min_votes 0."""
     from arena.ratings.counts import PairCounts
     from arena.ratings.leaderboard import build_leaderboard
@@ -135,16 +135,18 @@ def _board(votes: list[tuple[str, str, str]], battles: BattlesDep) -> dict[str, 
         [a for a, _, _ in named], [b for _, b, _ in named], [w for _, _, w in named]
     )
     board = build_leaderboard(counts, rounds=BOARD_ROUNDS, min_votes=0)
-    body = board.to_json_obj(datetime.now(UTC).isoformat())
+    body = board.to_json_obj(now.isoformat())
     body["interval"] = board.interval
     return body
 
 
 @router.get("/me/leaderboard", responses=ERRORS)
-async def my_leaderboard(battles: BattlesDep, requester: RequesterDep) -> dict[str, Any]:
+async def my_leaderboard(
+    battles: BattlesDep, requester: RequesterDep, clock: ClockDep
+) -> dict[str, Any]:
     """My anonymous votes only: few votes, so the intervals are wide."""
     votes = await asyncio.to_thread(battles._read, history.my_votes, requester)
-    return await asyncio.to_thread(_board, votes, battles)
+    return await asyncio.to_thread(_board, votes, battles, clock.now())
 
 
 @router.get("/me/expertise", responses=ERRORS)
@@ -173,10 +175,10 @@ async def put_expertise(
 
 @router.get("/leaderboard/expert", responses=ERRORS)
 async def expert_leaderboard(
-    battles: BattlesDep, field: str = Query(..., max_length=64)
+    battles: BattlesDep, clock: ClockDep, field: str = Query(..., max_length=64)
 ) -> dict[str, Any]:
     """Votes by people who declared ``field``, on prompts tagged with it."""
     if field not in OCCUPATIONAL_TAGS:
         raise InvalidInput(f"unknown field {field!r}; choose from {list(OCCUPATIONAL_TAGS)}")
     votes = await asyncio.to_thread(battles._read, history.expert_votes, field)
-    return {"field": field} | await asyncio.to_thread(_board, votes, battles)
+    return {"field": field} | await asyncio.to_thread(_board, votes, battles, clock.now())

@@ -26,9 +26,10 @@ from fastapi.responses import RedirectResponse
 
 from arena.errors import ArenaError, NotFound
 from arena.store import accounts_repo
-from arena.web.deps import BattlesDep, RequesterDep, SettingsDep
+from arena.web.deps import BattlesDep, ClockDep, RequesterDep, SettingsDep
 from arena.web.schemas import error_responses
 from arena.web.sessions import read_session_token, session_cookie
+from arena.web.state import app_state
 
 router = APIRouter(prefix="/auth", tags=["accounts"])  # inside the accounts router (/api/v1)
 ERRORS = error_responses(400, 404)
@@ -65,7 +66,8 @@ def _unsign(secret: str, value: str) -> dict[str, str] | None:
 
 async def _metadata(request: Request, issuer: str) -> dict[str, Any]:
     """The provider's discovery document, fetched once per worker."""
-    cached = getattr(request.app.state, "oidc_metadata", None)
+    fetched = app_state(request).fetched
+    cached = fetched.get("oidc_metadata")
     if cached is None:
         import httpx
 
@@ -74,7 +76,7 @@ async def _metadata(request: Request, issuer: str) -> dict[str, Any]:
             response = await http.get(url)
             response.raise_for_status()
             cached = response.json()
-        request.app.state.oidc_metadata = cached
+        fetched["oidc_metadata"] = cached
     return cached
 
 
@@ -118,7 +120,7 @@ async def oidc_login(request: Request, settings: SettingsDep) -> RedirectRespons
         )
     response = RedirectResponse(url, status_code=302)
     secure = "; Secure" if request.url.scheme == "https" else ""
-    value = _sign(request.app.state.secret, json.dumps(flow).encode())
+    value = _sign(app_state(request).secret, json.dumps(flow).encode())
     response.headers.append(
         "set-cookie",
         f"{FLOW_COOKIE}={value}; Path={FLOW_PATH}; Max-Age={FLOW_SECONDS}; HttpOnly; "
@@ -135,11 +137,15 @@ def _wanted_username(claims: dict[str, Any]) -> str:
 
 @router.get("/oidc/callback", name="oidc_callback", responses=ERRORS)
 async def oidc_callback(
-    request: Request, settings: SettingsDep, battles: BattlesDep, requester: RequesterDep
+    request: Request,
+    settings: SettingsDep,
+    battles: BattlesDep,
+    requester: RequesterDep,
+    clock: ClockDep,
 ) -> RedirectResponse:
     _configured(settings)
     issuer: str = settings.oidc_issuer  # type: ignore[assignment]
-    secret = request.app.state.secret
+    secret = app_state(request).secret
     flow = _unsign(secret, request.cookies.get(FLOW_COOKIE, ""))
     state = request.query_params.get("state", "")
     if flow is None or not hmac.compare_digest(flow["state"].encode(), state.encode()):
@@ -177,6 +183,7 @@ async def oidc_callback(
         session,
         lifetime,
         read_session_token(request.scope["headers"]),
+        clock.now(),
     )
     await asyncio.to_thread(
         accounts_repo.join_battles, battles.engine, user_id, requester.client_key

@@ -14,6 +14,7 @@ from arena.battles.sharing import ShareLinks, describe, share_url
 from arena.errors import NotFound
 from arena.web.deps import RequesterDep
 from arena.web.schemas import error_responses
+from arena.web.state import app_state
 from arena.web.ui import MISSING_UI, page_headers
 
 router = APIRouter(tags=["sharing"])
@@ -21,7 +22,7 @@ ERRORS = error_responses(404, 409, 422)
 
 
 async def _links(request: Request) -> ShareLinks:
-    return ShareLinks(request.app.state.battles)
+    return ShareLinks(app_state(request).battles)
 
 
 LinksDep = Annotated[ShareLinks, Depends(_links)]
@@ -55,7 +56,7 @@ async def shared_page(share_id: str, links: LinksDep, request: Request) -> HTMLR
 
     A revoked or unknown link still gets the page (status 404, no tags), which says so.
     """
-    index = Path(request.app.state.settings.static_path) / "index.html"
+    index = Path(app_state(request).settings.static_path) / "index.html"
     if not index.is_file():
         return HTMLResponse(MISSING_UI, status_code=503)
     page = index.read_text(encoding="utf-8")

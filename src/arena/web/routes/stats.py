@@ -10,9 +10,8 @@ from fastapi import APIRouter, Query
 from pydantic import BeforeValidator
 
 from arena.store import repository as repo
-from arena.store.tables import utcnow
 from arena.vocabulary import Arena
-from arena.web.deps import BattlesDep
+from arena.web.deps import BattlesDep, ClockDep
 from arena.web.schemas import error_responses
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
@@ -75,13 +74,14 @@ Days = Annotated[
 @router.get("/sampling", responses=error_responses(422))
 async def sampling(
     battles: BattlesDep,
+    clock: ClockDep,
     days: Days = 30.0,
     arena: Arena = Arena.text,
 ) -> dict[str, Any]:
     """Shares of anonymous battles and of conversation data per model, organization and
     license type, in one arena. Preview models appear under their codename only. What is
     counted: see ``counts`` in the response."""
-    until = utcnow().replace(minute=0, second=0, microsecond=0)
+    until = clock.now().replace(minute=0, second=0, microsecond=0)
     since = until - timedelta(days=days)
     models = await battles.models()
 

@@ -15,15 +15,19 @@ plain SHA-256 (the web UI uses Web Crypto).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from arena.errors import Forbidden, InvalidInput
-from arena.store.tables import utcnow
+from sqlalchemy import Engine
 
-__all__ = ["PowPolicy", "difficulty"]
+from arena.clock import SYSTEM_CLOCK, Clock
+from arena.errors import Forbidden, InvalidInput
+from arena.store.trust_repo import recent_activity
+
+__all__ = ["PowPolicy", "VoteWork", "difficulty"]
 
 ALGORITHM = "SHA-256"
 #: Base work: 50,000 hashes at most, about 25,000 on average (well under a second in a browser).
@@ -81,7 +85,8 @@ class PowPolicy:
             algorithm=ALGORITHM,
             max_number=max_number,
             hmac_key=self._key(),
-            expires=utcnow() + timedelta(seconds=self.ttl_seconds),
+            # The system's clock, not an injected one: altcha checks expiry against it.
+            expires=SYSTEM_CLOCK.now() + timedelta(seconds=self.ttl_seconds),
             params={"battle": battle_id},
         )
         return {**made.to_dict(), "required": self.required, "harder_because": why}
@@ -112,3 +117,30 @@ class PowPolicy:
     def _key(self) -> str:
         # A key of its own, derived from the server's secret salt.
         return hashlib.sha256(f"arena-pow:{self.secret}".encode()).hexdigest()
+
+
+class VoteWork:
+    """The proof-of-work service the vote routes call: a challenge sized by what the
+    store knows of the voter (votes in the last hour, held or flagged), and the check.
+
+    ``clock`` is the app's clock: the hour is counted on the same time line as the
+    votes' own timestamps.
+    """
+
+    def __init__(self, policy: PowPolicy, engine: Engine, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.policy = policy
+        self._engine = engine
+        self._clock = clock
+
+    async def challenge(self, battle_id: str, client_hash: str) -> dict[str, Any]:
+        since = self._clock.now() - timedelta(hours=1)
+
+        def signals() -> tuple[int, str | None]:
+            with self._engine.connect() as conn:
+                return recent_activity(conn, client_hash, since)
+
+        votes, status = await asyncio.to_thread(signals)
+        return self.policy.challenge(battle_id, votes, status)
+
+    def check(self, payload: str | None, battle_id: str) -> bool:
+        return self.policy.check(payload, battle_id)

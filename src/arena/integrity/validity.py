@@ -3,7 +3,7 @@
 - ``identity_leak``: a side named its own model or organization ("I am Claude, made by
   Anthropic"), so the voter may not have been blind. The battle still reveals normally.
   The matching rules, and their measured precision and recall, are in
-  ``arena.battles.identity`` and ``arena votes leak-eval``.
+  ``arena.integrity.identity`` and ``arena votes leak-eval``.
 - ``fast_vote``: the vote came sooner after the last token than anyone could read.
 
 A flagged vote is stored with its flags (and ``valid = False``); nothing is discarded.
@@ -16,18 +16,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from arena.battles.identity import ModelIdentity
+    from arena.integrity.identity import ModelIdentity
 
 __all__ = ["model_identity", "side_leaked", "vote_flags"]
 
-# ``arena.battles.identity`` compiles its rules on import (~0.1 s); it is imported by the
+# ``arena.integrity.identity`` compiles its rules on import (~0.1 s); it is imported by the
 # first vote, not by the server's start-up.
 
 
 def model_identity(name: str, stored: Any | None, spec: Any | None) -> ModelIdentity:
     """Who a battle side is: the stored model (organization, codename) and, while it is on
     the roster, its registry entry (``aliases``, upstream model id). Either may be missing."""
-    from arena.battles.identity import identity_of
+    from arena.integrity.identity import identity_of
 
     organization = getattr(stored, "organization", None) or getattr(spec, "organization", None)
     codename = getattr(stored, "codename", None) or getattr(spec, "codename", None)
@@ -41,15 +41,15 @@ def model_identity(name: str, stored: Any | None, spec: Any | None) -> ModelIden
 
 
 def side_leaked(replies: Iterable[str], identity: ModelIdentity) -> bool:
-    """Did any reply of this side name its own model (see ``arena.battles.identity``)?"""
-    from arena.battles.identity import names_own_model
+    """Did any reply of this side name its own model (see ``arena.integrity.identity``)?"""
+    from arena.integrity.identity import names_own_model
 
     return any(names_own_model(reply, identity) for reply in replies)
 
 
 def code_leaked(replies: Iterable[str], identity: ModelIdentity) -> bool:
     """Like ``side_leaked``, and also where generated code signs itself (WebDev)."""
-    from arena.battles.identity import code_names_own_model
+    from arena.integrity.identity import code_names_own_model
 
     return any(code_names_own_model(reply, identity) for reply in replies)
 

@@ -13,19 +13,19 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from arena.battles.rigging import Defence
-from arena.ratings.trust import TrustPolicy
+from arena.integrity.trust import TrustPolicy
+from arena.simulation.rigging import Defence
 
 
 def _likelihood_scan(engine: Engine, now: datetime) -> None:
-    from arena.battles.anomaly_scan import scan_voters
+    from arena.integrity.anomaly_scan import scan_voters
 
     scan_voters(engine, actor="simulate")
 
 
 def _full_scan(engine: Engine, now: datetime) -> None:
-    from arena.battles.anomaly_scan import scan_voters
-    from arena.battles.rigging_scan import scan_rigging
+    from arena.integrity.anomaly_scan import scan_voters
+    from arena.integrity.rigging_scan import scan_rigging
 
     scan_voters(engine, actor="simulate")
     scan_rigging(engine, now=now, actor="simulate")

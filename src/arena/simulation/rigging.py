@@ -34,12 +34,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, bindparam, select, text, update
 
-from arena.battles.rigging_attacks import ATTACKS, Attack, HonestVoter, choose
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import UniformPolicy
 from arena.battles.service import BattleService, Mode, Winner
 from arena.providers.base import Delta, Usage
 from arena.registry import ModelSpec
+from arena.simulation.rigging_attacks import ATTACKS, Attack, HonestVoter, choose
 from arena.store import migrate
 from arena.store import repository as repo
 from arena.store.engine import create_store_engine

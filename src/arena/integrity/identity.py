@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from arena.battles.model_families import DESCRIPTOR_WORDS, FAMILIES, LEGAL_SUFFIXES
+from arena.integrity.model_families import DESCRIPTOR_WORDS, FAMILIES, LEGAL_SUFFIXES
 
 __all__ = ["ModelIdentity", "identity_of", "names_own_model", "normalize"]
 

@@ -19,8 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from arena.battles.identity import names_own_model
 from arena.errors import InvalidInput
+from arena.integrity.identity import names_own_model
 
 SET_NAME = "leak_eval_set.jsonl"
 POSITIVE_KINDS = ("self_id", "own_name")
@@ -33,7 +33,7 @@ def load_set(path: Path | None = None) -> list[dict[str, Any]]:
     "organization": ..., "aliases": [...]}}``, optionally ``id``, ``lang`` and ``split``.
     """
     if path is None:
-        text = resources.files("arena.battles").joinpath(SET_NAME).read_text(encoding="utf-8")
+        text = resources.files("arena.integrity").joinpath(SET_NAME).read_text(encoding="utf-8")
         source = SET_NAME
     else:
         try:

@@ -13,10 +13,14 @@ newcomer's votes arrive on the board only late, never lost.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["TrustPolicy", "trust_weights"]
+if TYPE_CHECKING:
+    from arena.settings import Settings
+
+__all__ = ["TrustPolicy", "hold_policy", "trust_weights"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,13 @@ class TrustPolicy:
             f"an identity's votes count once it is {self.min_age_hours:g} hours old "
             f"and has cast {self.min_votes} votes"
         )
+
+
+def hold_policy(settings: Settings) -> TrustPolicy | None:
+    """The server's new-identity hold (``ARENA_TRUST_*``), or None when it is off."""
+    if settings.trust_min_age_hours <= 0:
+        return None
+    return TrustPolicy(settings.trust_min_age_hours, settings.trust_min_votes)
 
 
 def trust_weights(

@@ -4,7 +4,7 @@ Why a table: a registry entry says ``organization: OpenAI, Inc.`` but the reply 
 "I'm ChatGPT" or "我是通义千问"; neither string equals the other. Each family lists its
 makers (company names, in the scripts they are written in) and its products (model and
 assistant names). A registry entry belongs to a family when its organization, name,
-upstream model id or aliases contain one of these; see ``arena.battles.identity``.
+upstream model id or aliases contain one of these; see ``arena.integrity.identity``.
 
 Spelling variants that normalisation cannot derive (a space inside a word: "Open AI",
 another script: "谷歌") are listed here. Case, width, zero-width characters, Markdown

@@ -1,6 +1,6 @@
 """Defences against vote rigging that run on the store: favouritism, coordination, trust.
 
-Invariant: like :mod:`arena.battles.anomaly_scan`, this never edits a vote. It
+Invariant: like :mod:`arena.integrity.anomaly_scan`, this never edits a vote. It
 flags clients (``flagged_clients`` rows, one ``client_flagged`` audit event each,
 payload naming the test, the model and the figures) and releases held-back
 identities that have matured (``client_released`` events). A cleared client is
@@ -22,8 +22,9 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Engine
 
+from arena.clock import SYSTEM_CLOCK, Clock
+from arena.integrity.trust import TrustPolicy, trust_weights
 from arena.ratings.favouritism import FAVOURITISM_Z, Favouritism, favouritism_scan
-from arena.ratings.trust import TrustPolicy, trust_weights
 from arena.store import repository as repo
 from arena.store import trust_repo
 from arena.store.tables import utcnow
@@ -180,9 +181,14 @@ class _Invalidates:
 
 
 async def periodic_rigging_scan(
-    engine: Engine, policy: TrustPolicy, every_seconds: float, board: _Invalidates
+    engine: Engine,
+    policy: TrustPolicy,
+    every_seconds: float,
+    board: _Invalidates,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Run :func:`scan_rigging` every ``every_seconds`` while the server runs.
+    """Run :func:`scan_rigging` every ``every_seconds`` while the server runs; identity
+    ages are measured on ``clock``, the one the votes were stamped by.
 
     Several workers may run it at once: flags and releases are idempotent (a
     conditional insert or update), so the second one finds nothing left to do.
@@ -190,7 +196,9 @@ async def periodic_rigging_scan(
     while True:
         await asyncio.sleep(every_seconds)
         try:
-            report = await asyncio.to_thread(scan_rigging, engine, policy=policy, actor="auto")
+            report = await asyncio.to_thread(
+                scan_rigging, engine, policy=policy, now=clock.now(), actor="auto"
+            )
         except Exception:
             log.exception("the rigging scan failed; retrying at the next interval")
             continue
