@@ -10,8 +10,10 @@ early votes) runs through the unchanged service and routes over real HTTP.
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import re
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,12 +143,27 @@ class JobArena(TextArena):
         return False
 
 
+class PaidJobArena(JobArena):
+    """Its sides are jobs worth finishing: a person who leaves still gets the turn."""
+
+    finishes_without_client = True
+
+    async def run_side(self, run: SideRun) -> AsyncIterator[SideEvent]:  # type: ignore[override]
+        yield SideProgress(run.side, 0.1)
+        await asyncio.sleep(1.0)  # the page goes away meanwhile
+        async for event in super().run_side(run):
+            yield event
+
+
+PAIR = [{"name": "echo-a", "model": "echo-a"}, {"name": "echo-b", "model": "echo-b"}]
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_new_kind_of_arena_needs_no_change_to_the_service_or_routes(
     start_app: Callable[..., LiveApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(arenas.ARENAS, Arena.text, JobArena())
-    app = start_app([{"name": "echo-a", "model": "echo-a"}, {"name": "echo-b", "model": "echo-b"}])
+    app = start_app(PAIR)
     with app.client() as client:
         battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
         url = f"/api/v1/battles/{battle_id}"
@@ -169,3 +186,22 @@ def test_a_new_kind_of_arena_needs_no_change_to_the_service_or_routes(
         assert client.post(f"{url}/vote", json={"winner": "tie"}).status_code == 200
         after = client.get(url).json()["sides"]["a"]["messages"]
         assert after[1]["trace"] == "polled twice" and after[3]["content"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_arena_of_jobs_stores_the_turn_of_a_person_who_left(
+    start_app: Callable[..., LiveApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(arenas.ARENAS, Arena.text, PaidJobArena())
+    app = start_app(PAIR)
+    with app.client() as client:
+        battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
+        url = f"/api/v1/battles/{battle_id}"
+        with client.stream("POST", f"{url}/turns", json={"prompt": "a cat"}) as stream:
+            first = next(line for line in stream.iter_lines() if line.startswith("data:"))
+        assert json.loads(first[len("data:") :])["progress"] == 0.1  # then the reload
+        deadline = time.monotonic() + 20
+        while (battle := client.get(url).json())["turns"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert battle["turns"] == 1
+        assert all(side["messages"][1]["content"] for side in battle["sides"].values())

@@ -44,6 +44,7 @@ LATER_TURN_FAILED = (
     "You can still vote on the earlier answers, or start a new battle."
 )
 TURN_NOT_SAVED = "This turn could not be saved. Please try again or start a new battle."
+_UNWATCHED: set[asyncio.Task[None]] = set()  # turns finishing after their client left
 
 
 @dataclass(slots=True)
@@ -82,8 +83,8 @@ class RunningTurn:
         self, tasks: list[asyncio.Task[None]], queue: asyncio.Queue[SideEvent]
     ) -> AsyncIterator[SideEvent]:
         saved = False
+        finished = 0
         try:
-            finished = 0
             while finished < len(tasks):
                 event = await queue.get()
                 if event.ends_side:
@@ -103,11 +104,29 @@ class RunningTurn:
                     event = SideFailed(event.side, LATER_TURN_FAILED)
                 yield event
         finally:
-            for task in tasks:
-                task.cancel()
-            if not saved:
-                # The client left mid-turn: nothing of this turn is kept.
-                await self._release()
+            if not saved and finished < len(tasks) and self.plugin.finishes_without_client:
+                # The person left (a reload, a closed tab) while the sides still run: this
+                # arena's sides are jobs worth finishing, so the turn is stored when they end.
+                left = len(tasks) - finished
+                unwatched = asyncio.create_task(self._finish_unwatched(queue, left))
+                _UNWATCHED.add(unwatched)
+                unwatched.add_done_callback(_UNWATCHED.discard)
+            else:
+                for task in tasks:
+                    task.cancel()
+                if not saved:
+                    # The client left mid-turn: nothing of this turn is kept.
+                    await self._release()
+
+    async def _finish_unwatched(self, queue: asyncio.Queue[SideEvent], running: int) -> None:
+        try:
+            while running:
+                if (await queue.get()).ends_side:
+                    running -= 1
+            await self._save()
+        except Exception:
+            log.exception("could not store a turn of battle %s", self.snapshot.battle.id)
+            await self._release()
 
     async def _release(self) -> None:
         battle_id = self.snapshot.battle.id

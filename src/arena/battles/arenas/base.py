@@ -77,6 +77,9 @@ class ArenaPlugin:
     """The style covariates its board controls for; empty: no style control."""
     messages_in_thread: ClassVar[bool] = True
     """``side_messages`` reads files (pictures, a brief), so it runs off the event loop."""
+    finishes_without_client: ClassVar[bool] = False
+    """A turn whose client leaves runs on and is stored (sides that are paid-for jobs);
+    otherwise it is cancelled and nothing of it is kept."""
 
     @property
     def served_by(self) -> frozenset[str]:
