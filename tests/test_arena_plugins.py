@@ -39,6 +39,7 @@ def test_every_arena_has_one_object_and_one_ui_entry() -> None:
     for name, plugin in arenas.ARENAS.items():
         assert plugin.name is name
         assert arenas.arena_plugin(name.value) is plugin
+        assert plugin.served_by and plugin.served_by <= {"chat", "images"}
     registry = (UI / "arenas" / "index.ts").read_text()
     listed = registry[registry.index("ARENA_UI") : registry.index("};")]
     ui_names = set(re.findall(r"^\s+(\w+)[,:]", listed, re.M))
