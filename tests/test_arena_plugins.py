@@ -14,11 +14,12 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from arena.battles import arenas
@@ -159,50 +160,59 @@ class PaidJobArena(JobArena):
 PAIR = [{"name": "echo-a", "model": "echo-a"}, {"name": "echo-b", "model": "echo-b"}]
 
 
+@pytest.fixture
+def job_battle(
+    start_app: Callable[..., LiveApp], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[JobArena], tuple[httpx.Client, str]]]:
+    """An app whose text arena is the given object, a client, and a new battle's URL."""
+    clients: list[httpx.Client] = []
+
+    def start(plugin: JobArena) -> tuple[httpx.Client, str]:
+        monkeypatch.setitem(arenas.ARENAS, Arena.text, plugin)
+        client = start_app(PAIR).client()
+        clients.append(client)
+        battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
+        return client, f"/api/v1/battles/{battle_id}"
+
+    yield start
+    for client in clients:
+        client.close()
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_new_kind_of_arena_needs_no_change_to_the_service_or_routes(
-    start_app: Callable[..., LiveApp], monkeypatch: pytest.MonkeyPatch
+    job_battle: Callable[[JobArena], tuple[httpx.Client, str]],
 ) -> None:
-    monkeypatch.setitem(arenas.ARENAS, Arena.text, JobArena())
-    app = start_app(PAIR)
-    with app.client() as client:
-        battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
-        url = f"/api/v1/battles/{battle_id}"
-        events = parse_sse(client.post(f"{url}/turns", json={"prompt": "a cat"}).text)
-        for side in ("a", "b"):
-            mine = [e for e in events if e["side"] == side]
-            assert mine == [
-                {"side": side, "progress": 0.5},
-                {"side": side, "progress": 1.0},
-                {"side": side, "done": True, "clip": "clip-1"},
-            ]
-        early = client.post(f"{url}/vote", json={"winner": "tie"})
-        assert early.status_code == 409 and early.json() == {
-            "error": "watch both clips twice first"
-        }
-        before = client.get(url).json()["sides"]["a"]["messages"]
-        assert before[1]["length"] > 0 and "trace" not in before[1]
+    client, url = job_battle(JobArena())
+    events = parse_sse(client.post(f"{url}/turns", json={"prompt": "a cat"}).text)
+    for side in ("a", "b"):
+        mine = [e for e in events if e["side"] == side]
+        assert mine == [
+            {"side": side, "progress": 0.5},
+            {"side": side, "progress": 1.0},
+            {"side": side, "done": True, "clip": "clip-1"},
+        ]
+    early = client.post(f"{url}/vote", json={"winner": "tie"})
+    assert early.status_code == 409 and early.json() == {"error": "watch both clips twice first"}
+    before = client.get(url).json()["sides"]["a"]["messages"]
+    assert before[1]["length"] > 0 and "trace" not in before[1]
 
-        client.post(f"{url}/turns", json={"prompt": "a dog"}).raise_for_status()
-        assert client.post(f"{url}/vote", json={"winner": "tie"}).status_code == 200
-        after = client.get(url).json()["sides"]["a"]["messages"]
-        assert after[1]["trace"] == "polled twice" and after[3]["content"]
+    client.post(f"{url}/turns", json={"prompt": "a dog"}).raise_for_status()
+    assert client.post(f"{url}/vote", json={"winner": "tie"}).status_code == 200
+    after = client.get(url).json()["sides"]["a"]["messages"]
+    assert after[1]["trace"] == "polled twice" and after[3]["content"]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_an_arena_of_jobs_stores_the_turn_of_a_person_who_left(
-    start_app: Callable[..., LiveApp], monkeypatch: pytest.MonkeyPatch
+    job_battle: Callable[[JobArena], tuple[httpx.Client, str]],
 ) -> None:
-    monkeypatch.setitem(arenas.ARENAS, Arena.text, PaidJobArena())
-    app = start_app(PAIR)
-    with app.client() as client:
-        battle_id = client.post("/api/v1/battles", json={"mode": "anonymous"}).json()["battle_id"]
-        url = f"/api/v1/battles/{battle_id}"
-        with client.stream("POST", f"{url}/turns", json={"prompt": "a cat"}) as stream:
-            first = next(line for line in stream.iter_lines() if line.startswith("data:"))
-        assert json.loads(first[len("data:") :])["progress"] == 0.1  # then the reload
-        deadline = time.monotonic() + 20
-        while (battle := client.get(url).json())["turns"] == 0 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert battle["turns"] == 1
-        assert all(side["messages"][1]["content"] for side in battle["sides"].values())
+    client, url = job_battle(PaidJobArena())
+    with client.stream("POST", f"{url}/turns", json={"prompt": "a cat"}) as stream:
+        first = next(line for line in stream.iter_lines() if line.startswith("data:"))
+    assert json.loads(first[len("data:") :])["progress"] == 0.1  # then the reload
+    deadline = time.monotonic() + 20
+    while (battle := client.get(url).json())["turns"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert battle["turns"] == 1
+    assert all(side["messages"][1]["content"] for side in battle["sides"].values())
