@@ -16,9 +16,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from arena.errors import RegistryError
-from arena.vocabulary import CHAT_ARENAS, IMAGE_ARENAS, Arena
+from arena.vocabulary import Arena
 
 DEFAULT_REGISTRY = "default_models.yaml"
+
+
+# What each provider makes, when it is not a chat reply (see ``Arena.served_by``).
+PROVIDER_KINDS = {"openai_images": "images"}
+KIND_WORDS = {"chat": "a chat model", "images": "an image model"}
 
 
 class Visibility(StrEnum):
@@ -88,15 +93,16 @@ class ModelSpec(BaseModel):
             raise ValueError(f"model {self.name!r}: provider 'local' needs 'path'")
         if self.provider in {"openai", "openai_images"} and not self.base_url:
             raise ValueError(f"model {self.name!r}: provider {self.provider!r} needs 'base_url'")
-        image_model = self.provider == "openai_images"
+        kind = self.kind
         if self.arenas is None:
-            default = [Arena.text_to_image, Arena.image_edit] if image_model else [Arena.text]
+            # A chat model battles in text unless told; other kinds in all they can serve.
+            default = [Arena.text] if kind == "chat" else Arena.served_by_kind(kind)
             object.__setattr__(self, "arenas", default)
-        allowed = IMAGE_ARENAS if image_model else CHAT_ARENAS
-        wrong = [a.value for a in self.arenas or [] if a not in allowed]
+        wrong = [a.value for a in self.arenas or [] if kind not in a.served_by]
         if wrong:
-            kind = "an image model" if image_model else "a chat model"
-            raise ValueError(f"model {self.name!r}: {kind} cannot serve {', '.join(wrong)}")
+            raise ValueError(
+                f"model {self.name!r}: {KIND_WORDS[kind]} cannot serve {', '.join(wrong)}"
+            )
         if not self.arenas:
             raise ValueError(f"model {self.name!r}: 'arenas' lists no arena")
         if self.visibility is Visibility.preview and not self.codename:
@@ -110,6 +116,11 @@ class ModelSpec(BaseModel):
         if self.visibility is Visibility.preview:
             return self.codename or _default_codename(self.name)
         return self.name
+
+    @property
+    def kind(self) -> str:
+        """What the model makes, as ``Arena.served_by`` names it (``chat``, ``images``)."""
+        return PROVIDER_KINDS.get(self.provider, "chat")
 
     def serves(self, arena: Arena) -> bool:
         return arena in (self.arenas or ())

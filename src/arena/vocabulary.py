@@ -33,13 +33,27 @@ class Winner(StrEnum):
 
 
 class Arena(StrEnum):
-    """Where a battle happens; each arena has its own board."""
+    """Where a battle happens; each arena has its own board.
 
-    text = "text"
-    vision = "vision"
-    text_to_image = "text_to_image"
-    image_edit = "image_edit"
-    webdev = "webdev"
+    Each name also says which kind of model can serve it (``chat``: text out, ``images``:
+    pictures out; several kinds separated by spaces). The registry checks a model's
+    ``arenas`` against it when it loads, below the battle layer; what an arena *does*
+    lives in its own object (``arena.battles.arenas``), one per name.
+    """
+
+    served_by: frozenset[str]
+
+    def __new__(cls, value: str, served_by: str = "chat") -> Arena:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.served_by = frozenset(served_by.split())
+        return member
+
+    text = "text", "chat"
+    vision = "vision", "chat"
+    text_to_image = "text_to_image", "images"
+    image_edit = "image_edit", "images"
+    webdev = "webdev", "chat"
 
     @classmethod
     def parse(cls, value: str) -> Arena:
@@ -49,8 +63,7 @@ class Arena(StrEnum):
             names = ", ".join(a.value for a in cls)
             raise InvalidInput(f"unknown arena {value!r}; arenas: {names}") from None
 
-
-CHAT_ARENAS = frozenset({Arena.text, Arena.vision, Arena.webdev})
-"""Arenas a chat model (text in, text out) can serve."""
-IMAGE_ARENAS = frozenset({Arena.text_to_image, Arena.image_edit})
-"""Arenas an image model (pictures out) can serve."""
+    @classmethod
+    def served_by_kind(cls, kind: str) -> list[Arena]:
+        """The arenas a model of this kind (``chat``, ``images``) can battle in."""
+        return [arena for arena in cls if kind in arena.served_by]

@@ -2,8 +2,13 @@
 
 Everything a battle needs (its pair, its history, its lock) lives in the
 database, so several app workers can sit behind one load balancer. What a
-client receives before the vote is built from ``TurnEvent`` values that carry
-only a side letter and text: the model behind a side never enters them.
+client receives before the vote is built from side events (``events.py``) that
+carry only a side letter and what the side produced: the model behind a side
+never enters them.
+
+The life is the same in every arena; where arenas differ (what a turn brings, what
+a side is sent and returns, how it is checked, shown and exported) the service
+asks the battle's arena object (``battles/arenas/``) and never its name.
 """
 
 from __future__ import annotations
@@ -13,66 +18,47 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from arena.battles.arenas import ArenaRules, rules_for
-from arena.battles.categories import looks_like_code
-from arena.battles.context import ensure_fits, finish_fields
-from arena.battles.events import CreatedBattle, Mode, PublicModel, TurnEvent
+from arena.battles.arenas import ArenaPlugin, TurnInput, arena_plugin
+from arena.battles.context import ensure_fits
+from arena.battles.events import (
+    BattleCreated,
+    Mode,
+    PublicModel,
+    TurnStarted,
+    VoteCast,
+)
 from arena.battles.pictures import BattlePictures
 from arena.battles.previews import WebdevPreviews
 from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.refusals import check_owner, turn_refusal, vote_refusal
 from arena.battles.roster import Contestant, Roster
 from arena.battles.sampling import SamplingPolicy, SamplingStats, WeightedRandomPolicy
-from arena.categories.background import tag_in_background
+from arena.battles.turns import RunningTurn
+from arena.battles.voting import battle_view, flags_for_vote
 from arena.clock import SYSTEM_CLOCK, Clock
-from arena.data.style_counts import conv_metadata
-from arena.errors import Conflict, InvalidInput, ProviderError
-from arena.integrity.validity import code_leaked, model_identity, side_leaked, vote_flags
-from arena.providers.base import ChatMessage, GenerationParams
+from arena.errors import Conflict, InvalidInput
+from arena.integrity.validity import model_identity
+from arena.providers.base import ChatMessage
 from arena.store import repository as repo
 from arena.store import trust_repo
 from arena.store.blobs import BlobStore
-from arena.store.repository import as_utc
 from arena.store.requester import Requester
 from arena.store.writer import Writer
 from arena.vocabulary import Arena, Winner
 
 if TYPE_CHECKING:
     from arena.categories.judge import LlmJudge
+    from arena.integrity.identity import ModelIdentity
 
 log = logging.getLogger(__name__)
 
 MODEL_STATUS_TTL = 2.0
-
-# Battles sample with the registry's settings, which each provider already holds.
-REGISTRY_PARAMS = GenerationParams()
-
-SIDE_FAILED = "This model could not answer. Please start a new battle."
-# A later turn that fails is not kept, so the turns before it can still be voted on.
-LATER_TURN_FAILED = (
-    "This model could not answer this message, so this turn was not kept. "
-    "You can still vote on the earlier answers, or start a new battle."
-)
-TURN_NOT_SAVED = "This turn could not be saved. Please try again or start a new battle."
-
-
-@dataclass(slots=True)
-class _SideResult:
-    text: list[str] = field(default_factory=list)
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    first_token_ms: float | None = None
-    duration_ms: float | None = None
-    finish_reason: str | None = None
-    failed: bool = False
-    image_ids: list[str] = field(default_factory=list)
 
 
 class BattleService:
@@ -186,7 +172,7 @@ class BattleService:
         arena: Arena = Arena.text,
         *,
         owner_key: str | None = None,
-    ) -> CreatedBattle:
+    ) -> BattleCreated:
         if mode is Mode.anonymous:
             if models:
                 raise InvalidInput("anonymous battles draw their own models; omit 'models'")
@@ -208,7 +194,7 @@ class BattleService:
             chosen = [self._public_contestant(name) for name in models]
             for contestant in chosen:
                 if not contestant.spec.serves(arena):
-                    label = rules_for(arena).label
+                    label = arena_plugin(arena).label
                     raise InvalidInput(f"model {contestant.name!r} does not battle in {label}")
             a = chosen[0]
             b = chosen[1] if wanted == 2 else None
@@ -245,9 +231,9 @@ class BattleService:
         )
         self.recent.put(BattleSnapshot(stored, ()))
         if mode is Mode.anonymous:
-            return CreatedBattle(battle_id, None)
+            return BattleCreated(battle_id, None)
         shown = [self._public(c.name) for c in (a, b) if c is not None]
-        return CreatedBattle(battle_id, shown)
+        return BattleCreated(battle_id, shown)
 
     def _public_contestant(self, name: str) -> Contestant:
         contestant = self.roster.get(name)
@@ -279,7 +265,7 @@ class BattleService:
         prompt: str,
         requester: Requester | None = None,
         image_ids: Sequence[str] = (),
-    ) -> AsyncIterator[TurnEvent]:
+    ) -> TurnStarted:
         """Validate, claim the battle, and return the stream of events for one turn.
 
         Checks run before the first byte, so a bad request gets a plain 4xx. A battle
@@ -290,23 +276,24 @@ class BattleService:
         if snapshot is not None:
             check_owner(snapshot.battle, requester)
         if snapshot is not None and turn_refusal(snapshot.battle, self.clock.now()) is None:
-            events = await self._start_turn(snapshot, prompt, image_ids)
-            if events is not None:
-                return events
+            started = await self._start_turn(snapshot, prompt, image_ids)
+            if started is not None:
+                return started
             self.recent.drop(battle_id)  # another worker moved it on: read afresh
         battle, history = await asyncio.to_thread(self._load_for_turn, battle_id, requester)
-        events = await self._start_turn(BattleSnapshot(battle, tuple(history)), prompt, image_ids)
-        if events is None:
+        started = await self._start_turn(BattleSnapshot(battle, tuple(history)), prompt, image_ids)
+        if started is None:
             raise Conflict("another turn of this battle is running; wait for it to finish")
-        return events
+        return started
 
     async def _start_turn(
         self, snapshot: BattleSnapshot, prompt: str, image_ids: Sequence[str] = ()
-    ) -> AsyncIterator[TurnEvent] | None:
+    ) -> TurnStarted | None:
         """Start both sides and claim the battle; None if the claim fails."""
         battle, history = snapshot.battle, list(snapshot.history)
-        rules = rules_for(battle.arena)
-        rules.check_images(battle.turns, image_ids)
+        plugin = arena_plugin(battle.arena)
+        turn = TurnInput(prompt, tuple(image_ids), battle.turns)
+        plugin.check_turn(turn)
         sides = {"a": battle.model_a} if battle.model_b is None else {
             "a": battle.model_a, "b": battle.model_b
         }  # fmt: skip
@@ -316,7 +303,7 @@ class BattleService:
             if contestant is None:
                 raise Conflict("this battle's models are no longer available; start a new battle")
             contestants[side] = contestant
-        conversations = await self._conversations(rules, history, contestants, prompt, image_ids)
+        conversations = await self._conversations(plugin, history, contestants, turn)
         await ensure_fits(contestants, conversations)  # before the claim: nothing runs
         longest = max(c.spec.timeout_total for c in contestants.values())
         now = self.clock.now()
@@ -332,33 +319,27 @@ class BattleService:
         )
         if not locked:
             return None
-        queue: asyncio.Queue[TurnEvent] = asyncio.Queue()
-        results = {side: _SideResult() for side in contestants}
-        tasks = [
-            asyncio.create_task(
-                self._stream_side(side, c, conversations[side], results[side], queue)
-            )
-            for side, c in contestants.items()
-        ]
-        return self._run_turn(snapshot, prompt, results, tasks, queue, list(image_ids))
+        running = RunningTurn(
+            snapshot, plugin, turn, self.writer, self.recent, self.pictures, self.judge, self.clock
+        )
+        return running.start(contestants, conversations)
 
     async def _conversations(
         self,
-        rules: ArenaRules,
+        plugin: ArenaPlugin,
         history: list[dict[str, Any]],
         contestants: dict[str, Contestant],
-        prompt: str,
-        image_ids: Sequence[str],
+        turn: TurnInput,
     ) -> dict[str, list[ChatMessage]]:
-        """Each side's messages for this turn; pictures are read off the loop when needed."""
+        """Each side's messages for this turn; off the loop when the arena reads files."""
 
         def build() -> dict[str, list[ChatMessage]]:
             return {
-                side: rules.conversation(history, side, prompt, image_ids, self.pictures.load)
+                side: plugin.side_messages(history, side, turn, self.pictures.load)
                 for side in contestants
             }
 
-        if rules.arena is Arena.text:
+        if not plugin.messages_in_thread:
             return build()
         return await asyncio.to_thread(build)
 
@@ -374,146 +355,6 @@ class BattleService:
                 raise Conflict(refusal)
             return battle, repo.list_messages(conn, battle_id)
 
-    async def _run_turn(
-        self,
-        snapshot: BattleSnapshot,
-        prompt: str,
-        results: dict[str, _SideResult],
-        tasks: list[asyncio.Task[None]],
-        queue: asyncio.Queue[TurnEvent],
-        image_ids: list[str],
-    ) -> AsyncIterator[TurnEvent]:
-        battle_id = snapshot.battle.id
-        saved = False
-        try:
-            finished = 0
-            while finished < len(tasks):
-                event = await queue.get()
-                if event.done or event.error is not None:
-                    finished += 1
-                    if finished == len(tasks):
-                        # Store the turn before the client sees it end, so a vote
-                        # sent straight after the last event always finds it.
-                        try:
-                            await self._save_turn(snapshot, prompt, results, image_ids)
-                            saved = True
-                        except Exception:
-                            log.exception("could not store a turn of battle %s", battle_id)
-                            event = TurnEvent(event.side, error=TURN_NOT_SAVED)
-                if event.error == SIDE_FAILED and snapshot.battle.turns > 0:
-                    event = TurnEvent(event.side, error=LATER_TURN_FAILED)
-                yield event
-        finally:
-            _cancel(tasks)
-            if not saved:
-                # The client left mid-turn: nothing of this turn is kept.
-                await asyncio.shield(
-                    self.writer.write(
-                        lambda conn: repo.release_turn(conn, battle_id), durable=False
-                    )
-                )
-
-    async def _stream_side(
-        self,
-        side: str,
-        contestant: Contestant,
-        messages: list[ChatMessage],
-        result: _SideResult,
-        queue: asyncio.Queue[TurnEvent],
-    ) -> None:
-        """Forward one side's deltas; always end with exactly one done or error event."""
-        spec = contestant.spec
-        started = time.perf_counter()
-        final = TurnEvent(side, error=SIDE_FAILED)
-        try:
-            # Providers guard themselves with their registry time-outs.
-            async for delta in contestant.provider.stream(messages, REGISTRY_PARAMS):
-                if delta.text:
-                    if result.first_token_ms is None:
-                        result.first_token_ms = (time.perf_counter() - started) * 1000
-                    result.text.append(delta.text)
-                    queue.put_nowait(TurnEvent(side, delta=delta.text))
-                if delta.image is not None:
-                    image_id = await asyncio.to_thread(self.pictures.keep, delta.image)
-                    if result.first_token_ms is None:
-                        result.first_token_ms = (time.perf_counter() - started) * 1000
-                    result.image_ids.append(image_id)
-                    queue.put_nowait(TurnEvent(side, image=image_id))
-                if delta.usage is not None:
-                    result.prompt_tokens = delta.usage.prompt_tokens
-                    result.completion_tokens = delta.usage.completion_tokens
-                if delta.finish_reason is not None:
-                    result.finish_reason = delta.finish_reason
-            limit = getattr(contestant.provider, "max_tokens", None)
-            cut = finish_fields(result.finish_reason, result.completion_tokens, limit)
-            final = TurnEvent(side, done=True, finish=cut)
-        except ProviderError as exc:
-            log.warning("model %s failed in a battle: %s", spec.name, exc)
-        except Exception:
-            log.exception("model %s failed unexpectedly in a battle", spec.name)
-        finally:
-            result.failed = final.error is not None
-            result.duration_ms = (time.perf_counter() - started) * 1000
-            queue.put_nowait(final)
-
-    async def _save_turn(
-        self,
-        snapshot: BattleSnapshot,
-        prompt: str,
-        results: dict[str, _SideResult],
-        image_ids: list[str],
-    ) -> None:
-        battle_id, turn = snapshot.battle.id, snapshot.battle.turns + 1
-        if turn > 1 and any(r.failed for r in results.values()):
-            # Keep the completed turns votable: this turn is dropped, not the battle.
-            log.warning("turn %d of battle %s failed; not kept", turn, battle_id)
-            self.recent.drop(battle_id)
-            await asyncio.shield(
-                self.writer.write(lambda conn: repo.release_turn(conn, battle_id), durable=False)
-            )
-            return
-        history = list(snapshot.history)
-        now = self.clock.now()
-        rows: list[dict[str, Any]] = []
-        for side, result in results.items():
-            rows.append(
-                {
-                    "side": side,
-                    "role": "user",
-                    "content": prompt,
-                    "created_at": now,
-                    "image_ids": image_ids or None,
-                    "parts": self.pictures.parts(prompt, image_ids),
-                }
-            )
-            rows.append(
-                {
-                    "side": side,
-                    "role": "assistant",
-                    "created_at": now,
-                    "content": "".join(result.text),
-                    "prompt_tokens": result.prompt_tokens,
-                    "completion_tokens": result.completion_tokens,
-                    "first_token_ms": result.first_token_ms,
-                    "duration_ms": result.duration_ms,
-                    "finish_reason": "error" if result.failed else result.finish_reason,
-                    "image_ids": result.image_ids or None,
-                    "parts": self.pictures.parts("".join(result.text), result.image_ids),
-                }
-            )
-        failed = [side for side, r in results.items() if r.failed]
-        reason = f"side {', '.join(failed)} failed" if failed else None
-        details = _battle_details(history + rows, prompt)
-        self.recent.drop(battle_id)
-        await asyncio.shield(
-            self.writer.write(
-                lambda conn: repo.save_turn(conn, battle_id, turn, rows, reason, details)
-            )
-        )
-        self.recent.put(snapshot.after_turn([{**r, "turn": turn} for r in rows], bool(failed)))
-        if turn == 1:  # categories, off the streaming path (arena.categories.background)
-            tag_in_background(self.writer, battle_id, [prompt], turn, self.judge)
-
     # ------------------------------------------------------------ vote
 
     async def vote(
@@ -523,17 +364,17 @@ class BattleService:
         client_hash: str | None,
         user_id: str | None,
         requester: Requester | None = None,
-    ) -> tuple[PublicModel, PublicModel]:
+    ) -> VoteCast:
         snapshot = self.recent.get(battle_id)
         if snapshot is not None:
             check_owner(snapshot.battle, requester)
         if snapshot is not None and vote_refusal(snapshot.battle, self.clock.now()) is None:
             # The write re-checks that the battle is still as cached; if not, read afresh.
-            revealed = await self._record_vote(
+            cast = await self._record_vote(
                 snapshot.battle, list(snapshot.history), winner, client_hash, user_id, True
             )
-            if revealed is not None:
-                return revealed
+            if cast is not None:
+                return cast
 
         def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
             return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
@@ -545,10 +386,10 @@ class BattleService:
         refusal = vote_refusal(battle, self.clock.now())
         if refusal is not None:
             raise Conflict(refusal)
-        revealed = await self._record_vote(battle, messages, winner, client_hash, user_id, False)
-        if revealed is None:
+        cast = await self._record_vote(battle, messages, winner, client_hash, user_id, False)
+        if cast is None:
             raise Conflict("this battle already has a vote")
-        return revealed
+        return cast
 
     async def _record_vote(
         self,
@@ -558,15 +399,21 @@ class BattleService:
         client_hash: str | None,
         user_id: str | None,
         from_snapshot: bool,
-    ) -> tuple[PublicModel, PublicModel] | None:
+    ) -> VoteCast | None:
         """Store the vote; None if it was not counted (already voted, or the snapshot was stale)."""
+        plugin = arena_plugin(battle.arena)
+        refusal = await plugin.vote_refusal(battle, self.engine)
+        if refusal is not None:
+            raise Conflict(refusal)
         if battle.model_a not in self._models or battle.model_b not in self._models:
             await self.refresh_models()
         # Off the event loop: a long conversation takes milliseconds to check.
-        flags = await asyncio.to_thread(self._flags, battle, messages)
+        now = self.clock.now()
+        flags = await asyncio.to_thread(
+            flags_for_vote, plugin, battle, messages, self._identity, self.min_vote_seconds, now
+        )
         expected_turns = battle.turns if from_snapshot else None
         hold = self.hold_new_clients
-        now = self.clock.now()
 
         def write(conn: Any) -> bool:
             counted = repo.record_vote(
@@ -580,85 +427,25 @@ class BattleService:
         self.recent.drop(battle.id)
         if not counted:
             return None
-        return self._public(battle.model_a), self._public(battle.model_b)
-
-    def _flags(self, battle: repo.StoredBattle, messages: list[dict[str, Any]]) -> dict[str, Any]:
-        leaked = []
-        for side, name in (("a", battle.model_a), ("b", battle.model_b)):
-            contestant = self.roster.get(name or "")
-            identity = model_identity(
-                name or "", self._models.get(name or ""), contestant.spec if contestant else None
-            )
-            replies = [
-                m["content"] for m in messages if m["side"] == side and m["role"] == "assistant"
-            ]
-            # WebDev code may sign itself (a comment, the title): see code_names_own_model.
-            check = code_leaked if battle.arena == Arena.webdev.value else side_leaked
-            if check(replies, identity):
-                leaked.append(side)
-        last = max((as_utc(m["created_at"]) for m in messages), default=None)
-        return vote_flags(
-            leaked_sides=leaked,
-            last_token_at=last,
-            voted_at=self.clock.now(),
-            min_vote_seconds=self.min_vote_seconds,
+        model_b = battle.model_b or ""
+        return VoteCast(
+            battle.id, winner.value, self._public(battle.model_a), self._public(model_b)
         )
+
+    def _identity(self, name: str) -> ModelIdentity:
+        """Who a side is, for the identity-leak check: the store's record and the registry's."""
+        contestant = self.roster.get(name)
+        return model_identity(name, self._models.get(name), contestant.spec if contestant else None)
 
     # ------------------------------------------------------------ read
 
     async def view(self, battle_id: str, requester: Requester | None = None) -> dict[str, Any]:
-        def load(conn: Any) -> tuple[repo.StoredBattle | None, list[dict[str, Any]]]:
-            return repo.get_battle(conn, battle_id), repo.list_messages(conn, battle_id)
+        def load(conn: Any) -> tuple[repo.StoredBattle, list[dict[str, Any]], dict[str, Any]]:
+            battle = repo.get_battle(conn, battle_id)
+            check_owner(battle, requester)
+            assert battle is not None
+            fields = arena_plugin(battle.arena).battle_fields(conn, battle_id)
+            return battle, repo.list_messages(conn, battle_id), fields
 
-        battle, messages = await asyncio.to_thread(self._read, load)
-        check_owner(battle, requester)
-        assert battle is not None
-        previews: list[dict[str, Any]] = []
-        if battle.arena == Arena.webdev.value:
-            previews = await asyncio.to_thread(self._read, repo.preview_outcomes, battle_id)
-        revealed = battle.winner is not None or battle.mode != Mode.anonymous.value
-        sides: dict[str, Any] = {}
-        for side, name in (("a", battle.model_a), ("b", battle.model_b)):
-            if name is None:
-                continue
-            entry: dict[str, Any] = {
-                "messages": [
-                    {"role": m["role"], "content": m["content"]}
-                    | ({"images": m["image_ids"]} if m.get("image_ids") else {})
-                    for m in messages
-                    if m["side"] == side
-                ]
-            }
-            if revealed:
-                public = self._public(name)
-                entry["model"] = {"name": public.name, "organization": public.organization}
-            sides[side] = entry
-        return {
-            "battle_id": battle.id,
-            "mode": battle.mode,
-            "arena": battle.arena,
-            "status": battle.status,
-            "turns": battle.turns,
-            "winner": battle.winner,
-            "sides": sides,
-        } | ({"previews": previews} if battle.arena == Arena.webdev.value else {})
-
-def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-
-
-def _battle_details(messages: list[dict[str, Any]], prompt: str) -> dict[str, Any]:
-    """Style counts and category facts of the whole conversation so far."""
-    prompts = [m["content"] for m in messages if m["role"] == "user"] + [prompt]
-
-    def replies(side: str) -> list[tuple[str, int | None]]:
-        return [
-            (m["content"], m.get("completion_tokens"))
-            for m in messages
-            if m["side"] == side and m["role"] == "assistant"
-        ]
-
-    meta = conv_metadata(replies("a"), replies("b"))
-    meta["longest_prompt_chars"] = max(len(p) for p in prompts)
-    return {"conv_metadata": meta, "is_code": looks_like_code(prompts)}
+        battle, messages, fields = await asyncio.to_thread(self._read, load)
+        return battle_view(arena_plugin(battle.arena), battle, messages, fields, self._public)

@@ -94,11 +94,8 @@ class ShareLinks:
         sides: dict[str, Any] = {}
         for side, entry in view["sides"].items():
             sides[side] = {
-                "messages": [
-                    {"role": m["role"], "content": scrub_text(m["content"])}
-                    | ({"images": list(m["images"])} if m.get("images") else {})
-                    for m in entry["messages"]
-                ],
+                # What the arena shows of each message, with the text scrubbed.
+                "messages": [m | {"content": scrub_text(m["content"])} for m in entry["messages"]],
                 "model": entry.get("model"),
             }
         return {

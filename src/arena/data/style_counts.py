@@ -5,6 +5,10 @@ The counting rules follow the public LMArena releases (FastChat's
 headers (``#`` .. ``######`` at a line start), ordered and unordered list
 items, and ``**bold**`` / ``__bold__`` spans are counted. The counts are a pure
 function of the text, so an export, an import and a second export agree.
+
+``STYLE_FIELDS`` is the one spelling of where each style covariate lives in
+``conv_metadata``: the live turn path writes it, the votes reader and the board's
+read model read it (``side_style``), and the published schema declares it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,30 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["conv_metadata", "estimate_tokens", "markdown_counts"]
+__all__ = [
+    "STYLE_FIELDS",
+    "TEXT_STYLE_FEATURES",
+    "conv_metadata",
+    "estimate_tokens",
+    "markdown_counts",
+    "side_style",
+    "style_field",
+]
+
+STYLE_FIELDS = {
+    "tokens": "sum_assistant_{}_tokens",
+    "headers": "header_count_{}",
+    "lists": "list_count_{}",
+    "bold": "bold_count_{}",
+}
+"""Style covariate (as ``arena.ratings.style.STYLE_FEATURES`` names it) -> its field in
+``conv_metadata``, with ``{}`` for the side (``a`` or ``b``). A field holds a number or
+a struct of counts, which add up."""
+TEXT_STYLE_FEATURES = tuple(STYLE_FIELDS)
+"""The covariates of a board whose answers are text: length and Markdown."""
+_COUNT_GROUPS = tuple(
+    stem.removesuffix("_{}") for stem in STYLE_FIELDS.values() if stem.endswith("_{}")
+)  # header_count, list_count, bold_count: the structs markdown_counts fills
 
 _CODE_BLOCK = re.compile(r"```[^`]*```")
 _HEADERS = {f"h{n}": re.compile(rf"^#{{{n}}}\s", re.MULTILINE) for n in range(1, 7)}
@@ -90,10 +117,27 @@ def conv_metadata(
     tokens_a, counts_a = _side(replies_a)
     tokens_b, counts_b = _side(replies_b)
     meta: dict[str, Any] = {
-        "sum_assistant_a_tokens": tokens_a,
-        "sum_assistant_b_tokens": tokens_b,
+        style_field("tokens", "a"): tokens_a,
+        style_field("tokens", "b"): tokens_b,
     }
-    for group in ("header_count", "list_count", "bold_count"):
+    for group in _COUNT_GROUPS:
         meta[f"{group}_a"] = counts_a[group]
         meta[f"{group}_b"] = counts_b[group]
     return meta
+
+
+def style_field(feature: str, side: str) -> str:
+    """The ``conv_metadata`` field of one style covariate for one side."""
+    return STYLE_FIELDS[feature].format(side)
+
+
+def side_style(meta: dict[str, Any], side: str) -> tuple[float, ...]:
+    """One side's style covariates from a ``conv_metadata`` dict, in ``STYLE_FIELDS``
+    order; a struct of counts adds up, a missing field is 0."""
+    values = []
+    for feature in STYLE_FIELDS:
+        value = meta.get(style_field(feature, side))
+        if isinstance(value, dict):
+            value = sum(value.values())
+        values.append(float(value or 0))
+    return tuple(values)

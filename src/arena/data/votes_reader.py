@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from arena.data.style_counts import STYLE_FIELDS
 from arena.data.vote_digest import LIMBS, digest_hex, limb_sums, limbs_to_int, row_limbs
 from arena.errors import InvalidInput
 from arena.ratings.counts import PairCounts, parse_winner
@@ -30,13 +31,6 @@ __all__ = ["VoteFilters", "VotesTable", "iter_batches", "read_votes"]
 
 SUFFIXES = (".parquet", ".pq", ".jsonl", ".json", ".ndjson", ".csv")
 ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
-# Style counts inside conv_metadata: feature -> field stem (suffixed _a / _b).
-STYLE_FIELDS = {
-    "tokens": "sum_assistant_{}_tokens",
-    "headers": "header_count_{}",
-    "lists": "list_count_{}",
-    "bold": "bold_count_{}",
-}
 
 
 @dataclass(frozen=True)

@@ -219,6 +219,7 @@ def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
             MessageRow.completion_tokens,
             MessageRow.created_at,
             MessageRow.image_ids,
+            MessageRow.parts,
         )
         .where(MessageRow.battle_id == battle_id)
         .order_by(MessageRow.turn, MessageRow.id)

@@ -26,10 +26,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
-from arena.battles.arenas import rules_for
+from arena.battles.arenas import arena_plugin
 from arena.battles.categories import CATEGORIES, battle_categories
 from arena.battles.sampling import SamplingStats, sampling_stats_from_counts
 from arena.categories.names import LANGUAGE_PREFIX
+from arena.data.style_counts import side_style
 from arena.data.vote_digest import MODULUS, digest_hex, vote_hash
 from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
@@ -174,14 +175,7 @@ def _board_key(category: str, style_control: bool) -> str:
 
 def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """(tokens, headers, lists, bold) per side, as the ratings engine's STYLE_FEATURES."""
-
-    def side(s: str) -> tuple[float, ...]:
-        headers = sum((meta.get(f"header_count_{s}") or {}).values())
-        lists = sum((meta.get(f"list_count_{s}") or {}).values())
-        bold = sum((meta.get(f"bold_count_{s}") or {}).values())
-        return (float(meta.get(f"sum_assistant_{s}_tokens") or 0), headers, lists, bold)
-
-    return side("a"), side("b")  # type: ignore[return-value]
+    return side_style(meta, "a"), side_style(meta, "b")
 
 
 class LeaderboardCache:
@@ -233,10 +227,11 @@ class LeaderboardCache:
         self, category: str = "overall", style_control: bool = False, language: str | None = None
     ) -> dict[str, Any]:
         """One board; a category or language board also carries each row's overall rank."""
-        if style_control and not rules_for(self.arena).text_style:
+        plugin = arena_plugin(self.arena)
+        if style_control and not plugin.style_features:
             raise InvalidInput(
                 f"style control adjusts for text length and Markdown; the {self.arena.value} "
-                "arena's answers are pictures"
+                f"arena's answers are {plugin.answers}"
             )
         async with self._lock:
             if time.monotonic() - self._checked_at > self._refresh_seconds:
@@ -351,7 +346,7 @@ class LeaderboardCache:
             "language": language,
             "languages": self.languages(),
             "style_control": style_control,
-            "style_control_available": rules_for(self.arena).text_style,
+            "style_control_available": bool(arena_plugin(self.arena).style_features),
             "counted_votes": {
                 "filters": {
                     "modes": ["anonymous"],

@@ -32,10 +32,10 @@ from fastapi import Request
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from arena.battles.arenas import ARENAS
 from arena.clock import SYSTEM_CLOCK, Clock
 from arena.errors import RateLimited, ServiceUnavailable
 from arena.settings import Settings
-from arena.vocabulary import Arena
 from arena.web.deps import ClientHash
 from arena.web.state import app_state
 
@@ -195,16 +195,13 @@ def _quota(action: str, setting: str, window_s: int, what: str) -> Callable[...,
     return check
 
 
-limit_battles = _quota("battles", "rate_battles_per_minute", 60, "new battles")
-"""Dependency for creating a text battle: ``rate_battles_per_minute`` per client."""
 ARENA_BATTLE_LIMITS = {
-    arena: limit_battles
-    if arena is Arena.text
-    else _quota(f"battles_{arena.value}", "rate_battles_per_minute", 60, "new battles")
-    for arena in Arena
+    arena: _quota(plugin.battle_quota, "rate_battles_per_minute", 60, "new battles")
+    for arena, plugin in ARENAS.items()
 }
-"""Each arena counts its own battles (text keeps the original key), so a busy image
-arena does not use up a client's text battles, and the other way round."""
+"""Dependencies for creating a battle: ``rate_battles_per_minute`` per client in each
+arena (its ``battle_quota``), so a busy image arena does not use up a client's text
+battles, and the other way round."""
 limit_votes = _quota("votes", "rate_votes_per_hour", 3600, "votes")
 """Dependency for voting: ``rate_votes_per_hour`` per client."""
 limit_uploads = _quota("uploads", "rate_uploads_per_minute", 60, "image uploads")

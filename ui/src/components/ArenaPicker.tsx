@@ -1,6 +1,7 @@
 /** The arena tabs: only arenas with at least two battle-ready models are offered. */
 import { useEffect, useState } from "react";
-import { ARENA_LABELS, listArenas, type Arena } from "../lib/api";
+import { arenaUi, knownArena } from "../arenas";
+import { DEFAULT_ARENA, listArenas, type Arena } from "../lib/api";
 
 interface Props {
   value: Arena;
@@ -10,11 +11,11 @@ interface Props {
 }
 
 export function useArenas(): Arena[] {
-  const [arenas, setArenas] = useState<Arena[]>(["text"]);
+  const [arenas, setArenas] = useState<Arena[]>([DEFAULT_ARENA]);
   useEffect(() => {
     const ctrl = new AbortController();
     listArenas(ctrl.signal)
-      .then((d) => setArenas(d.arenas.map((a) => a.name).filter((a) => a in ARENA_LABELS)))
+      .then((d) => setArenas(d.arenas.map((a) => a.name).filter(knownArena)))
       .catch(() => undefined); // the text arena still works without the list
     return () => ctrl.abort();
   }, []);
@@ -36,7 +37,7 @@ export function ArenaPicker({ value, onChange, label }: Props) {
             onChange={() => onChange(arena)}
             data-testid={`arena-${arena}`}
           />
-          {ARENA_LABELS[arena]}
+          {arenaUi(arena).label}
         </label>
       ))}
     </div>

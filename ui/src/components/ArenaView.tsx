@@ -1,6 +1,7 @@
 /** Two panes that stream at once, the vote bar and the prompt box. */
 import { useCallback, useRef, useState, type ReactNode } from "react";
-import type { Arena, PublicModel, StoredImage } from "../lib/api";
+import { arenaUi, type SidesView, type TurnView } from "../arenas";
+import { DEFAULT_ARENA, type Arena, type PublicModel, type StoredImage } from "../lib/api";
 import { useBattle, type Side } from "../lib/useBattle";
 import { ChatPane, type Verdict } from "./ChatPane";
 import { Composer } from "./Composer";
@@ -8,7 +9,6 @@ import { ErrorBanner } from "./ErrorBanner";
 import { ShareControls } from "./ShareControls";
 import { spokenName } from "./LiveRegion";
 import { ImageAttach } from "./ImageAttach";
-import { WebdevPreview, type PreviewStatus } from "./WebdevPreview";
 import { VoteBar } from "./VoteBar";
 
 interface Props {
@@ -17,20 +17,22 @@ interface Props {
   pair?: [PublicModel, PublicModel] | null;
   controls?: ReactNode;
   disabled?: boolean;
-  /** The arena (text by default); vision and image edit start from an image. */
+  /** The arena (text by default); what differs is asked of its entry in `arenas/`. */
   arena?: Arena;
 }
 
-/** Arenas whose first prompt comes with one image. */
-const STARTS_WITH_IMAGE: Arena[] = ["vision", "image_edit"];
+/** An arena that adds nothing to the panes. */
+function PlainSides({ children }: { turn: TurnView; children: (view: SidesView) => ReactNode }) {
+  return children({});
+}
 
-export function ArenaView({ mode, pair, controls, disabled, arena = "text" }: Props) {
+export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_ARENA }: Props) {
   const models = pair ? [pair[0].name, pair[1].name] : undefined;
   const { state, send, vote, reset, clearError } = useBattle({ mode, models, arena });
+  const ui = arenaUi(arena);
+  const Sides = ui.Sides ?? PlainSides;
   const [image, setImage] = useState<StoredImage | null>(null);
   const [imageMissing, setImageMissing] = useState(false);
-  const [views, setViews] = useState<Record<Side, "preview" | "code">>({ a: "preview", b: "preview" });
-  const [apps, setApps] = useState<{ turn: number } & Partial<Record<Side, PreviewStatus>>>({ turn: 0 });
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const newRound = useCallback(() => {
     reset();
@@ -41,18 +43,8 @@ export function ArenaView({ mode, pair, controls, disabled, arena = "text" }: Pr
   const { phase, sides, reveal, winner } = state;
   const busy = phase === "sending" || phase === "streaming";
   const hasTurns = sides.a.messages.length > 0 || sides.b.messages.length > 0;
-  const wantsImage = STARTS_WITH_IMAGE.includes(arena) && !hasTurns;
-  // WebDev: each side's app runs once the turn is stored; voting waits for both to settle.
-  const webdev = arena === "webdev";
+  const wantsImage = !!ui.firstTurnImage && !hasTurns;
   const turn = sides.a.messages.filter((m) => m.role === "user").length;
-  const appsShown = webdev && !!state.battleId && turn > 0 && (phase === "ready" || phase === "voting" || phase === "voted");
-  const settledApp = (side: Side) => apps.turn === turn && (apps[side] === "rendered" || apps[side] === "error" || apps[side] === "stopped");
-  const appsSettled = !appsShown || (settledApp("a") && settledApp("b"));
-  const onAppStatus = useCallback(
-    (side: Side, status: PreviewStatus) =>
-      setApps((cur) => (cur.turn === turn ? { ...cur, [side]: status } : { turn, [side]: status })),
-    [turn],
-  );
   const sendTurn = async (text: string) => {
     if (wantsImage && !image) {
       setImageMissing(true);
@@ -94,63 +86,50 @@ export function ArenaView({ mode, pair, controls, disabled, arena = "text" }: Pr
           setImageMissing(false);
         }}
       />
-      <div className="panes">
-        {(["a", "b"] as Side[]).map((side) => (
-          <ChatPane
-            key={side}
-            side={side}
-            title={side === "a" ? "Assistant A" : "Assistant B"}
-            model={shown(side)}
-            revealed={!!reveal && mode === "anonymous"}
-            state={sides[side]}
-            highlight={highlight(side)}
-            placeholder={
-              mode === "anonymous" ? "An anonymous model answers here." : `${shown(side)?.name ?? "The model"} answers here.`
-            }
-            onNewBattle={newRound}
-            newBattleLabel="Start a new battle"
-            headerExtra={
-              appsShown ? (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() => setViews((v) => ({ ...v, [side]: v[side] === "preview" ? "code" : "preview" }))}
-                  aria-pressed={views[side] === "code"}
-                  data-testid={`toggle-code-${side}`}
-                >
-                  {views[side] === "preview" ? "Show code" : "Show app"}
-                </button>
-              ) : null
-            }
-            lastAnswer={
-              appsShown && views[side] === "preview" && state.battleId ? (
-                <WebdevPreview
-                  key={`${state.battleId}-${turn}`}
-                  battleId={state.battleId}
-                  side={side}
-                  turn={turn}
-                  title={`App by ${side === "a" ? "Assistant A" : "Assistant B"}`}
-                  onStatus={(status) => onAppStatus(side, status)}
-                />
-              ) : null
-            }
-          />
-        ))}
-      </div>
-      <VoteBar
-        phase={phase === "ready" && !appsSettled ? "streaming" : phase}
-        hasTurns={hasTurns}
-        winner={winner}
-        onVote={vote}
-        onNewRound={newRound}
-        waitingFor={
-          phase === "ready" && !appsSettled
-            ? ["both apps to load"]
-            : (["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)
-        }
-        revealed={revealed}
-        failedSides={(["a", "b"] as Side[]).filter((s) => sides[s].status === "error").length}
-      />
+      <Sides turn={{ battleId: state.battleId, phase, turn }}>
+        {(view) => {
+          // Both sides are done, but the arena still waits for something (apps to load).
+          const held = phase === "ready" && !!view.waitingFor?.length;
+          return (
+            <>
+              <div className="panes">
+                {(["a", "b"] as Side[]).map((side) => (
+                  <ChatPane
+                    key={side}
+                    side={side}
+                    title={side === "a" ? "Assistant A" : "Assistant B"}
+                    model={shown(side)}
+                    revealed={!!reveal && mode === "anonymous"}
+                    state={sides[side]}
+                    highlight={highlight(side)}
+                    placeholder={
+                      mode === "anonymous" ? "An anonymous model answers here." : `${shown(side)?.name ?? "The model"} answers here.`
+                    }
+                    onNewBattle={newRound}
+                    newBattleLabel="Start a new battle"
+                    headerExtra={view.headerExtra?.(side)}
+                    lastAnswer={view.lastAnswer?.(side)}
+                  />
+                ))}
+              </div>
+              <VoteBar
+                phase={held ? "streaming" : phase}
+                hasTurns={hasTurns}
+                winner={winner}
+                onVote={vote}
+                onNewRound={newRound}
+                waitingFor={
+                  held && view.waitingFor
+                    ? view.waitingFor
+                    : (["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)
+                }
+                revealed={revealed}
+                failedSides={(["a", "b"] as Side[]).filter((s) => sides[s].status === "error").length}
+              />
+            </>
+          );
+        }}
+      </Sides>
       {/* Sharing: an anonymous battle after its vote; a named one once it has a finished turn. */}
       {state.battleId && (mode === "anonymous" ? phase === "voted" : hasTurns && !busy) ? <ShareControls battleId={state.battleId} /> : null}
       {wantsImage ? (

@@ -14,15 +14,10 @@ export class ApiError extends Error {
 }
 
 export type BattleMode = "anonymous" | "side_by_side" | "direct";
-export type Arena = "text" | "vision" | "text_to_image" | "image_edit" | "webdev";
-
-export const ARENA_LABELS: Record<Arena, string> = {
-  text: "Text",
-  vision: "Vision",
-  text_to_image: "Text-to-Image",
-  image_edit: "Image Edit",
-  webdev: "WebDev",
-};
+/** An arena's name as the server spells it; what the page knows of each is in `arenas/`. */
+export type Arena = string;
+/** The arena a request means when it names none. */
+export const DEFAULT_ARENA: Arena = "text";
 
 export interface ArenaInfo {
   name: Arena;
@@ -176,11 +171,11 @@ export async function uploadImage(file: Blob, name = "image"): Promise<StoredIma
 export function createBattle(
   mode: BattleMode,
   models?: string[],
-  arena: Arena = "text",
+  arena: Arena = DEFAULT_ARENA,
 ): Promise<{ battle_id: string; models?: unknown }> {
   const body: Record<string, unknown> = { mode };
   if (models && mode !== "anonymous") body.models = models;
-  if (arena !== "text") body.arena = arena;
+  if (arena !== DEFAULT_ARENA) body.arena = arena;
   return request("/battles", { method: "POST", body: JSON.stringify(body) });
 }
 
@@ -201,10 +196,10 @@ export function getLeaderboard(
   category: string | null,
   styleControl: boolean | null,
   signal?: AbortSignal,
-  arena: Arena = "text",
+  arena: Arena = DEFAULT_ARENA,
 ): Promise<Leaderboard> {
   const q = new URLSearchParams();
-  if (arena !== "text") q.set("arena", arena);
+  if (arena !== DEFAULT_ARENA) q.set("arena", arena);
   if (category) q.set("category", category);
   if (styleControl !== null) q.set("style_control", String(styleControl));
   const qs = q.toString();

@@ -1,5 +1,5 @@
 /** Category boards (issue 11): the tag list with held-out figures, boards by category or language, the overview grid. */
-import { ApiError, type Arena, type Leaderboard, type LeaderboardRow } from "./api";
+import { ApiError, DEFAULT_ARENA, type Arena, type Leaderboard, type LeaderboardRow } from "./api";
 
 export interface CategoryInfo {
   name: string;
@@ -62,10 +62,10 @@ export function getBoard(
   selection: string,
   styleControl: boolean,
   signal?: AbortSignal,
-  arena: Arena = "text",
+  arena: Arena = DEFAULT_ARENA,
 ): Promise<Leaderboard> {
   const q = new URLSearchParams();
-  if (arena !== "text") q.set("arena", arena);
+  if (arena !== DEFAULT_ARENA) q.set("arena", arena);
   if (selection.startsWith(LANGUAGE_PREFIX)) q.set("language", selection.slice(LANGUAGE_PREFIX.length));
   else if (selection && selection !== "overall") q.set("category", selection);
   q.set("style_control", String(styleControl));

@@ -6,11 +6,18 @@
  * of the `data:` lines, one object per event.
  */
 
+/** Fields an arena's own events carry (a job's `progress`, a tool step), by name. */
+export type ArenaFields = Record<string, unknown>;
+
 export type StreamEvent =
   | { side: string; delta: string }
   | { side: string; image: string }
-  | { side: string; done: true; finish_reason?: string; max_tokens?: number }
-  | { side: string; error: string };
+  | { side: string; done: true; finish_reason?: string; max_tokens?: number; fields?: ArenaFields }
+  | { side: string; error: string }
+  /** Any other side event: an arena's own kind, handed on whole (without `side`). */
+  | { side: string; other: ArenaFields };
+
+const DONE_KEYS = new Set(["side", "done", "finish_reason", "max_tokens"]);
 
 /** Incremental parser: feed text chunks, get complete event payloads back. */
 export class SseParser {
@@ -76,7 +83,11 @@ export function toStreamEvent(data: string): StreamEvent | null {
     const ended: StreamEvent = { side, done: true };
     if (typeof o.finish_reason === "string") ended.finish_reason = o.finish_reason;
     if (typeof o.max_tokens === "number") ended.max_tokens = o.max_tokens;
+    // An arena may add its own fields to `done` (a search answer's sources).
+    const fields = Object.fromEntries(Object.entries(o).filter(([k]) => !DONE_KEYS.has(k)));
+    if (Object.keys(fields).length) ended.fields = fields;
     return ended;
   }
-  return null;
+  const { side: _side, ...other } = o;
+  return Object.keys(other).length ? { side, other } : null;
 }

@@ -3,8 +3,8 @@
  * while both streams run at once, then one vote and the reveal.
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import { ApiError, createBattle, streamTurn, vote as postVote, type Arena, type BattleMode, type VoteResult, type Winner } from "./api";
-import type { StreamEvent } from "./sse";
+import { ApiError, createBattle, DEFAULT_ARENA, streamTurn, vote as postVote, type Arena, type BattleMode, type VoteResult, type Winner } from "./api";
+import type { ArenaFields, StreamEvent } from "./sse";
 
 export type Side = "a" | "b";
 export type SideStatus = "idle" | "streaming" | "done" | "error";
@@ -16,6 +16,8 @@ export interface Message {
   cutAt?: number;
   /** Image ids: the user's upload, or the pictures a model made. */
   images?: string[];
+  /** Fields an arena's own events and its `done` added to this answer (latest wins). */
+  fields?: ArenaFields;
 }
 
 export interface SideState {
@@ -68,6 +70,15 @@ function derivePhase(sides: Record<Side, SideState>, active: Side[]): Phase {
   // A failed later turn is not kept by the server: the earlier turns can still be voted on.
   if (st.some((s) => s === "error")) return active.every((s) => sides[s].messages.length > 2) ? "ready" : "failed";
   return "ready";
+}
+
+/** The messages with an arena's fields merged into the answer being written. */
+function withFields(messages: Message[], fields: ArenaFields): Message[] {
+  const msgs = messages.slice();
+  const last = msgs[msgs.length - 1];
+  if (last && last.role === "assistant") msgs[msgs.length - 1] = { ...last, fields: { ...last.fields, ...fields } };
+  else msgs.push({ role: "assistant", content: "", fields });
+  return msgs;
 }
 
 function reducer(state: BattleState, action: Action): BattleState {
@@ -126,9 +137,12 @@ function reducer(state: BattleState, action: Action): BattleState {
         next = { ...cur, messages: msgs };
       } else if ("error" in ev) {
         next = { ...cur, status: "error", error: ev.error || "This model failed to answer." };
+      } else if ("other" in ev) {
+        if (cur.status !== "streaming") return state;
+        next = { ...cur, messages: withFields(cur.messages, ev.other) };
       } else {
         if (cur.status !== "streaming") return state;
-        const msgs = cur.messages.slice();
+        const msgs = ev.fields ? withFields(cur.messages, ev.fields) : cur.messages.slice();
         const last = msgs[msgs.length - 1];
         if (ev.finish_reason === "length" && last && last.role === "assistant")
           msgs[msgs.length - 1] = { ...last, cutAt: ev.max_tokens ?? 0 };
@@ -175,7 +189,7 @@ export interface BattleOptions {
   models?: string[];
 }
 
-export function useBattle({ mode, models, arena = "text" }: BattleOptions) {
+export function useBattle({ mode, models, arena = DEFAULT_ARENA }: BattleOptions) {
   const [state, dispatch] = useReducer(reducer, undefined, initial);
   const abortRef = useRef<AbortController | null>(null);
   const stateRef = useRef(state);

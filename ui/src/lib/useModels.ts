@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
-import { ApiError, listModels, type Arena, type PublicModel } from "./api";
+import { ApiError, DEFAULT_ARENA, listModels, type Arena, type PublicModel } from "./api";
 
 /** The public roster of one arena (text by default), fetched once per page mount. */
-export function useModels(arena: Arena = "text") {
+export function useModels(arena: Arena = DEFAULT_ARENA) {
   const [models, setModels] = useState<PublicModel[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -14,7 +14,7 @@ export function useModels(arena: Arena = "text") {
         setModels(
           Array.isArray(r.models)
             ? r.models
-                .filter((m) => !m.deprecated && (m.arenas ?? ["text"]).includes(arena))
+                .filter((m) => !m.deprecated && (m.arenas ?? [DEFAULT_ARENA]).includes(arena))
                 .sort((x, y) => Number(!!y.default) - Number(!!x.default))
             : [],
         ),

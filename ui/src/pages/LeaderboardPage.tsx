@@ -3,7 +3,7 @@ import { CategoryPicker, RankChange } from "../components/CategoryPicker";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ScoreChart } from "../components/ScoreChart";
 import { ArenaPicker } from "../components/ArenaPicker";
-import { ApiError, type Arena, type Leaderboard, type LeaderboardRow } from "../lib/api";
+import { ApiError, DEFAULT_ARENA, type Arena, type Leaderboard, type LeaderboardRow } from "../lib/api";
 import { getBoard, type RankedRow } from "../lib/categoriesApi";
 
 type SortKey = "rank" | "model" | "score" | "ci" | "votes" | "organization" | "license";
@@ -44,7 +44,7 @@ function formatTime(s: string | null | undefined) {
 }
 
 export function LeaderboardPage({ initialCategory = "overall" }: { initialCategory?: string }) {
-  const [arena, setArena] = useState<Arena>("text");
+  const [arena, setArena] = useState<Arena>(DEFAULT_ARENA);
   const [category, setCategory] = useState(initialCategory);
   const [styleControl, setStyleControl] = useState(false);
   const [data, setData] = useState<Leaderboard | null>(null);

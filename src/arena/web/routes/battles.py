@@ -113,11 +113,11 @@ async def vote(
 ) -> Reveal:
     winner = body.parsed()
     work.check(body.altcha, battle_id)
-    model_a, model_b = await battles.vote(battle_id, winner, client, requester.user_id, requester)
+    cast = await battles.vote(battle_id, winner, client, requester.user_id, requester)
     leaderboard.invalidate()  # every arena's board: cheap, each rechecks the store once
     return Reveal(
-        model_a=PublicModelOut(name=model_a.name, organization=model_a.organization),
-        model_b=PublicModelOut(name=model_b.name, organization=model_b.organization),
+        model_a=PublicModelOut(name=cast.model_a.name, organization=cast.model_a.organization),
+        model_b=PublicModelOut(name=cast.model_b.name, organization=cast.model_b.organization),
     )
 
 

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from arena.battles.webdev import extract_app, preview_document
+from arena.battles.webdev import preview_document
 from arena.web.deps import BattlesDep, RequesterDep, SettingsDep
 from arena.web.schemas import error_responses
 
@@ -92,8 +92,7 @@ async def preview(
     turn: int | None = Query(None, ge=1),
 ) -> HTMLResponse:
     """A WebDev side's app as one HTML document, once its turn is stored (owner only)."""
-    _turn, reply = await battles.previews.source(battle_id, side, turn, requester)
-    app = extract_app(reply)
+    _turn, app = await battles.previews.source(battle_id, side, turn, requester)
     runtime = (
         await asyncio.to_thread(runtime_js, settings.static_path) if app.kind == "react" else None
     )
@@ -107,8 +106,4 @@ async def preview_outcome(
     battle_id: str, side: Side, body: PreviewOutcome, battles: BattlesDep, requester: RequesterDep
 ) -> None:
     """What the voter's browser saw: the app rendered, or the error it threw (first report)."""
-    _turn, reply = await battles.previews.source(battle_id, side, body.turn, requester)
-    kind = extract_app(reply).kind
-    await battles.previews.record(
-        battle_id, side, body.turn, kind, body.status, body.error, requester
-    )
+    await battles.previews.record(battle_id, side, body.turn, body.status, body.error, requester)
