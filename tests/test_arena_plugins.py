@@ -28,7 +28,7 @@ from arena.battles.events import SideDelta, SideDone, SideEvent, SideFailed, Sid
 from arena.battles.side_run import REGISTRY_PARAMS, SideRun
 from arena.vocabulary import Arena
 from tests.app_fixtures import LiveApp
-from tests.sse import parse_sse
+from tests.support.api import parse_sse
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "arena"

@@ -51,6 +51,7 @@ from arena.web.routes import (
     sharing,
     stats,
 )
+from arena.web.routes.arenas import arena_routers
 from arena.web.routes.images import CLEANING_SLOTS
 from arena.web.sessions import SessionMiddleware
 from arena.web.state import AppState
@@ -184,6 +185,8 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
     app.include_router(me.router)
     app.include_router(sharing.router)  # issue 13: share links
     app.include_router(accounts.router)
+    for router in arena_routers():  # an arena's own routes (web/routes/arenas/)
+        app.include_router(router)
     mount_ui(app, settings.static_path)
     # Added last, so they run first: the cookie exists before the edge can refuse a
     # request, and every answer (refusals included) carries it and the security headers.
