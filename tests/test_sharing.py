@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import delete, update
 
+from arena.errors import InvalidInput
+from arena.settings import Settings
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, VoteRow
 from tests.support.api import send_turn, side_by_side, voted_battle
@@ -161,7 +164,8 @@ def test_the_shared_page_unfurls(start_app, tmp_path: Path) -> None:
         assert description.startswith("Write a <b>poem</b> for [EMAIL] about the sea")
         assert len(description) <= 200 and description.endswith("…")
         assert "bob@example.org" not in page.text and "<b>poem" not in page.text
-        assert tags["og:url"].endswith(f"/s/{share_id}")
+        # No public URL configured: no absolute link at all.
+        assert "og:url" not in tags
         # The UI's own script and the app's CSP: no inline script was added.
         assert re.findall(r"<script[^>]*>", page.text) == [
             '<script type="module" src="/assets/app.js">'
@@ -172,6 +176,33 @@ def test_the_shared_page_unfurls(start_app, tmp_path: Path) -> None:
         assert owner.delete(f"/api/v1/battles/{battle_id}/share").status_code == 204
         dead = crawler.get(f"/s/{share_id}")
         assert dead.status_code == 404 and "og:title" not in dead.text
+
+
+def test_absolute_urls_come_from_the_public_url_never_the_host_header(
+    start_app, tmp_path: Path
+) -> None:
+    app = start_app(PAIR, static_dir=_static(tmp_path), public_url="https://arena.example.org/")
+    with app.client() as owner:
+        share_id = _share(owner, voted_battle(owner))
+        for host in ("evil.example", "evil.example:8443", "arena.example.org.evil.example"):
+            for path in (f"/s/{share_id}", "/"):
+                page = owner.get(path, headers={"Host": host})
+                assert page.status_code == 200, (path, page.text)
+                assert "evil" not in page.text
+                assert "evil" not in str(page.headers), page.headers
+                assert "frame-src https://arena.example.org/api/v1/battles/" in (
+                    page.headers["content-security-policy"]
+                )
+            page = owner.get(f"/s/{share_id}", headers={"Host": host})
+            tags = dict(re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)"', page.text))
+            assert tags["og:url"] == f"https://arena.example.org/s/{share_id}"
+
+
+def test_a_public_url_that_is_not_one_is_refused() -> None:
+    for bad in ("arena.example.org", "ftp://arena.example.org", "https://", "https://a.org/?x=1"):
+        with pytest.raises(InvalidInput, match="ARENA_PUBLIC_URL"):
+            Settings(public_url=bad)
+    assert Settings(public_url="https://a.org/arena/").public_base == "https://a.org/arena"
 
 
 def test_a_deleted_battle_takes_its_share_along(start_app, db_url) -> None:
