@@ -439,6 +439,16 @@ class BattleService:
 
     # ------------------------------------------------------------ read
 
+    async def check_access(self, battle_id: str, requester: Requester) -> None:
+        """404 unless ``requester`` may touch this battle (the same answer as for an
+        unknown id): for routes that serve a battle's owner without reading the battle."""
+        snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            check_owner(snapshot.battle, requester)
+            return
+        battle = await asyncio.to_thread(self._read, repo.get_battle, battle_id)
+        check_owner(battle, requester)
+
     async def view(self, battle_id: str, requester: Requester | None = None) -> dict[str, Any]:
         def load(conn: Any) -> tuple[repo.StoredBattle, list[dict[str, Any]], dict[str, Any]]:
             battle = repo.get_battle(conn, battle_id)
