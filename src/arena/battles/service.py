@@ -313,7 +313,13 @@ class BattleService:
         # GIL, and the claim came back later than the first token.
         locked = await self.writer.write(
             lambda conn: repo.lock_turn(
-                conn, battle.id, battle.turns, lock_until, self.worker_id, now
+                conn,
+                battle.id,
+                battle.turns,
+                lock_until,
+                self.worker_id,
+                now,
+                (battle.owner_key, battle.user_id),
             ),
             durable=False,
         )
@@ -417,7 +423,15 @@ class BattleService:
 
         def write(conn: Any) -> bool:
             counted = repo.record_vote(
-                conn, battle.id, winner.value, client_hash, user_id, flags, expected_turns, now
+                conn,
+                battle.id,
+                winner.value,
+                client_hash,
+                user_id,
+                flags,
+                expected_turns,
+                now,
+                (battle.owner_key, battle.user_id),
             )
             if counted and hold and client_hash:
                 trust_repo.hold_if_new(conn, client_hash, hold, now)

@@ -10,6 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from arena.battles.service import Mode
 from arena.vocabulary import LEGACY_WINNERS, Arena, Winner
 
+STORE_INT_MAX = 2**31 - 1
+"""The largest integer a request may carry towards the store: PostgreSQL's ``INTEGER``
+(SQLite's own limit, 2**63 - 1, is higher). Every integer a route takes (query, path,
+body) is bounded by it here, so a huge number is a 422, never a 500 from the driver;
+``tests/test_int_bounds.py`` reads the OpenAPI schema so a new unbounded one fails."""
+
 
 def _model_names(count: int) -> dict[str, object]:
     return {

@@ -18,7 +18,7 @@ from arena.errors import InvalidInput, NotFound
 from arena.store import history
 from arena.vocabulary import Arena
 from arena.web.deps import BattlesDep, ClockDep, RequesterDep
-from arena.web.schemas import error_responses
+from arena.web.schemas import STORE_INT_MAX, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["me"])
 ERRORS = error_responses(400, 404, 422)
@@ -82,7 +82,7 @@ async def my_battles(
     """Newest first; ``next`` is the cursor of the following page, null at the end."""
     offset = 0
     if cursor:
-        if not cursor.isdigit():
+        if not cursor.isdigit() or int(cursor) > STORE_INT_MAX:
             raise InvalidInput("cursor must be the 'next' value of a previous page")
         offset = int(cursor)
     rows = await asyncio.to_thread(

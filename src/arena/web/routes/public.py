@@ -47,9 +47,7 @@ async def leaderboard(
     language: str | None = Query(None, min_length=2, max_length=8, pattern="^[A-Za-z-]+$"),
     arena: Arena = Arena.text,
 ) -> LeaderboardOut:
-    data = await board.get(
-        arena, category=category, style_control=style_control, language=language
-    )
+    data = await board.get(arena, category=category, style_control=style_control, language=language)
     return LeaderboardOut.model_validate(data)
 
 
