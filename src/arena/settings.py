@@ -146,8 +146,9 @@ class Settings:
             if self.rigging_scan_seconds <= 0:
                 set_(self, "rigging_scan_seconds", 600.0)
             set_(self, "trust_account_age_factor", min(self.trust_account_age_factor, 0.25))
+        self._check_public_url()
 
-    def __post_init__(self) -> None:
+    def _check_public_url(self) -> None:
         if self.public_url is not None:
             from urllib.parse import urlsplit
 
