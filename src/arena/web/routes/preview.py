@@ -7,6 +7,7 @@ without pop-ups, forms, modals or top-level navigation. ``connect-src 'none'`` a
 external hosts anywhere mean no network; ``frame-ancestors 'self'`` means only Arena's
 own page may frame it. Scripts and styles may only be inline: everything the app
 needs (React, the TSX transpiler, Tailwind) is inlined from Arena's own built assets.
+WebRTC, which no ``connect-src`` covers, is removed by the document's first script.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ PREVIEW_CSP = "; ".join(
         "form-action 'none'",
         "base-uri 'none'",
         "frame-src 'none'",
+        "child-src 'none'",
         "worker-src 'none'",
         "frame-ancestors 'self'",
+        # CSP3's switch for WebRTC; browsers that lack it (Chromium) ignore it, and the
+        # lockdown script in the document (battles/preview_lockdown.js) closes it there.
+        "webrtc 'block'",
     ]
 )
 PREVIEW_HEADERS = {
