@@ -132,3 +132,48 @@ def test_a_model_naming_itself_in_its_code_is_kept_off_the_board(app: LiveApp) -
         board = client.get("/api/v1/leaderboard", params={"arena": "webdev"}).json()
     assert vote.status_code == 200
     assert board["total_votes"] == 0
+
+
+def test_preview_and_outcome_answer_a_stranger_as_an_unknown_battle(app: LiveApp) -> None:
+    """Only the owner: another client gets exactly the 404 of an id that does not exist."""
+    with app.client() as owner, app.client() as stranger:
+        battle_id = battle_with_turns(owner, APP, arena="webdev")
+        assert owner.get(f"/api/v1/battles/{battle_id}/preview/a").status_code == 200
+        outcome = {"turn": 1, "status": "error", "error": "stranger's report"}
+        for path in (battle_id, "00000000-0000-0000-0000-000000000000"):
+            for side in ("a", "b"):
+                shown = stranger.get(f"/api/v1/battles/{path}/preview/{side}")
+                told = stranger.post(f"/api/v1/battles/{path}/preview/{side}/outcome", json=outcome)
+                assert shown.status_code == told.status_code == 404, (shown.text, told.text)
+                assert shown.json() == told.json() == {"error": "no such battle"}
+                assert "button" not in shown.text
+        # The stranger's report was not stored; the owner's first report still counts.
+        view = owner.get(f"/api/v1/battles/{battle_id}").json()
+        assert view["previews"] == []
+        url = f"/api/v1/battles/{battle_id}/preview/a/outcome"
+        assert owner.post(url, json={"turn": 1, "status": "rendered"}).status_code == 204
+        assert owner.get(f"/api/v1/battles/{battle_id}").json()["previews"][0]["status"] == (
+            "rendered"
+        )
+
+
+def test_a_browser_gets_a_preview_only_as_a_frame_of_arenas_page(app: LiveApp) -> None:
+    """Opened in a tab of its own, an app could navigate that tab anywhere."""
+    with app.client() as client:
+        battle_id = battle_with_turns(client, APP, arena="webdev")
+        url = f"/api/v1/battles/{battle_id}/preview/a"
+        framed = {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "same-origin"}
+        assert client.get(url, headers=framed).status_code == 200
+        refused = [
+            {"Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"},  # typed or opened in a tab
+            {"Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "same-origin"},  # a link in Arena
+            {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "cross-site"},  # framed elsewhere
+            {"Sec-Fetch-Dest": "embed", "Sec-Fetch-Site": "same-origin"},
+            {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "same-site"},
+        ]
+        for headers in refused:
+            for path in (url, "/api/v1/battles/nope/preview/a"):
+                response = client.get(path, headers=headers)
+                assert response.status_code == 403, headers
+                assert "inside Arena's page" in response.json()["error"]
+                assert "<button" not in response.text
