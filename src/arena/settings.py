@@ -23,7 +23,10 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    client_salt: str = "arena-development-salt"
+    client_salt: str | None = None
+    """Salt of the hashes of client addresses (rate limits, vote trust) and key of the
+    proof-of-work challenges; ``None``: a random salt made once and kept in the store,
+    shared by every worker (there is no placeholder default)."""
     admin_tokens: str = ""
     """Comma-separated admin bearer tokens (or create them with ``arena tokens create``)."""
     max_prompt_chars: int = 16_000
