@@ -261,7 +261,7 @@ MADE_BY_TEAM = [
 
 @pytest.mark.parametrize("reply", MADE_BY_TEAM)
 def test_made_by_the_team_is_a_claim_in_every_language(reply: str) -> None:
-    """"Built/made/trained by the X team" opening a sentence about the speaker (issue 31)."""
+    """A sentence opened by "built/made/trained by the X team" is about the speaker."""
     assert names_own_model(reply, OPENAI)
 
 
