@@ -40,11 +40,14 @@ from scipy.special import expit
 __all__ = [
     "IDENTITY_Z",
     "MODEL_Z",
+    "VETERAN_HOURS",
+    "VETERAN_VOTES",
     "ModelFlag",
     "VoteLog",
     "change_point_z",
     "model_flags",
     "reference_theta",
+    "suspect_rows",
 ]
 
 #: One-sided z for a model-level test (a normal tail past 4.5 holds ~3.4e-6; the arrival
@@ -56,6 +59,9 @@ IDENTITY_Z = 4.5
 MIN_SEGMENT = 25
 #: Shortest final stretch of an identity's votes the change-point test looks at.
 MIN_TAIL = 5
+#: A veteran: an identity this old with this many votes (the reference is fitted on them).
+VETERAN_HOURS = 7 * 24.0
+VETERAN_VOTES = 20
 #: A young arena has fewer veterans or fewer of their votes than this.
 MIN_VETERANS = 10
 MIN_VETERAN_VOTES = 300
@@ -258,3 +264,21 @@ def change_point_z(log: VoteLog, theta: np.ndarray, n_clients: int) -> np.ndarra
     lowest = np.minimum.reduceat(zs, starts)
     out[client[starts]] = np.minimum(lowest, 0.0)
     return out
+
+
+def suspect_rows(log: VoteLog, flags: list[ModelFlag], veteran_rows: np.ndarray) -> np.ndarray:
+    """Votes to hold on flagged models: from identities without a long history, since the
+    model's split, on battles with the model, and every vote from then on of such an
+    identity that backed it (votes against the models around a target are the other half
+    of the omnipresent attack)."""
+    held = np.zeros(len(log.t), bool)
+    n = int(log.client.max()) + 1 if len(log.client) else 0
+    for f in flags:
+        window = log.voted & ~veteran_rows & (log.t >= f.since)
+        shows = (log.a == f.model) | (log.b == f.model)
+        for_a, for_b = log.outcome == 1.0, log.outcome == 0.0
+        backed = window & (((log.a == f.model) & for_a) | ((log.b == f.model) & for_b))
+        suspect = np.zeros(n, bool)
+        suspect[log.client[backed]] = True
+        held |= window & (shows | suspect[log.client])
+    return held

@@ -35,11 +35,14 @@ from scipy.special import expit
 
 from arena.integrity.selective import (
     IDENTITY_Z,
+    VETERAN_HOURS,
+    VETERAN_VOTES,
     VoteLog,
     change_point_z,
     fit_theta_log,
     model_flags,
     reference_theta,
+    suspect_rows,
 )
 from arena.simulation.rigging_world import (
     ATTACKER_KIND,
@@ -58,8 +61,6 @@ DEFENCE_NAMES = ("none", "scan", "defended")
 FAVOURITISM_Z = 4.0
 FAVOURITISM_BATTLES = 8
 MIN_VOTES = 5
-VETERAN_HOURS = 7 * 24.0
-VETERAN_VOTES = 20
 REFITS = 5
 
 
@@ -142,18 +143,7 @@ def judge(
             break
         flagged |= found
     flags = model_flags(log, K, theta, ~veteran[log.client], young_arena=young)
-    held = ~matured[log.client]
-    for f in flags:
-        # Suspect: identities without a long history that voted for the flagged model
-        # since its split; all their votes from then on wait for review (votes against
-        # the models around the target are the omnipresent attack's other half).
-        window = voted & ~veteran[log.client] & (log.t >= f.since)
-        for_a, for_b = log.outcome == 1.0, log.outcome == 0.0
-        backed = window & (((log.a == f.model) & for_a) | ((log.b == f.model) & for_b))
-        suspect = np.zeros(n, bool)
-        suspect[log.client[backed]] = True
-        shows = (log.a == f.model) | (log.b == f.model)
-        held |= (window & shows) | (window & suspect[log.client])
+    held = ~matured[log.client] | suspect_rows(log, flags, veteran[log.client])
     counted = voted & ~held & ~flagged[log.client]
     return Verdict(counted, flagged, held & voted, tuple(f.model for f in flags), young)
 
