@@ -134,14 +134,18 @@ def judge(
     veteran = (age >= VETERAN_HOURS) & (votes >= VETERAN_VOTES)
     young = True
     theta = np.zeros(K) if prior is None else prior
-    for _ in range(REFITS):  # refit without the flagged until nothing new is flagged
+    for _ in range(REFITS):
+        # Refit without the last pass's flagged and judge everyone afresh against it, until
+        # the flagged set is stable: a reference the attackers bent (they may be veterans)
+        # can flag honest voters in the first pass, never in the last.
         theta, young = reference_theta(log, veteran[log.client] & ~flagged[log.client], K, prior)
         if young:
+            flagged[:] = False
             break  # a prior says nothing about one identity's record
         found = _favouritism(log, theta, n) | (change_point_z(log, theta, n) <= -IDENTITY_Z)
-        if not (found & ~flagged).any():
+        if (found == flagged).all():
             break
-        flagged |= found
+        flagged = found
     flags = model_flags(log, K, theta, ~veteran[log.client], young_arena=young)
     held = ~matured[log.client] | suspect_rows(log, flags, veteran[log.client])
     counted = voted & ~held & ~flagged[log.client]
