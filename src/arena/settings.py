@@ -51,6 +51,11 @@ class Settings:
     """Judge calls per minute per process; a battle over the limit keeps the embedded tags
     until ``arena categories judge``. 0 means unlimited."""
     static_dir: str | None = None
+    public_url: str | None = None
+    """Where people reach this Arena (``https://arena.example.org``, or with a path prefix);
+    every absolute URL it writes (a share page's ``og:url``, the page's preview frame rule)
+    starts with it, never with the request's Host header. ``None``: pages carry no
+    absolute link, and the frame rule names the origin the browser asked for."""
     migrate_on_start: bool = True
     rate_battles_per_minute: int = 60
     """New battles per client per minute; 0 means unlimited."""
@@ -141,6 +146,23 @@ class Settings:
             if self.rigging_scan_seconds <= 0:
                 set_(self, "rigging_scan_seconds", 600.0)
             set_(self, "trust_account_age_factor", min(self.trust_account_age_factor, 0.25))
+        self._check_public_url()
+
+    def _check_public_url(self) -> None:
+        if self.public_url is not None:
+            from urllib.parse import urlsplit
+
+            url = urlsplit(self.public_url)
+            if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+                raise InvalidInput(
+                    f"ARENA_PUBLIC_URL={self.public_url!r} must be an http(s) URL with a host "
+                    "and no query or fragment, e.g. https://arena.example.org"
+                )
+
+    @property
+    def public_base(self) -> str | None:
+        """``public_url`` without its trailing slash, ready for a path to be added."""
+        return self.public_url.rstrip("/") if self.public_url else None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -126,6 +126,8 @@ async def vote(
     return Reveal(
         model_a=PublicModelOut(name=cast.model_a.name, organization=cast.model_a.organization),
         model_b=PublicModelOut(name=cast.model_b.name, organization=cast.model_b.organization),
+        counted=cast.counted,
+        reason=cast.reason,
     )
 
 
