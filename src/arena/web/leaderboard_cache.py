@@ -37,6 +37,7 @@ from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_styl
 from arena.store import battle_tags
 from arena.store import repository as repo
 from arena.store.trust_repo import pending_summary
+from arena.store.vote_holds import holds_version
 from arena.vocabulary import Arena
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
@@ -210,7 +211,7 @@ class LeaderboardCache:
         self._lock = asyncio.Lock()
         self._checked_at = 0.0
         self._stats: SamplingStats | None = None
-        self._flags_version: tuple[int, str, str] | None = None
+        self._flags_version: tuple[int, str, str, int] | None = None
         self._shown: frozenset[str] = frozenset()
         self._pending: dict[str, Any] = {"votes": 0, "clients": 0}
         self._reset()
@@ -305,7 +306,8 @@ class LeaderboardCache:
 
     def _refresh(self) -> None:
         with self._engine.connect() as conn:
-            flags = repo.flagged_clients_version(conn)
+            # Flags, reviews and releases of clients, and votes held or released for review.
+            flags = (*repo.flagged_clients_version(conn), holds_version(conn))
             if flags != self._flags_version:
                 # A newly flagged client's earlier votes must leave the counts: start over.
                 self._reset()
