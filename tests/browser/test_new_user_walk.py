@@ -28,16 +28,18 @@ from tests.browser.support import (
     DESKTOP,
     PHONE,
     amend_json,
+    focused_testid,
     tab_to,
     top_in_view,
     wait_done,
 )
+from tests.browser.webdev_hostile import NORMAL_COUNTER
 from tests.support.api import counted_anonymous_vote
 
 pytestmark = pytest.mark.browser
 
 PROMPT_CHARS = 5_000  # what the page is told the smallest model reads
-VOTE_DELAY = 1.5
+VOTE_DELAY = 3.0
 REASON = "Not counted: it came 0.2 s after the answers ended; votes count from 2 s after."
 # Long enough that each echoed answer is taller than its pane.
 PROMPT = "Plan a week of meals for a family of four, with shopping lists. " * 40
@@ -58,6 +60,15 @@ def _nav_on_screen(page: Page, width: int) -> None:
     for route in ("battle", "leaderboard", "overview", "history"):
         box = page.get_by_test_id(f"nav-{route}").bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"nav-{route} {box}"
+
+
+def _newest_top_in_view(page: Page, side: str, testid: str) -> None:
+    """The pane holds more than it shows (so the check can fail), and ``testid``'s top is
+    in its visible part."""
+    pane = page.get_by_test_id(f"pane-body-{side}")
+    page.wait_for_timeout(300)  # pictures and frames have their size
+    assert pane.evaluate("el => el.scrollHeight > el.clientHeight + 40"), f"pane {side} fits"
+    assert top_in_view(page, testid, f"pane-body-{side}"), f"{testid} is out of view"
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -96,7 +107,7 @@ def test_keyboard_walk_battle_vote_board_history_share(
     status = page.get_by_test_id("vote-status")
     expect(status).to_contain_text("voting opens in")
     expect(page.get_by_test_id("vote-model_a")).to_be_disabled()
-    expect(page.get_by_test_id("vote-model_a")).to_be_enabled(timeout=5_000)
+    expect(page.get_by_test_id("vote-model_a")).to_be_enabled(timeout=10_000)
     for side in "ab":  # the newest answer's top, not its bottom
         assert top_in_view(page, f"assistant-msg-{side}", f"pane-body-{side}"), side
     presses = tab_to(page, "vote-model_a", key="Shift+Tab")
@@ -158,5 +169,32 @@ def test_keyboard_walk_battle_vote_board_history_share(
     page.goto(url)
     expect(page.get_by_test_id("shared-battle")).to_be_visible()
     expect(page.locator("h1")).to_have_count(1)
+    # Panes keep the newest answer's top in view: a long text answer (side by side, two
+    # echo models) and a WebDev app with its Reload/Stop/Full screen bar.
+    page.goto("/#/side-by-side")
+    page.get_by_test_id("select-model-a").select_option("echo-a")
+    page.get_by_test_id("select-model-b").select_option("echo-b")
+    box = page.get_by_test_id("prompt-input")
+    box.focus()
+    page.keyboard.insert_text(PROMPT.strip())
+    page.keyboard.press("Enter")
+    wait_done(page)
+    for side in "ab":
+        _newest_top_in_view(page, side, f"assistant-msg-{side}")
+    page.goto("/")
+    tab_to(page, "arena-text", key="Shift+Tab", limit=40)  # a radio group: one Tab stop
+    for _ in range(6):
+        if focused_testid(page) == "arena-webdev":
+            break
+        page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("arena-webdev")).to_be_checked()
+    box.focus()
+    page.keyboard.insert_text(NORMAL_COUNTER)
+    page.keyboard.press("Enter")
+    wait_done(page)
+    for side in "ab":
+        expect(page.get_by_test_id(f"preview-{side}")).to_have_attribute("data-status", "rendered")
+        _newest_top_in_view(page, side, f"preview-reload-{side}")
+
     errors = page.arena_watch.console_errors + page.arena_watch.page_errors  # type: ignore[attr-defined]
     assert errors == []

@@ -35,9 +35,11 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
   const [image, setImage] = useState<StoredImage | null>(null);
   const [imageMissing, setImageMissing] = useState(false);
   const promptRef = useRef<HTMLTextAreaElement>(null);
-  // A page to type into: the prompt box has focus from the start.
+  // A page to type into: the prompt box has focus from the start (unless the person is
+  // already somewhere, e.g. on the arena tabs that just rebuilt this view).
   useEffect(() => {
-    promptRef.current?.focus({ preventScroll: true });
+    const active = document.activeElement;
+    if (!active || active === document.body || active.id === "main") promptRef.current?.focus({ preventScroll: true });
   }, []);
   const newRound = useCallback(() => {
     reset();
