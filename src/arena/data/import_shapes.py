@@ -34,8 +34,7 @@ from arena.data.published import (
     published_extras,
     published_metadata,
 )
-from arena.errors import InvalidInput
-from arena.vocabulary import Arena, Winner
+from arena.vocabulary import FILE_WINNERS, Arena, Winner
 
 ARENA_NAMES = frozenset(a.value for a in Arena)
 
@@ -43,7 +42,7 @@ __all__ = ["BadRow", "ImportRecord", "normalize", "normalize_columns"]
 
 ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
 ROLES = {"user", "assistant", "system"}
-WINNERS = {w.value: w.value for w in Winner} | {"tie (bothbad)": Winner.both_bad.value}
+WINNERS = dict(FILE_WINNERS)  # exact spellings, for the column-wise fast path
 MAX_ID = 128
 MAX_NAME = 128
 MAX_TAG = 64
@@ -229,13 +228,10 @@ def _flag_values(flags: Any, flagged: Any) -> list[str]:
 def _winner(raw: dict[str, Any]) -> str:
     value = raw.get("winner")
     if value not in (None, ""):
-        known = WINNERS.get(value) if isinstance(value, str) else None
-        if known is not None:
-            return known
-        try:
-            return Winner.parse(str(value)).value
-        except InvalidInput:
-            raise BadRow(f"unknown winner {value!r}") from None
+        known = Winner.lookup(value)
+        if known is None:
+            raise BadRow(f"unknown winner {value!r}")
+        return known.value
     if all(k in raw for k in ONE_HOT):
         hot = [_bool(raw[k]) for k in ONE_HOT]
         if sum(bool(h) for h in hot) != 1:
