@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from arena.data.shapes import id_columns
 from arena.data.style_counts import STYLE_FIELDS
 from arena.errors import InvalidInput
 from arena.ratings.style import STYLE_FEATURES
@@ -221,11 +222,18 @@ def dedup_sampled(col: pa.Array) -> np.ndarray | None:
 
 
 def vote_ids(batch: pa.RecordBatch) -> pa.Array | None:
-    """The id import gives each row: ``id``, else ``question_id``, as text."""
-    for name in ("id", "question_id"):
-        if name in batch.schema.names:
-            col = batch.column(name)
-            if pa.types.is_floating(col.type):  # an integer id that went through a float
-                col = pc.cast(col, pa.int64())
-            return pc.cast(col, pa.string())
+    """The id import gives each row (the first of the shapes' id columns), as text."""
+    names = batch.schema.names
+    for name in id_columns():
+        head, _, field = name.partition(".")
+        if head not in names:
+            continue
+        col = batch.column(head)
+        if field:
+            if not pa.types.is_struct(col.type) or col.type.get_field_index(field) < 0:
+                continue
+            col = pc.struct_field(col, field)
+        if pa.types.is_floating(col.type):  # an integer id that went through a float
+            col = pc.cast(col, pa.int64())
+        return pc.cast(col, pa.string())
     return None

@@ -19,6 +19,8 @@ from arena.errors import InvalidInput
 __all__ = ["iter_batches", "repeated_rows", "votes_files"]
 
 ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
+# Every column a shape may keep its ids in (arena.data.shapes).
+ID_COLUMNS = ["id", "question_id", "conversation_id", "system_a_metadata"]
 SUFFIXES = (".parquet", ".pq", ".jsonl", ".json", ".ndjson", ".csv")
 # A release directory also holds these JSON files; they describe the votes, they are not votes.
 RELEASE_METADATA = {"leaderboard.json", "MANIFEST.json"}
@@ -132,7 +134,7 @@ def _ids_at(path: str | Path, rows: np.ndarray, batch_size: int) -> list[str]:
     """The ids of the given rows (ascending row numbers), read again from the file."""
     out: list[str] = []
     start = 0
-    for batch in iter_batches(path, batch_size, ["id", "question_id"]):
+    for batch in iter_batches(path, batch_size, ID_COLUMNS):
         lo, hi = np.searchsorted(rows, [start, start + batch.num_rows])
         if hi > lo:
             ids = vote_ids(batch)

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arena.data import vote_columns as vc
+from arena.data.shapes import shape_of
 from arena.data.vote_digest import PairSums, digest_hex, id_lanes, limbs_to_int
 from arena.data.vote_files import ONE_HOT, repeated_rows
 from arena.data.votes_table import DROP_REASONS, VotesTable
@@ -26,10 +27,7 @@ from arena.vocabulary import Winner
 if TYPE_CHECKING:
     from arena.data.votes_reader import VoteFilters
 
-__all__ = ["CONVERSATION_COLUMNS", "Tally", "winner_codes"]
-
-# Columns of a conversations file (lmsys-chat-1m), which has no votes.
-CONVERSATION_COLUMNS = ("conversation_id", "conversation", "model")
+__all__ = ["Tally", "winner_codes"]
 
 
 class Tally:
@@ -59,7 +57,7 @@ class Tally:
         self.read += n
         names = batch.schema.names
         if "model_a" not in names or "model_b" not in names:
-            if CONVERSATION_COLUMNS[0] in names or "conversation" in names:
+            if not shape_of(names).votes or "conversation" in names:
                 raise InvalidInput(
                     "this file has no votes: it holds conversations (like lmsys-chat-1m), "
                     "not battles with a winner; `arena import` can store them"

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from arena.data.vote_files import ONE_HOT, iter_batches
-from arena.data.vote_tally import CONVERSATION_COLUMNS, Tally
+from arena.data.vote_files import ID_COLUMNS, ONE_HOT, iter_batches
+from arena.data.vote_tally import Tally
 from arena.data.votes_table import DROP_REASONS, VotesTable
 from arena.errors import InvalidInput
 
@@ -69,8 +69,7 @@ class VoteFilters:
 
 
 def _columns(flt: VoteFilters, style: bool, use_category: bool) -> list[str]:
-    columns = ["id", "question_id", "model_a", "model_b", "winner", *ONE_HOT,
-               CONVERSATION_COLUMNS[0], "arena"]  # fmt: skip
+    columns = [*ID_COLUMNS, "model_a", "model_b", "winner", *ONE_HOT, "arena"]
     if flt.anonymous_only or not flt.include_named:
         columns.append("anony")
     if not flt.include_deduped:
