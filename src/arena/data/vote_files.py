@@ -106,20 +106,24 @@ def wanted_columns() -> list[str]:
     ]
 
 
-def repeated_rows(h0: np.ndarray, path: str | Path, batch_size: int) -> np.ndarray | None:
+def repeated_rows(
+    h0_parts: list[np.ndarray], path: str | Path, batch_size: int
+) -> np.ndarray | None:
     """Rows whose id appeared on an earlier row; None when every id is new.
 
     Candidates are rows sharing the first 64-bit lane of the id hash (one sort); the
     file's ids are read again only for those rows, so a repeat is decided on the id
     itself and a hash collision never drops a vote.
     """
-    if h0.size < 2:
-        return None
-    s = np.sort(h0)
+    s = np.concatenate(h0_parts) if h0_parts else np.zeros(0, np.uint64)
+    s.sort()  # in place: one copy of the lane, not two
     same = s[1:] == s[:-1]
     if not same.any():
         return None
-    candidates = np.flatnonzero(np.isin(h0, s[1:][same]))
+    values = s[1:][same]
+    del s
+    h0 = np.concatenate(h0_parts)
+    candidates = np.flatnonzero(np.isin(h0, values))
     ids = _ids_at(path, candidates, batch_size)
     repeat = np.zeros(h0.size, dtype=bool)
     seen: set[str] = set()

@@ -82,7 +82,8 @@ class Tally:
             status[reasons[code - 1]] = code
         self.status_counts += np.bincount(status, minlength=len(DROP_REASONS))
         counted = keep & (status == 0)
-        a, b, wc = ia[counted], ib[counted], w[counted]
+        small = np.int16 if len(self.lookup) < 2**15 else np.int32  # ids of the models
+        a, b, wc = ia[counted].astype(small), ib[counted].astype(small), w[counted]
         if self.style:
             self.parts["style_a"].append(sa[counted])
             self.parts["style_b"].append(sb[counted])
@@ -151,8 +152,7 @@ class Tally:
                 "one-hot winner_model_a/winner_model_b/winner_tie"
             )
         h_parts = self.parts.pop("h")
-        h = np.concatenate(h_parts, axis=1) if self.hashed and h_parts else None
-        del h_parts
+        # the first lane alone finds repeats; both lanes only for the rows that repeat
         status, counted = self._cat("status", np.uint8), self._cat("counted", bool)
         ga, gb, w = self._cat("a", np.int32), self._cat("b", np.int32), self._cat("w", np.int8)
         style_a = style_b = None
@@ -160,7 +160,9 @@ class Tally:
             style_a = self._cat("style_a", np.float32).reshape(-1, 4)
             style_b = self._cat("style_b", np.float32).reshape(-1, 4)
         dropped: dict[str, int] = {}
-        repeat = None if h is None else repeated_rows(h[0], path, batch_size)
+        repeat = None
+        if self.hashed:
+            repeat = repeated_rows([p[0] for p in h_parts], path, batch_size)
         statuses = self.status_counts.copy()
         if repeat is not None:
             dropped[DROP_REASONS[0]] = int(repeat.sum())
@@ -170,11 +172,12 @@ class Tally:
             if gone.any():
                 if self.sums is not None:
                     rows = np.flatnonzero(counted)[gone]
-                    self.sums.add(self.names, h[:, rows], ga[gone], gb[gone], w[gone], sign=-1)
+                    h = np.concatenate(h_parts, axis=1)[:, rows]
+                    self.sums.add(self.names, h, ga[gone], gb[gone], w[gone], sign=-1)
                 ga, gb, w = ga[~gone], gb[~gone], w[~gone]
                 if style_a is not None and style_b is not None:
                     style_a, style_b = style_a[~gone], style_b[~gone]
-        del h
+        del h_parts
         for code in range(1, len(DROP_REASONS)):
             if statuses[code]:
                 dropped[DROP_REASONS[code]] = int(statuses[code])
