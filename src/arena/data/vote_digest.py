@@ -281,10 +281,10 @@ class PairSums:
             if self.table is None:
                 ca, cb = np.divmod(np.arange(k * k), k)
                 self.table = _pairs(self.lanes[:, ca], self.lanes[:, cb])
-            cell = a.astype(np.int64) * k + b
+            cell = a.astype(np.int32) * np.int32(k) + b  # int32: NumPy's faster take
             p = np.empty((2, cell.size), dtype=np.uint64)
-            np.take(self.table[0], cell, out=p[0])
-            np.take(self.table[1], cell, out=p[1])
+            p[0] = self.table[0].take(cell)
+            p[1] = self.table[1].take(cell)
         p ^= h
         p ^= self.winners[:, w]
         _mix_np(p, np.empty_like(p))

@@ -145,3 +145,52 @@ def _ids_at(path: str | Path, rows: np.ndarray, batch_size: int) -> list[str]:
             out += ids.take(pa.array(rows[lo:hi] - start)).to_pylist()  # type: ignore[union-attr]
         start += batch.num_rows
     return out
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def prefetched(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """The same batches, read ahead in a thread.
+
+    Arrow decodes the next row group without holding the GIL while this thread
+    tallies the current one, so on two cores the read mostly hides behind the work.
+    An error reading is raised here, where the batch would have been.
+    """
+    import queue
+    import threading
+
+    ahead: queue.Queue = queue.Queue(maxsize=depth)
+    end = object()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                ahead.put(batch)
+        except BaseException as exc:
+            ahead.put(_Failed(exc))
+            return
+        ahead.put(end)
+
+    worker = threading.Thread(target=read, name="votes-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = ahead.get()
+            if item is end:
+                return
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked put finish so the thread can end
+            try:
+                ahead.get_nowait()
+            except queue.Empty:
+                worker.join(0.01)
