@@ -171,7 +171,7 @@ def leaderboard(
              "--anonymous-only": anonymous_only or None},
         )  # fmt: skip
         return
-    from arena.cli.leaderboard_db import looks_like_database
+    from arena.cli.votes_path import looks_like_database
 
     if looks_like_database(votes):
         raise _fail(
@@ -179,7 +179,7 @@ def leaderboard(
             f"`arena leaderboard --db sqlite:///{votes}` to read the server's store"
         )
     from arena.data import VoteFilters, parse_time, read_votes
-    from arena.data.release import vote_set_block
+    from arena.data.vote_set import vote_set_block
     from arena.ratings import build_leaderboard, build_style_leaderboard
 
     anchor_pair = _parse_anchor(anchor)

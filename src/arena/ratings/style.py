@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 from arena.ratings.blas import with_one_blas_thread
 from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED
 from arena.ratings.counts import PairCounts, outcome_codes
+from arena.ratings.fastmath import expit
 from arena.ratings.identify import fit_identified, fit_unrated
 from arena.ratings.intervals import Z95, linear_map, percentile_interval
 from arena.ratings.leaderboard import (
