@@ -217,6 +217,7 @@ def turn_rows(
                 "finish_reason": "error" if result.failed else result.finish_reason,
                 "image_ids": result.image_ids or None,
                 "parts": plugin.reply_parts(result, pictures),
+                "extra": result.extra or None,
             }
         )
     return rows

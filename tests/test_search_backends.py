@@ -1,0 +1,131 @@
+"""Search backends and the one citation format, without a battle around them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from arena.registry import SearchBackendSpec
+from arena.search import citations as cite
+from arena.search.corpus import CorpusBackend, SearchError, bundled_corpus
+from arena.search.domains import DOMAIN_KINDS, domain_kind
+from arena.search.searxng import SearxngBackend
+from tests.fake_upstream import (
+    SEARCHER_ANNOTATIONS,
+    SEARCHER_CITED,
+    SEARCHER_REPLY,
+    SEARXNG_RESULTS,
+    FakeUpstream,
+)
+
+
+def test_bundled_corpus_answers_offline() -> None:
+    found = bundled_corpus().search_sync('What does the "with" statement do?', 3)
+    assert found and all(p.url.startswith("https://docs.python.org/") for p in found)
+    assert "with" in found[0].title
+    # Query syntax of the engine is not the user's: quotes, colons, brackets are words.
+    assert isinstance(bundled_corpus().search_sync('a:b "(x ] OR +-', 3), list)
+    assert bundled_corpus().search_sync("!!!", 3) == []
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_operator_corpus_from_jsonl_or_parquet(tmp_path: Path, suffix: str) -> None:
+    rows = [
+        {"url": "https://a.example/x", "title": "Zebras", "text": "Zebras have stripes."},
+        {"url": "https://b.example/y", "title": "Lions", "text": "Lions roar at night."},
+    ]
+    path = tmp_path / f"c{suffix}"
+    if suffix == ".jsonl":
+        path.write_text("\n".join(json.dumps(r) for r in rows))
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows), path)
+    spec = SearchBackendSpec(name="docs", kind="corpus", path=str(path))
+    found = asyncio.run(CorpusBackend.from_spec(spec).search("why do lions roar"))
+    assert [p.url for p in found][:1] == ["https://b.example/y"]
+
+
+def test_a_bad_corpus_row_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"url": 3, "text": "x"}\n')
+    spec = SearchBackendSpec(name="docs", kind="corpus", path=str(path))
+    with pytest.raises(SearchError, match="row 1"):
+        CorpusBackend.from_spec(spec).search_sync("x")
+
+
+def test_searxng_json_api_on_loopback(fake_upstream: FakeUpstream) -> None:
+    url = fake_upstream.base_url.removesuffix("/v1")
+    backend = SearxngBackend(SearchBackendSpec(name="web", kind="searxng", url=url))
+
+    async def go() -> list:
+        try:
+            return await backend.search("eiffel tower")
+        finally:
+            await backend.aclose()
+
+    found = asyncio.run(go())
+    # The javascript: result is dropped; the rest keep their order.
+    assert [p.url for p in found] == [r["url"] for r in SEARXNG_RESULTS[:2]]
+
+
+def test_searxng_failure_is_a_search_error(fake_upstream: FakeUpstream) -> None:
+    url = fake_upstream.base_url.removesuffix("/v1")
+    backend = SearxngBackend(SearchBackendSpec(name="web", kind="searxng", url=url))
+    with pytest.raises(SearchError):
+        asyncio.run(backend.search("fail-this-turn"))
+
+
+def test_native_citations_become_numbered_markers() -> None:
+    raw = [{**SEARCHER_CITED, "annotations": SEARCHER_ANNOTATIONS}]
+    text, sources = cite.standardize(SEARCHER_REPLY, raw)
+    assert text == "The tower is in Paris [1]. It opened in 1889 [2]."
+    assert [(s["n"], s["domain"]) for s in sources] == [
+        (1, "paris.example"),
+        (2, "history.example"),
+    ]
+    assert sources[1]["title"] == "History of the tower"
+
+
+@pytest.mark.parametrize(
+    ("styled", "plain"),
+    [("a【1†source】b", "a[1]b"), ("a[^2] b", "a[2] b"), ("x [1, 3]", "x [1][3]")],
+)
+def test_other_bracket_styles_are_normalized(styled: str, plain: str) -> None:
+    assert cite.normalize_markers(styled) == plain
+
+
+def test_cited_counts_distinct_known_sources() -> None:
+    assert cite.cited("a [2] b [2][1] c [9]", 3) == [2, 1]
+
+
+def test_own_domain_is_a_leak_signal() -> None:
+    sources = [cite.source(1, "https://docs.acmeai.com/x", "x")]
+    assert cite.own_domain(sources, ["AcmeAI"])
+    assert not cite.own_domain(sources, ["Other Org"])
+    assert not cite.own_domain([cite.source(1, "https://acme.example/x", "x")], ["unknown"])
+
+
+@pytest.mark.parametrize(
+    ("domain", "kind"),
+    [
+        ("en.wikipedia.org", "encyclopedia"),
+        ("www.reuters.com", "news"),
+        ("arxiv.org", "academic"),
+        ("nasa.gov", "gov_edu"),
+        ("cs.stanford.edu", "gov_edu"),
+        ("www.reddit.com", "community"),
+        ("m.youtube.com", "social_video"),
+        ("docs.python.org", "docs"),
+        ("docs.example.io", "docs"),
+        ("paris.example", "other"),
+        ("notwikipedia.org", "other"),
+    ],
+)
+def test_domain_kinds(domain: str, kind: str) -> None:
+    assert kind in DOMAIN_KINDS
+    assert domain_kind(domain) == kind
