@@ -20,7 +20,11 @@ MODELS = [
 
 @pytest.fixture
 def app(start_app: Callable[..., LiveApp], fake_upstream: FakeUpstream) -> LiveApp:
-    return start_app(MODELS, search_backends=searxng_backends(fake_upstream.base_url))
+    return start_app(
+        MODELS,
+        search_backends=searxng_backends(fake_upstream.base_url),
+        leaderboard_refresh_seconds=0,
+    )
 
 
 def test_retrieval_sides_get_numbered_passages_and_send_sources(
@@ -98,3 +102,26 @@ def test_a_failed_search_fails_the_side_without_naming_anything(app: LiveApp) ->
         )
     assert '"side": "a", "error"' in response.text or '"side":"a","error"' in response.text
     assert "SearXNG" not in response.text and "web-a" not in response.text
+
+
+def test_search_board_controls_for_citations_and_domain_kinds(app: LiveApp) -> None:
+    with app.client() as client:
+        for i in range(6):
+            battle_id = create_battle(client, "anonymous", arena="search")
+            finished_turn(client, battle_id, f"When did the tower open? ({i})")
+            cast_vote(client, battle_id, ["model_a", "model_b", "tie"][i % 3])
+        board = client.get("/api/v1/leaderboard?arena=search&style_control=true").json()
+    assert board["total_votes"] == 6 and board["style_control"] is True
+    coefficients = board["style_coefficients"]
+    assert set(coefficients) == {
+        "tokens",
+        "citations",
+        "cite_encyclopedia",
+        "cite_news",
+        "cite_academic",
+        "cite_gov_edu",
+        "cite_community",
+        "cite_social_video",
+        "cite_docs",
+    }
+    assert all("ci_lower" in c and "ci_upper" in c for c in coefficients.values())

@@ -129,3 +129,37 @@ def test_own_domain_is_a_leak_signal() -> None:
 def test_domain_kinds(domain: str, kind: str) -> None:
     assert kind in DOMAIN_KINDS
     assert domain_kind(domain) == kind
+
+
+def test_search_metadata_counts_cited_sources_by_kind() -> None:
+    from arena.data.search_style import SEARCH_STYLE_FEATURES, search_metadata, search_side_style
+
+    sources = [
+        cite.source(1, "https://en.wikipedia.org/wiki/X", "X"),
+        cite.source(2, "https://www.reddit.com/r/x", "x"),
+        cite.source(3, "https://paris.example/", "p"),
+    ]
+    messages = [
+        {"side": "a", "role": "user", "content": "q [1]"},
+        {
+            "side": "a",
+            "role": "assistant",
+            "content": "A [1] B [2][1] C [7]",
+            "extra": {"sources": sources},
+        },
+        {
+            "side": "b",
+            "role": "assistant",
+            "content": "no citations",
+            "extra": {"sources": sources},
+        },
+    ]
+    meta = search_metadata(messages)
+    assert meta["citation_count_a"] == 2 and meta["citation_count_b"] == 0
+    assert meta["cited_domain_kinds_a"] == {"encyclopedia": 1, "community": 1}
+    meta["sum_assistant_a_tokens"] = 12
+    values = dict(zip(SEARCH_STYLE_FEATURES, search_side_style(meta, "a"), strict=True))
+    assert values["tokens"] == 12 and values["citations"] == 2
+    assert values["cite_encyclopedia"] == 0.5 and values["cite_community"] == 0.5
+    assert values["cite_news"] == 0.0
+    assert search_side_style(meta, "b")[1:] == (0.0,) * (len(SEARCH_STYLE_FEATURES) - 1)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from arena.battles.arenas.base import ArenaPlugin
 from arena.battles.events import SideDelta, SideEvent
 from arena.battles.side_run import REGISTRY_PARAMS, SideResult, SideRun
+from arena.data.search_style import SEARCH_STYLE_FEATURES, search_metadata, search_side_style
 from arena.integrity.validity import side_leaked
 from arena.providers.base import ChatMessage
 from arena.search import Passage
@@ -40,6 +41,7 @@ class SearchArena(ArenaPlugin):
     label = "search"
     answers = "text with sources"
     messages_in_thread = False
+    style_features = SEARCH_STYLE_FEATURES
 
     async def run_side(self, run: SideRun) -> AsyncIterator[SideEvent]:  # type: ignore[override]
         backend = run.contestant.search
@@ -71,6 +73,12 @@ class SearchArena(ArenaPlugin):
         trace["citation_format_standardized"] = True
         result.done_fields["sources"] = sources
         result.extra = {"sources": sources, "search_trace": trace}
+
+    def more_style(self, messages: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        return search_metadata(messages)
+
+    def style_values(self, meta: dict[str, Any], side: str) -> tuple[float, ...]:
+        return search_side_style(meta, side)
 
     def leaks_identity(self, replies: Sequence[dict[str, Any]], identity: ModelIdentity) -> bool:
         if side_leaked((m["content"] for m in replies), identity):
