@@ -31,7 +31,7 @@ from arena.vocabulary import Arena
 if TYPE_CHECKING:
     from arena.integrity.identity import ModelIdentity
 
-PASSAGE_BUDGET_CHARS = 2_800
+PASSAGE_BUDGET_CHARS = 1_600
 """Characters of passages a side is given in all: the built-in models hold 2,048
 tokens, 768 of them for the reply."""
 
