@@ -247,6 +247,31 @@ class LeaderboardCache:
             overall = await self._board("overall", style_control)
             return {**_with_rank_change(board, overall), "pending": self._pending}
 
+    async def vote_rows(self, category: str = "overall") -> list[tuple[str, str, str, str]]:
+        """The votes behind a board, to download: (public id, model a, model b, winner) for
+        each counted vote in ``category`` between two models the board shows. Over the
+        overall board their fingerprint is its ``vote_set_sha256``."""
+        data = await self.get(category)
+        shown = frozenset(r["model"] for r in data["models"])
+        async with self._lock:
+            columns = self._columns
+
+            def read() -> list[tuple[Any, ...]]:
+                with self._engine.connect() as conn:
+                    rows, _, _ = repo.counted_votes(
+                        conn, 0, arena=self.arena.value, id_key=self.id_key
+                    )
+                return rows
+
+            out = []
+            for vote_id, a, b, winner, *_ in await asyncio.to_thread(read):
+                i = columns.position(str(vote_id))
+                if i is None or a not in shown or b not in shown:
+                    continue  # newer than the board, or a model it does not show
+                if category == "overall" or category in columns.categories[i]:
+                    out.append((str(vote_id), a, b, winner))
+            return out
+
     async def _board(self, key: str, style_control: bool) -> dict[str, Any]:
         cached = self._boards.get((key, style_control))
         if cached is None or time.monotonic() - cached[0] > BOARD_MAX_AGE:
@@ -316,10 +341,13 @@ class LeaderboardCache:
         board = self._fit(category, style_control)
         rows: list[dict[str, Any]] = []
         category_min = 0 if category == "overall" else self.category_min_votes
+        waiting = board.waiting_rows() if board is not None else []
         if board is not None:
             for row in board.to_dicts():
                 if row["votes"] < category_min:
-                    continue  # too few votes in this category to rank the model there
+                    # too few votes in this category to rank the model there: it waits
+                    waiting.append({"model": row["model"], "votes": row["votes"]})
+                    continue
                 # The fit holds only shown models; a model this worker has not read yet
                 # (another worker just released it) keeps its row, without the details.
                 info = self._describe(row["model"]) or UNDESCRIBED
@@ -335,7 +363,11 @@ class LeaderboardCache:
             "arena": self.arena.value,
             # A model is shown from this many votes (a category board may ask for more).
             "min_votes": max(self._min_votes, category_min),
-            "too_few_votes": list(board.excluded) if board is not None else [],
+            "too_few_votes": sorted(w["model"] for w in waiting),
+            # Who waits for the minimum, with the votes each has: never "no votes" when
+            # there are some (issue 33).
+            "waiting": sorted(waiting, key=lambda w: (-w["votes"], w["model"])),
+            "all_votes": max(board.all_votes, board.total_votes) if board is not None else 0,
             **extra,
             "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "category": "overall" if language else category,
