@@ -163,3 +163,63 @@ def test_search_metadata_counts_cited_sources_by_kind() -> None:
     assert values["cite_encyclopedia"] == 0.5 and values["cite_community"] == 0.5
     assert values["cite_news"] == 0.0
     assert search_side_style(meta, "b")[1:] == (0.0,) * (len(SEARCH_STYLE_FEATURES) - 1)
+
+
+def test_search_arena_24k_shape_round_trips() -> None:
+    from datetime import UTC, datetime
+
+    from arena.data.search_shape import (
+        from_search_arena_row,
+        is_search_arena_row,
+        to_search_arena_row,
+    )
+
+    sources = [cite.source(1, "https://en.wikipedia.org/wiki/Eiffel_Tower", "Eiffel Tower")]
+    trace = {
+        "backend": "searxng",
+        "queries": ["When did the tower open?"],
+        "results": sources,
+        "pages_read": [],
+        "citation_format_standardized": True,
+    }
+    messages = []
+    for side in "ab":
+        messages += [
+            {"side": side, "turn": 1, "role": "user", "content": "When did the tower open?"},
+            {
+                "side": side,
+                "turn": 1,
+                "role": "assistant",
+                "content": f"In 1889 [1]. ({side})",
+                "extra": {"sources": sources, "search_trace": trace},
+            },
+        ]
+    battle = {
+        "id": "b1",
+        "model_a": "m1",
+        "model_b": "m2",
+        "winner": "model_b",
+        "created_at": datetime(2026, 12, 7, tzinfo=UTC),
+        "conv_metadata": {"citation_count_a": 1},
+        "primary_intent": "Factual Lookup",
+    }
+    row = to_search_arena_row(battle, messages)
+    assert is_search_arena_row(row)
+    assert row["system_a_metadata"]["web_search_trace"] == [
+        [["https://en.wikipedia.org/wiki/Eiffel_Tower", "Eiffel Tower"]]
+    ]
+    assert row["system_b_metadata"]["citation_format_standardized"] is True
+    back = from_search_arena_row(json.loads(json.dumps(row)))
+    assert back["messages"]["a"] == messages[:2] and back["messages"]["b"] == messages[2:]
+    assert (back["model_a"], back["winner"], back["primary_intent"]) == (
+        "m1",
+        "model_b",
+        "Factual Lookup",
+    )
+    # A published row (no Arena trace) still gives numbered sources and a trace.
+    published = {**row, "system_a_metadata": {"web_search_trace": [[["https://x.example/a", "A"]]]}}
+    reply = from_search_arena_row(published)["messages"]["a"][1]
+    assert reply["extra"]["sources"] == [
+        {"n": 1, "title": "A", "url": "https://x.example/a", "domain": "x.example"}
+    ]
+    assert reply["extra"]["search_trace"]["backend"] == "imported"
