@@ -223,3 +223,19 @@ def test_search_arena_24k_shape_round_trips() -> None:
         {"n": 1, "title": "A", "url": "https://x.example/a", "domain": "x.example"}
     ]
     assert reply["extra"]["search_trace"]["backend"] == "imported"
+
+
+def test_search_arena_flags_a_side_that_cites_its_makers_domain() -> None:
+    from arena.battles.arenas import arena_plugin
+    from arena.integrity.identity import ModelIdentity
+
+    plugin = arena_plugin("search")
+    own = [cite.source(1, "https://docs.perplexity.ai/guide", "Guide")]
+    other = [cite.source(1, "https://en.wikipedia.org/wiki/X", "X")]
+    who = ModelIdentity(names=("sonar-pro",), terms=("perplexity",))
+
+    def reply(sources: list) -> list:
+        return [{"role": "assistant", "content": "An answer [1].", "extra": {"sources": sources}}]
+
+    assert plugin.leaks_identity(reply(own), who)
+    assert not plugin.leaks_identity(reply(other), who)
