@@ -57,12 +57,14 @@ UNDESCRIBED = {
 class _Columns:
     """What the board needs of each counted vote, appended as votes arrive."""
 
+    style_of: Callable[[dict[str, Any], str], tuple[float, ...]] = side_style
+    """One side's style covariates from ``conv_metadata`` (the arena's own)."""
     model_a: list[str] = field(default_factory=list)
     model_b: list[str] = field(default_factory=list)
     winner: list[str] = field(default_factory=list)
     categories: list[frozenset[str]] = field(default_factory=list)
-    style_a: list[tuple[float, float, float, float]] = field(default_factory=list)
-    style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
+    style_a: list[tuple[float, ...]] = field(default_factory=list)
+    style_b: list[tuple[float, ...]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
     seen_categories: set[str] = field(default_factory=set)
     # Each vote's categories before our classifier's tags, the tags, and a 64-bit key
@@ -93,7 +95,7 @@ class _Columns:
         found = self._intern(self._found(len(self.base) - 1))
         self.categories.append(found)
         self.seen_categories |= found
-        style_a, style_b = _style_counts(meta)
+        style_a, style_b = self.style_of(meta, "a"), self.style_of(meta, "b")
         self.style_a.append(style_a)
         self.style_b.append(style_b)
         self.has_style.append(bool(meta))
@@ -174,11 +176,6 @@ def _board_key(category: str, style_control: bool) -> str:
     return f"{category}/style" if style_control else category
 
 
-def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(tokens, headers, lists, bold) per side, as the ratings engine's STYLE_FEATURES."""
-    return side_style(meta, "a"), side_style(meta, "b")
-
-
 class LeaderboardCache:
     def __init__(
         self,
@@ -218,7 +215,7 @@ class LeaderboardCache:
 
     def _reset(self) -> None:
         self._counts: PairCounts | None = None
-        self._columns = _Columns()
+        self._columns = _Columns(style_of=arena_plugin(self.arena).style_values)
         self._last_vote_id = 0
         self._cutoff: tuple[int, datetime | None] = (0, None)
         self._boards: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
@@ -436,7 +433,14 @@ class LeaderboardCache:
         style_a = np.asarray(columns.style_a, dtype=float)[mask]
         style_b = np.asarray(columns.style_b, dtype=float)[mask]
         return build_style_leaderboard(
-            a, b, w, style_a, style_b, interval="sandwich", min_votes=self._min_votes
+            a,
+            b,
+            w,
+            style_a,
+            style_b,
+            interval="sandwich",
+            min_votes=self._min_votes,
+            feature_names=arena_plugin(self.arena).style_features,
         )
 
 

@@ -119,6 +119,7 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
                     newBattleLabel="Start a new battle"
                     headerExtra={view.headerExtra?.(side)}
                     lastAnswer={view.lastAnswer?.(side)}
+                    answerExtra={view.answerExtra ? (m) => view.answerExtra?.(side, m) : undefined}
                   />
                 ))}
               </div>
