@@ -131,10 +131,12 @@ def list_mine(
             model_a.name.label("a_name"),
             model_b.name.label("b_name"),
             VoteRow.winner,
+            BattleShareRow.share_id,
         )
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .outerjoin(model_b, model_b.id == BattleRow.model_b_id)
         .outerjoin(VoteRow, VoteRow.battle_id == BattleRow.id)
+        .outerjoin(BattleShareRow, BattleShareRow.battle_id == BattleRow.id)
         .where(and_(*where))
         .order_by(BattleRow.created_at.desc(), BattleRow.id.desc())
         .limit(limit)
@@ -159,6 +161,7 @@ def list_mine(
             "turns": r.turns,
             "created_at": r.created_at,
             "winner": r.winner,
+            "share_id": r.share_id,
             "model_a": r.a_name,
             "model_b": r.b_name,
             "messages": messages[r.id],

@@ -28,7 +28,7 @@ from arena.store import migrate
 from arena.store import repository as repo
 from arena.store.blobs import FileBlobStore
 from arena.store.engine import create_store_engine
-from arena.store.server_secrets import server_secret
+from arena.store.server_secrets import CLIENT_SALT, server_secret
 from arena.store.writer import Writer
 from arena.vocabulary import Arena
 from arena.web.client_address import parse_proxies
@@ -70,7 +70,6 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
     registry = load_registry(settings.models_file)  # fail fast on a bad file
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
     moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
-    pow_policy = PowPolicy(settings.client_salt, settings.pow_required, settings.pow_base)
     parse_proxies(settings.trusted_proxies)  # and on a bad proxy list
     if settings.category_judge_model:  # and on a category judge that is not in the registry
         from arena.categories.judge import LlmJudge
@@ -88,6 +87,8 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
         if settings.migrate_on_start:
             migrate.upgrade(engine)
         secret = server_secret(engine, settings.secret_key)
+        client_salt = server_secret(engine, settings.client_salt, CLIENT_SALT)
+        pow_policy = PowPolicy(client_salt, settings.pow_required, settings.pow_base)
         writer = Writer(engine)
         roster = await Roster.build(registry)
         images = FileBlobStore(settings.images_path)
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
             clock=clock,
         )
         service.min_vote_seconds = settings.min_vote_seconds
+        service.max_prompt_chars = settings.max_prompt_chars
         trust = hold_policy(settings)
         service.hold_new_clients = trust.describe() if trust else None
         presence = WorkerPresence(writer, settings.worker_heartbeat_seconds, clock)
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
             settings=settings,
             clock=clock,
             secret=secret,
+            client_salt=client_salt,
             battles=service,
             leaderboard=board,
             moderator=moderator,

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from arena.battles.webdev import preview_document
 from arena.errors import Forbidden
 from arena.web.deps import BattlesDep, RequesterDep, SettingsDep
-from arena.web.schemas import error_responses
+from arena.web.schemas import STORE_INT_MAX, error_responses
 
 router = APIRouter(prefix="/api/v1/battles", tags=["webdev"])
 
@@ -62,7 +62,7 @@ Side = Literal["a", "b"]
 class PreviewOutcome(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    turn: int = Field(ge=1)
+    turn: int = Field(ge=1, le=STORE_INT_MAX)
     status: Literal["rendered", "error"]
     error: str | None = Field(default=None, max_length=2000)
 
@@ -96,7 +96,7 @@ async def preview(
     settings: SettingsDep,
     requester: RequesterDep,
     request: Request,
-    turn: int | None = Query(None, ge=1),
+    turn: int | None = Query(None, ge=1, le=STORE_INT_MAX),
 ) -> HTMLResponse:
     """A WebDev side's app as one HTML document, once its turn is stored (owner only)."""
     _only_in_arenas_frame(request)
