@@ -194,3 +194,15 @@ def test_full_screen_and_reload(page: Page) -> None:
     expect(frame.locator("#c")).to_have_text("1")
     page.get_by_test_id("preview-reload-b").click()
     expect(page.frame_locator("[data-testid=preview-frame-b]").locator("#c")).to_have_text("0")
+
+
+def test_a_preview_opened_in_a_tab_of_its_own_is_refused(page: Page) -> None:
+    """Top-level, an app could navigate its tab anywhere: the browser gets no app there."""
+    _build(page, NORMAL_COUNTER)
+    _settled(page, "a")  # framed by Arena's page, it runs
+    src = page.get_by_test_id("preview-frame-a").get_attribute("src")
+    assert src
+    response = page.goto(src)
+    assert response is not None and response.status == 403
+    assert "inside Arena's page" in page.content()
+    assert page.locator("#c").count() == 0
