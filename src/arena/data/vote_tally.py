@@ -80,7 +80,8 @@ class Tally:
             reasons += [no_meta, bad_style]
         status = np.zeros(n, dtype=np.uint8)
         for code in range(len(reasons), 0, -1):  # the first reason that applies wins
-            status[reasons[code - 1]] = code
+            if reasons[code - 1].any():
+                status[reasons[code - 1]] = code
         self.status_counts += np.bincount(status, minlength=len(DROP_REASONS))
         counted = keep & (status == 0)
         small = np.int16 if len(self.lookup) < 2**15 else np.int32  # ids of the models
