@@ -81,6 +81,7 @@ class Arena(StrEnum):
     text_to_image = "text_to_image", "images"
     image_edit = "image_edit", "images"
     webdev = "webdev", "chat"
+    search = "search", "chat"
 
     @classmethod
     def parse(cls, value: str) -> Arena:
