@@ -37,8 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ARENA = str(Path(sys.executable).parent / "arena")
 REFERENCE_PYTHON = ROOT / ".venv-reference" / "bin" / "python"
 ARENA_RANK_SCRIPT = """
-import json, sys
+import json, multiprocessing, sys
 import pandas as pd
+# JAX runs threads: a forked bootstrap worker can hang on their locks; spawn is safe
+multiprocessing.set_start_method("spawn")
 from arena_rank.models.bradley_terry import BradleyTerry
 from arena_rank.utils.data_utils import PairDataset
 path, interval = sys.argv[1], sys.argv[2]
@@ -165,15 +167,13 @@ def _reference(given: str | None) -> str | None:
 Timings = dict[str, list[tuple[float, float, float]]]
 
 
-def bench_file(path: Path, runs: int, rank_py: str | None) -> Timings:
-    cmds = {
-        "ours sandwich": [ARENA, "leaderboard", "--votes", str(path), "--format", "json",
-                          "--interval", "sandwich"],
-        "ours bootstrap": [ARENA, "leaderboard", "--votes", str(path), "--format", "json"],
-    }  # fmt: skip
-    if rank_py:
-        cmds["arena-rank sandwich"] = [rank_py, "-c", ARENA_RANK_SCRIPT, str(path), "sandwich"]
-        cmds["arena-rank bootstrap"] = [rank_py, "-c", ARENA_RANK_SCRIPT, str(path), "bootstrap"]
+def bench_file(path: Path, runs: int, rank_py: str | None, kinds: list[str]) -> Timings:
+    ours = [ARENA, "leaderboard", "--votes", str(path), "--format", "json"]
+    cmds = {}
+    for kind in kinds:
+        cmds[f"ours {kind}"] = [*ours, "--interval", kind]
+        if rank_py:
+            cmds[f"arena-rank {kind}"] = [rank_py, "-c", ARENA_RANK_SCRIPT, str(path), kind]
     names = list(cmds)
     times: Timings = {k: [] for k in names}
     for r in range(runs):
@@ -189,6 +189,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/arena-bench"))
     parser.add_argument("--arena-rank-python", default=None)
+    parser.add_argument(
+        "--kinds", default="sandwich,bootstrap", help="intervals to compare (comma-separated)"
+    )
     args = parser.parse_args()
     rank_py = _reference(args.arena_rank_python)
     if rank_py is None:
@@ -203,7 +206,7 @@ def main() -> None:
             f"\n{n:,} votes, {args.models} models, {path.stat().st_size / 1e6:.0f} MB Parquet "
             f"({path}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
         )
-        times = bench_file(path, args.runs, rank_py)
+        times = bench_file(path, args.runs, rank_py, args.kinds.split(","))
         # Best wall time of the runs with that run's CPU; peak RSS the largest seen.
         best = {k: min(v) for k, v in times.items()}
         peak = {k: max(t[2] for t in v) for k, v in times.items()}

@@ -285,23 +285,28 @@ def run_one(k: int, n: int, args: argparse.Namespace) -> dict:
 
 
 def fingerprint(n: int) -> dict:
-    """``vote_set_sha256`` of n votes: Arrow-joined lines and NumPy limb sums against the
-    per-vote Python path it replaced (tuples of strings, a Python int per vote)."""
+    """``vote_set_sha256`` of n votes: the bulk path over Arrow buffers (id hash lanes,
+    pair sums) against the one-vote-at-a-time Python path the live board uses."""
     import pyarrow as pa
 
-    from arena.data.vote_digest import add_votes, limb_sums, limbs_to_int, row_limbs
+    from arena.data.vote_digest import PairSums, add_votes, id_lanes, limbs_to_int
 
     rng = np.random.default_rng(0)
     ids = pa.array([f"{i:08x}-vote" for i in range(n)])
-    names = pa.array([f"model-{i:04d}" for i in range(100)])
-    a = names.take(pa.array(rng.integers(0, 100, n)))
-    b = names.take(pa.array(rng.integers(0, 100, n)))
-    w = pa.array(["model_a", "model_b", "tie"]).take(pa.array(rng.integers(0, 3, n)))
+    names = [f"model-{i:04d}" for i in range(100)]
+    winners = ["model_a", "model_b", "tie"]
+    a = rng.integers(0, 100, n)
+    b = (a + rng.integers(1, 100, n)) % 100
+    w = rng.integers(0, 3, n)
     c0 = time.process_time()
-    new = limbs_to_int(limb_sums(row_limbs(ids, a, b, w)))
+    sums = PairSums()
+    sums.add(names, id_lanes(ids), a, b, w)
+    new = limbs_to_int(sums.pairs()[2])
     new_s = time.process_time() - c0
+    votes = zip(ids.to_pylist(), (names[i] for i in a), (names[i] for i in b),
+                (winners[i] for i in w), strict=True)  # fmt: skip
     c0 = time.process_time()
-    old = add_votes(0, zip(*(col.to_pylist() for col in (ids, a, b, w)), strict=True))
+    old = add_votes(0, votes)
     old_s = time.process_time() - c0
     assert new == old
     return {"n": n, "new_cpu_s": new_s, "reference_cpu_s": old_s}

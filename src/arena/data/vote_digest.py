@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -74,16 +75,34 @@ def _mix(x: int) -> int:
 
 
 def _id_lane(data: bytes, lane: int) -> int:
+    return _id_lanes(data)[lane]
+
+
+def _id_lanes(data: bytes) -> tuple[int, int]:
     words = struct.unpack(f"<{(len(data) + 7) // 8}Q", data + b"\0" * (-len(data) % 8))
-    h = SEEDS[lane] ^ len(data)
+    h0, h1 = SEEDS[0] ^ len(data), SEEDS[1] ^ len(data)
+    m0, m1 = MULS
     for w in words:
-        h = ((h ^ w) * MULS[lane]) & MASK
-        h ^= h >> 29
-    return _mix(h)
+        h0 = ((h0 ^ w) * m0) & MASK
+        h0 ^= h0 >> 29
+        h1 = ((h1 ^ w) * m1) & MASK
+        h1 ^= h1 >> 29
+    return _mix(h0), _mix(h1)
 
 
 def _name_lane(name: str, lane: int) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[8 * lane : 8 * lane + 8], "little")
+
+
+@lru_cache(maxsize=1 << 16)
+def _pair_lanes(model_a: str, model_b: str, winner: str) -> tuple[int, int]:
+    """``P ^ winner`` of each lane: the part of a vote's value that is not its id."""
+    w = _canonical_winner(winner)
+    return tuple(  # type: ignore[return-value]
+        _mix(_mix(SEEDS[lane] ^ _name_lane(model_a, lane)) ^ _name_lane(model_b, lane))
+        ^ _name_lane(w, lane)
+        for lane in (0, 1)
+    )
 
 
 def _canonical_winner(winner: str) -> str:
@@ -94,14 +113,10 @@ def _canonical_winner(winner: str) -> str:
 
 
 def vote_hash(vote_id: str, model_a: str, model_b: str, winner: str) -> int:
-    """One vote's value in [0, 2**128)."""
-    data = str(vote_id).encode()
-    w = _canonical_winner(winner)
-    out = 0
-    for lane in (0, 1):
-        p = _mix(_mix(SEEDS[lane] ^ _name_lane(model_a, lane)) ^ _name_lane(model_b, lane))
-        out = (out << 64) | _mix(_id_lane(data, lane) ^ p ^ _name_lane(w, lane))
-    return out
+    """One vote's value in [0, 2**128) (the live board adds one per vote)."""
+    h0, h1 = _id_lanes(str(vote_id).encode())
+    p0, p1 = _pair_lanes(model_a, model_b, winner)
+    return (_mix(h0 ^ p0) << 64) | _mix(h1 ^ p1)
 
 
 def add_votes(total: int, votes: Iterable[tuple[str, str, str, str]]) -> int:

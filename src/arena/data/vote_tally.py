@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arena.data import vote_columns as vc
-from arena.data.shapes import shape_of
+from arena.data.shapes import all_shapes
 from arena.data.vote_digest import PairSums, digest_hex, id_lanes, limbs_to_int
 from arena.data.vote_files import ONE_HOT, repeated_rows
 from arena.data.votes_table import DROP_REASONS, VotesTable
@@ -57,7 +57,8 @@ class Tally:
         self.read += n
         names = batch.schema.names
         if "model_a" not in names or "model_b" not in names:
-            if not shape_of(names).votes or "conversation" in names:
+            conversation_ids = {c for s in all_shapes() if not s.votes for c in s.id_columns}
+            if conversation_ids & set(names) or "conversation" in names:
                 raise InvalidInput(
                     "this file has no votes: it holds conversations (like lmsys-chat-1m), "
                     "not battles with a winner; `arena import` can store them"
@@ -79,7 +80,8 @@ class Tally:
             reasons += [no_meta, bad_style]
         status = np.zeros(n, dtype=np.uint8)
         for code in range(len(reasons), 0, -1):  # the first reason that applies wins
-            status[reasons[code - 1]] = code
+            if reasons[code - 1].any():
+                status[reasons[code - 1]] = code
         self.status_counts += np.bincount(status, minlength=len(DROP_REASONS))
         counted = keep & (status == 0)
         small = np.int16 if len(self.lookup) < 2**15 else np.int32  # ids of the models

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from arena.data.vote_files import ID_COLUMNS, ONE_HOT, iter_batches, prefetched
+from arena.data.vote_files import ID_COLUMNS, ONE_HOT, iter_batches
 from arena.data.vote_tally import Tally
 from arena.data.votes_table import DROP_REASONS, VotesTable
 from arena.errors import InvalidInput
@@ -120,7 +120,7 @@ def read_votes(
     flt = filters or VoteFilters()
     use_category = bool(flt.category) and flt.category.strip().lower() not in ("overall", "all")
     rows = Tally(style, fingerprint)
-    for batch in prefetched(iter_batches(path, batch_size, _columns(flt, style, use_category))):
+    for batch in iter_batches(path, batch_size, _columns(flt, style, use_category)):
         rows.add(batch, flt, use_category)
     if use_category and rows.read and not rows.category_hits:
         raise InvalidInput(f"no votes in category {flt.category!r}")
