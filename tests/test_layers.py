@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("integrity",),
     ("data",),
     ("categories",),
-    ("providers", "images", "accounts"),
+    ("providers", "images", "accounts", "search"),
     ("store",),
     ("ratings",),
     ("settings",),

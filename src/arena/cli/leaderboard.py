@@ -163,15 +163,15 @@ def leaderboard(
         min_votes = Settings.from_env().leaderboard_min_votes
     if votes is None:
         _store_leaderboard(
-            db, category, style_control, bootstrap, output_format, arena, min_votes,
-            {"--since": since, "--until": until, "--anchor": anchor, "--plot": plot,
+            db, category, style_control, bootstrap, output_format, arena, min_votes, plot,
+            {"--since": since, "--until": until, "--anchor": anchor,
              "--include-named": include_named or None,
              "--include-deduped": include_deduped or None,
              "--exclude-flagged": exclude_flagged or None,
              "--anonymous-only": anonymous_only or None},
         )  # fmt: skip
         return
-    from arena.cli.leaderboard_db import looks_like_database
+    from arena.cli.votes_path import looks_like_database
 
     if looks_like_database(votes):
         raise _fail(
@@ -179,7 +179,7 @@ def leaderboard(
             f"`arena leaderboard --db sqlite:///{votes}` to read the server's store"
         )
     from arena.data import VoteFilters, parse_time, read_votes
-    from arena.data.release import vote_set_block
+    from arena.data.vote_set import vote_set_block
     from arena.ratings import build_leaderboard, build_style_leaderboard
 
     anchor_pair = _parse_anchor(anchor)
@@ -285,13 +285,15 @@ def _store_leaderboard(
     output_format: OutputFormat,
     arena: str,
     min_votes: int,
+    plot: Path | None,
     unsupported: dict[str, object],
 ) -> None:
     """The server's board from its store, exactly as the web app computes it."""
     given = [name for name, value in unsupported.items() if value is not None]
     if given:
+        needs = "needs" if len(given) == 1 else "need"
         raise _fail(
-            f"{', '.join(given)} need --votes FILE; the store's board counts what the web "
+            f"{', '.join(given)} {needs} --votes FILE; the store's board counts what the web "
             "board counts (try `arena release` then --votes release/ for other filters)"
         )
     from arena.cli.leaderboard_db import COUNTED_RULES, store_board
@@ -319,7 +321,43 @@ def _store_leaderboard(
         writer.writerows(rows)
     else:
         _print_store_table(data)
-    typer.echo(f"counted {data['total_votes']} votes {COUNTED_RULES}", err=True)
+    typer.echo(store_counted_line(data, COUNTED_RULES), err=True)
+    if plot is not None:
+        _plot_store(data, plot)
+
+
+def store_counted_line(data: dict, rules: str) -> str:
+    """What the store's board counted: every vote, then how many the shown models hold and
+    who waits for the minimum (a board with votes never reads as "0 votes")."""
+    every, shown = data.get("all_votes") or data["total_votes"], data["total_votes"]
+    line = f"counted {every} votes {rules}"
+    waiting = data.get("waiting") or []
+    if waiting:
+        who = ", ".join(f"{w['model']} ({w['votes']})" for w in waiting)
+        overall = data["category"] == "overall"
+        setting = "ARENA_LEADERBOARD_MIN_VOTES" if overall else "ARENA_CATEGORY_MIN_VOTES"
+        line += (
+            f"\n{shown} of them between the models shown; waiting for {data['min_votes']} "
+            f"votes: {who}. Change the minimum with --min-votes (the server: {setting})."
+        )
+    return line
+
+
+def _plot_store(data: dict, out: Path) -> None:
+    """--plot for the store's board: the scores with their intervals (no pair counts here)."""
+    from types import SimpleNamespace
+
+    rows = [SimpleNamespace(**r) for r in data["models"]]
+    if not rows:
+        typer.echo("no models to plot; --plot skipped", err=True)
+        return
+    board = SimpleNamespace(
+        rows=rows, style_control=data["style_control"], total_votes=data["total_votes"]
+    )
+    try:
+        _plot(board, None, out)
+    except OSError as exc:
+        raise _fail(f"cannot write {out}: {exc}") from None
 
 
 def _print_store_table(data: dict) -> None:
@@ -332,7 +370,8 @@ def _print_store_table(data: dict) -> None:
     for col in ("rank", "model", "score", "95% CI", "votes"):
         table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
     for r in data["models"]:
-        marks = " (deprecated)" if r.get("deprecated") else ""
+        since = (r.get("deprecated_at") or "")[:10]
+        marks = f" (deprecated {since})".replace(" )", ")") if r.get("deprecated") else ""
         marks += " (provisional)" if r.get("provisional") else ""
         table.add_row(
             "—" if r["rank"] is None else str(r["rank"]), r["model"] + marks,
@@ -432,7 +471,7 @@ def _plot(board, counts, out: Path) -> None:
     rows = board.rows
     k = len(rows)
     names = [r.model for r in rows]
-    pos = {m: i for i, m in enumerate(counts.models)}
+    pos = {m: i for i, m in enumerate(counts.models)} if counts is not None else {}
     order = [pos[m] for m in names if m in pos]
     heatmap = 1 < len(order) <= 30
     score_height = max(2.5, 0.32 * k + 1.2)

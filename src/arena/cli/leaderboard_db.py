@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from arena.cli.votes_path import looks_like_database
 from arena.errors import InvalidInput
 
 __all__ = ["COUNTED_RULES", "looks_like_database", "store_board"]
@@ -25,18 +26,6 @@ COUNTED_RULES = (
     "as the web board counts: valid votes in anonymous battles (side-by-side and direct "
     "chats left out), not from a client flagged for review, between public or deprecated models"
 )
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def looks_like_database(path: Path) -> bool:
-    """A SQLite file (by its header, or by its name when it does not exist)."""
-    if path.suffix.lower() in (".db", ".sqlite", ".sqlite3"):
-        return True
-    try:
-        with path.open("rb") as fh:
-            return fh.read(16) == _SQLITE_MAGIC
-    except OSError:
-        return False
 
 
 def _describer(engine: Engine) -> Any:

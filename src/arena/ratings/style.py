@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 from arena.ratings.blas import with_one_blas_thread
 from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED
 from arena.ratings.counts import PairCounts, outcome_codes
+from arena.ratings.fastmath import expit
 from arena.ratings.identify import fit_identified, fit_unrated
 from arena.ratings.intervals import Z95, linear_map, percentile_interval
 from arena.ratings.leaderboard import (
@@ -431,6 +431,7 @@ def build_style_leaderboard(
     init: float = 1000.0,
     l2: float = DEFAULT_L2,
     data: StyleData | None = None,
+    feature_names: Sequence[str] | None = None,
 ) -> Leaderboard:
     """Style-controlled leaderboard; rows carry the raw BT score as ``raw_score``.
 
@@ -512,7 +513,8 @@ def build_style_leaderboard(
         rated=ident.rated,
         pinned=None if anchor is None else anchor[0],
     )
-    names = list(STYLE_FEATURES[:f]) + [f"feature_{i}" for i in range(len(STYLE_FEATURES), f)]
+    known = tuple(feature_names) if feature_names is not None else STYLE_FEATURES
+    names = list(known[:f]) + [f"feature_{i}" for i in range(len(known), f)]
     return Leaderboard(
         rows=rows,
         total_votes=int(data.y.size),

@@ -24,6 +24,7 @@ __all__ = [
     "HELD",
     "TRUSTED",
     "client_history",
+    "client_status",
     "hold_if_new",
     "pending_summary",
     "pending_votes",
@@ -81,6 +82,16 @@ def release_client(
     return True
 
 
+def client_status(conn: Connection, client_hash: str | None) -> str | None:
+    """One client's status (flagged, cleared, held, trusted), or None without a row."""
+    if not client_hash:
+        return None
+    row = conn.execute(
+        select(FlaggedClientRow.status).where(FlaggedClientRow.client_hash == client_hash)
+    ).first()
+    return None if row is None else str(row[0])
+
+
 def statuses(conn: Connection) -> dict[str, str]:
     """Every client with a row, and its status (flagged, cleared, held, trusted)."""
     rows = conn.execute(select(FlaggedClientRow.client_hash, FlaggedClientRow.status))
@@ -125,11 +136,14 @@ def pending_votes(conn: Connection, modes: tuple[str, ...] = ("anonymous",)) -> 
 
 def pending_summary(conn: Connection) -> dict[str, Any]:
     """What the board states about held-back votes (additive ``pending`` field)."""
+    from arena.store.vote_holds import held_for_review
+
     votes, clients = pending_votes(conn)
     return {
         "votes": votes,
         "clients": clients,
         "reason": "votes of new identities, counted once the identity has a history",
+        "held_for_review": held_for_review(conn),
     }
 
 

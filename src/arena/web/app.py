@@ -33,6 +33,7 @@ from arena.store.writer import Writer
 from arena.vocabulary import Arena
 from arena.web.client_address import parse_proxies
 from arena.web.client_cookie import ClientCookieMiddleware
+from arena.web.docs import mount_docs
 from arena.web.edge import EdgeMiddleware
 from arena.web.errors import install_error_handlers
 from arena.web.json_body import JsonByDefault
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
             clock=clock,
         )
         service.min_vote_seconds = settings.min_vote_seconds
+        service.max_prompt_chars = settings.max_prompt_chars
         trust = hold_policy(settings)
         service.hold_new_clients = trust.describe() if trust else None
         presence = WorkerPresence(writer, settings.worker_heartbeat_seconds, clock)
@@ -174,6 +176,8 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
         version=__version__,
         description="Two anonymous models answer; people vote; the board ranks them.",
         lifespan=lifespan,
+        docs_url=None,  # web/docs.py serves /docs from local assets, under the CSP
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(JsonByDefault)
@@ -189,6 +193,7 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
     app.include_router(accounts.router)
     for router in arena_routers():  # an arena's own routes (web/routes/arenas/)
         app.include_router(router)
+    mount_docs(app)
     mount_ui(app, settings.static_path)
     # Added last, so they run first: the cookie exists before the edge can refuse a
     # request, and every answer (refusals included) carries it and the security headers.

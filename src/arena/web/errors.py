@@ -30,7 +30,7 @@ def _describe(exc: RequestValidationError, request: Request | None = None) -> st
         if err.get("type") == "extra_forbidden":
             message = "unknown field"
         if err.get("type") == "json_invalid":
-            return "request body is not valid JSON"
+            return "request body is not valid JSON (it must be UTF-8)"
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts) or "invalid request"
 

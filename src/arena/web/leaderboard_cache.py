@@ -37,6 +37,7 @@ from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_styl
 from arena.store import battle_tags
 from arena.store import repository as repo
 from arena.store.trust_repo import pending_summary
+from arena.store.vote_holds import holds_version
 from arena.vocabulary import Arena
 
 # Model status (preview, deprecated) can change on another worker: redraw at least this often.
@@ -56,12 +57,14 @@ UNDESCRIBED = {
 class _Columns:
     """What the board needs of each counted vote, appended as votes arrive."""
 
+    style_of: Callable[[dict[str, Any], str], tuple[float, ...]] = side_style
+    """One side's style covariates from ``conv_metadata`` (the arena's own)."""
     model_a: list[str] = field(default_factory=list)
     model_b: list[str] = field(default_factory=list)
     winner: list[str] = field(default_factory=list)
     categories: list[frozenset[str]] = field(default_factory=list)
-    style_a: list[tuple[float, float, float, float]] = field(default_factory=list)
-    style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
+    style_a: list[tuple[float, ...]] = field(default_factory=list)
+    style_b: list[tuple[float, ...]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
     seen_categories: set[str] = field(default_factory=set)
     # Each vote's categories before our classifier's tags, the tags, and a 64-bit key
@@ -92,7 +95,7 @@ class _Columns:
         found = self._intern(self._found(len(self.base) - 1))
         self.categories.append(found)
         self.seen_categories |= found
-        style_a, style_b = _style_counts(meta)
+        style_a, style_b = self.style_of(meta, "a"), self.style_of(meta, "b")
         self.style_a.append(style_a)
         self.style_b.append(style_b)
         self.has_style.append(bool(meta))
@@ -173,11 +176,6 @@ def _board_key(category: str, style_control: bool) -> str:
     return f"{category}/style" if style_control else category
 
 
-def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(tokens, headers, lists, bold) per side, as the ratings engine's STYLE_FEATURES."""
-    return side_style(meta, "a"), side_style(meta, "b")
-
-
 class LeaderboardCache:
     def __init__(
         self,
@@ -210,14 +208,14 @@ class LeaderboardCache:
         self._lock = asyncio.Lock()
         self._checked_at = 0.0
         self._stats: SamplingStats | None = None
-        self._flags_version: tuple[int, str, str] | None = None
+        self._flags_version: tuple[int, str, str, int] | None = None
         self._shown: frozenset[str] = frozenset()
         self._pending: dict[str, Any] = {"votes": 0, "clients": 0}
         self._reset()
 
     def _reset(self) -> None:
         self._counts: PairCounts | None = None
-        self._columns = _Columns()
+        self._columns = _Columns(style_of=arena_plugin(self.arena).style_values)
         self._last_vote_id = 0
         self._cutoff: tuple[int, datetime | None] = (0, None)
         self._boards: dict[tuple[str, bool], tuple[float, dict[str, Any]]] = {}
@@ -250,6 +248,31 @@ class LeaderboardCache:
             overall = await self._board("overall", style_control)
             return {**_with_rank_change(board, overall), "pending": self._pending}
 
+    async def vote_rows(self, category: str = "overall") -> list[tuple[str, str, str, str]]:
+        """The votes behind a board, to download: (public id, model a, model b, winner) for
+        each counted vote in ``category`` between two models the board shows. Over the
+        overall board their fingerprint is its ``vote_set_sha256``."""
+        data = await self.get(category)
+        shown = frozenset(r["model"] for r in data["models"])
+        async with self._lock:
+            columns = self._columns
+
+            def read() -> list[tuple[Any, ...]]:
+                with self._engine.connect() as conn:
+                    rows, _, _ = repo.counted_votes(
+                        conn, 0, arena=self.arena.value, id_key=self.id_key
+                    )
+                return rows
+
+            out = []
+            for vote_id, a, b, winner, *_ in await asyncio.to_thread(read):
+                i = columns.position(str(vote_id))
+                if i is None or a not in shown or b not in shown:
+                    continue  # newer than the board, or a model it does not show
+                if category == "overall" or category in columns.categories[i]:
+                    out.append((str(vote_id), a, b, winner))
+            return out
+
     async def _board(self, key: str, style_control: bool) -> dict[str, Any]:
         cached = self._boards.get((key, style_control))
         if cached is None or time.monotonic() - cached[0] > BOARD_MAX_AGE:
@@ -280,7 +303,8 @@ class LeaderboardCache:
 
     def _refresh(self) -> None:
         with self._engine.connect() as conn:
-            flags = repo.flagged_clients_version(conn)
+            # Flags, reviews and releases of clients, and votes held or released for review.
+            flags = (*repo.flagged_clients_version(conn), holds_version(conn))
             if flags != self._flags_version:
                 # A newly flagged client's earlier votes must leave the counts: start over.
                 self._reset()
@@ -319,10 +343,13 @@ class LeaderboardCache:
         board = self._fit(category, style_control)
         rows: list[dict[str, Any]] = []
         category_min = 0 if category == "overall" else self.category_min_votes
+        waiting = board.waiting_rows() if board is not None else []
         if board is not None:
             for row in board.to_dicts():
                 if row["votes"] < category_min:
-                    continue  # too few votes in this category to rank the model there
+                    # too few votes in this category to rank the model there: it waits
+                    waiting.append({"model": row["model"], "votes": row["votes"]})
+                    continue
                 # The fit holds only shown models; a model this worker has not read yet
                 # (another worker just released it) keeps its row, without the details.
                 info = self._describe(row["model"]) or UNDESCRIBED
@@ -338,7 +365,11 @@ class LeaderboardCache:
             "arena": self.arena.value,
             # A model is shown from this many votes (a category board may ask for more).
             "min_votes": max(self._min_votes, category_min),
-            "too_few_votes": list(board.excluded) if board is not None else [],
+            "too_few_votes": sorted(w["model"] for w in waiting),
+            # Who waits for the minimum, with the votes each has: never "no votes" when
+            # there are some (issue 33).
+            "waiting": sorted(waiting, key=lambda w: (-w["votes"], w["model"])),
+            "all_votes": max(board.all_votes, board.total_votes) if board is not None else 0,
             **extra,
             "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "category": "overall" if language else category,
@@ -402,7 +433,14 @@ class LeaderboardCache:
         style_a = np.asarray(columns.style_a, dtype=float)[mask]
         style_b = np.asarray(columns.style_b, dtype=float)[mask]
         return build_style_leaderboard(
-            a, b, w, style_a, style_b, interval="sandwich", min_votes=self._min_votes
+            a,
+            b,
+            w,
+            style_a,
+            style_b,
+            interval="sandwich",
+            min_votes=self._min_votes,
+            feature_names=arena_plugin(self.arena).style_features,
         )
 
 

@@ -113,6 +113,8 @@ class VoteCreate(BaseModel):
 class Reveal(BaseModel):
     model_a: PublicModelOut
     model_b: PublicModelOut
+    counted: bool = Field(True, description="False when the vote is kept but off the board")
+    reason: str | None = Field(None, description="Why it is off the board, in plain words")
 
 
 class ModelOut(BaseModel):
@@ -177,10 +179,20 @@ class PendingVotes(BaseModel):
     votes: int
     clients: int
     reason: str | None = None
+    held_for_review: int = 0
+    """Votes on a model whose pooled record looked rigged, held until a reviewer decides."""
+
+
+class WaitingModel(BaseModel):
+    """A model not shown yet: it has fewer votes than the board's ``min_votes``."""
+
+    model: str
+    votes: int
 
 
 class LeaderboardOut(BaseModel):
     total_votes: int
+    """Votes among the models shown (``all_votes`` counts those of waiting models too)."""
     computed_at: str
     arena: Arena = Arena.text
     category: str = "overall"
@@ -197,6 +209,10 @@ class LeaderboardOut(BaseModel):
     min_votes: int = 0
     """Votes a model needs to be shown; models below it are listed in ``too_few_votes``."""
     too_few_votes: list[str] = []
+    waiting: list[WaitingModel] = []
+    """The models under ``min_votes``, with the votes each has, most first."""
+    all_votes: int = 0
+    """Every counted vote in this board's filters, shown models or not."""
     style_coefficients: dict[str, dict[str, float | None]] | None = None
     """With style control: each style feature's coefficient (log-odds per sd) and 95% interval."""
     warnings: list[str] | None = None
@@ -207,10 +223,16 @@ class LeaderboardOut(BaseModel):
 class ArenaOut(BaseModel):
     name: Arena
     models: int = Field(description="battle-ready models in this arena")
+    prompt_chars: int = Field(
+        16_000, description="the longest prompt the smallest model of this arena can read"
+    )
 
 
 class ArenasOut(BaseModel):
     arenas: list[ArenaOut]
+    vote_delay_seconds: float = Field(
+        0.0, description="A vote counts only this long after the last answer ends"
+    )
 
 
 class ImageStored(BaseModel):

@@ -1,5 +1,5 @@
 /** Two panes that stream at once, the vote bar and the prompt box. */
-import { useCallback, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { arenaUi, type SidesView, type TurnView } from "../arenas";
 import { DEFAULT_ARENA, type Arena, type PublicModel, type StoredImage } from "../lib/api";
 import { useBattle, type Side } from "../lib/useBattle";
@@ -10,6 +10,7 @@ import { ShareControls } from "./ShareControls";
 import { spokenName } from "./LiveRegion";
 import { ImageAttach } from "./ImageAttach";
 import { VoteBar } from "./VoteBar";
+import { usePromptChars, useVoteCountdown } from "../lib/arenaLimits";
 
 interface Props {
   mode: "anonymous" | "side_by_side";
@@ -34,6 +35,12 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
   const [image, setImage] = useState<StoredImage | null>(null);
   const [imageMissing, setImageMissing] = useState(false);
   const promptRef = useRef<HTMLTextAreaElement>(null);
+  // A page to type into: the prompt box has focus from the start (unless the person is
+  // already somewhere, e.g. on the arena tabs that just rebuilt this view).
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active.id === "main") promptRef.current?.focus({ preventScroll: true });
+  }, []);
   const newRound = useCallback(() => {
     reset();
     setImage(null);
@@ -42,6 +49,9 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
   }, [reset]);
   const { phase, sides, reveal, winner } = state;
   const busy = phase === "sending" || phase === "streaming";
+  // A vote counts only a moment after the answers end: count down rather than drop it.
+  const opensIn = useVoteCountdown(phase === "ready" || phase === "voting");
+  const maxChars = usePromptChars(arena);
   const hasTurns = sides.a.messages.length > 0 || sides.b.messages.length > 0;
   const wantsImage = !!ui.firstTurnImage && !hasTurns;
   const turn = sides.a.messages.filter((m) => m.role === "user").length;
@@ -109,6 +119,7 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
                     newBattleLabel="Start a new battle"
                     headerExtra={view.headerExtra?.(side)}
                     lastAnswer={view.lastAnswer?.(side)}
+                    answerExtra={view.answerExtra ? (m) => view.answerExtra?.(side, m) : undefined}
                   />
                 ))}
               </div>
@@ -124,6 +135,9 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
                     : (["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)
                 }
                 revealed={revealed}
+                opensIn={opensIn}
+                counted={reveal?.counted ?? true}
+                reason={reveal?.reason}
                 failedSides={(["a", "b"] as Side[]).filter((s) => sides[s].status === "error").length}
               />
             </>
@@ -144,10 +158,17 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
       ) : null}
       <Composer
         inputRef={promptRef}
+        maxChars={maxChars}
         onSend={sendTurn}
         busy={busy}
         disabled={!!disabled || phase === "voted" || phase === "voting" || phase === "failed"}
-        placeholder={hasTurns ? "Ask a follow-up… both models continue their conversation" : "Ask anything…"}
+        placeholder={
+          phase === "voted"
+            ? "Voted. Start a new round to ask again."
+            : hasTurns
+              ? "Ask a follow-up… both models continue their conversation"
+              : "Ask anything…"
+        }
         hint={composerHint}
       />
     </div>

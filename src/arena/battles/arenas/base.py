@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from arena.battles.events import SideEvent
 from arena.battles.pictures import BattlePictures
 from arena.battles.side_run import SideResult, SideRun, stream_reply
-from arena.data.style_counts import TEXT_STYLE_FEATURES, conv_metadata
+from arena.data.style_counts import TEXT_STYLE_FEATURES, conv_metadata, side_style
 from arena.errors import InvalidInput
 from arena.integrity.validity import side_leaked
 from arena.providers.base import ChatMessage, ImageInput
@@ -140,6 +140,15 @@ class ArenaPlugin:
     def count_style(self, replies_a: Replies, replies_b: Replies) -> dict[str, Any]:
         """The battle's ``conv_metadata`` (style counts) from each side's replies."""
         return conv_metadata(replies_a, replies_b)
+
+    def more_style(self, messages: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Style counts that need more than each reply's text (a search answer's
+        sources), from the stored messages; added to ``conv_metadata``."""
+        return {}
+
+    def style_values(self, meta: dict[str, Any], side: str) -> tuple[float, ...]:
+        """One side's covariates from ``conv_metadata``, in ``style_features`` order."""
+        return side_style(meta, side)
 
     # ---------------------------------------------------------- a vote arrives
 

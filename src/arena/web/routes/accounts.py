@@ -202,6 +202,18 @@ async def me(request: Request, response: Response) -> SignedInOut:
     return SignedInOut(username=username, csrf_token=csrf_token(app_state(request).secret, token))
 
 
+@router.get("/session", responses=ERRORS)
+async def session(request: Request, response: Response) -> dict[str, Any]:
+    """Who this browser is, signed in or not, always 200: what a page asks on every load
+    (``/me`` answers 401 when signed out, which a browser logs as an error each time)."""
+    response.headers["cache-control"] = "no-store"
+    if not getattr(request.state, "user_id", None):
+        return {"signed_in": False}
+    _, username, token = _signed_in(request)
+    secret = app_state(request).secret
+    return {"signed_in": True, "username": username, "csrf_token": csrf_token(secret, token)}
+
+
 @router.delete("/me", status_code=204, responses=ERRORS)
 async def delete_me(request: Request, battles: BattlesDep) -> Response:
     """Delete the account and its personal data; its votes stay on the board, unlinked."""

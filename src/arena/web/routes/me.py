@@ -67,6 +67,8 @@ def _entry(row: dict[str, Any], battles: BattlesDep) -> dict[str, Any]:
         "prompts": prompts,
         "sides": sides,
         "models": models,
+        # The live share link, if any: History offers Share and Revoke like the battle page.
+        "share_url": f"/s/{row['share_id']}" if row.get("share_id") else None,
     }
 
 
