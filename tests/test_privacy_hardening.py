@@ -306,21 +306,21 @@ def test_the_schema_says_what_the_server_accepts(start_app) -> None:
     with app.client() as client:
         spec = client.get("/openapi.json").json()
         create = spec["paths"]["/api/v1/battles"]["post"]
-        assert "400" in create["responses"] and "413" in create["responses"]
+        assert "422" in create["responses"] and "413" in create["responses"]
         body = spec["components"]["schemas"]["BattleCreate"]
         anonymous = body["oneOf"][0]
         assert anonymous["properties"]["mode"]["const"] == "anonymous"
         assert anonymous["additionalProperties"] is False
         assert "maxItems" in json.dumps(anonymous["properties"]["models"])
         assert spec["components"]["schemas"]["TurnCreate"]["properties"]["prompt"]["pattern"]
-        # And the server does what it says: a non-UTF-8 body is the documented 400,
-        # a models list in anonymous mode and a prompt of white space alone are 422.
+        # And the server does what it says: a non-UTF-8 body, a models list in
+        # anonymous mode and a prompt of white space alone are 422.
         bad_bytes = client.post(
             "/api/v1/battles",
             content=b'{"mode": "\xff"}',
             headers={"content-type": "application/json"},
         )
-        assert bad_bytes.status_code == 400 and set(bad_bytes.json()) == {"error"}
+        assert bad_bytes.status_code == 422 and set(bad_bytes.json()) == {"error"}
         listed = client.post("/api/v1/battles", json={"mode": "anonymous", "models": ["a", "b"]})
         assert listed.status_code == 422
         battle_id = client.post("/api/v1/battles", json={}).json()["battle_id"]

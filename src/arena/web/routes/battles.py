@@ -28,8 +28,8 @@ from arena.web.schemas import (
 from arena.web.sse import sse_stream
 
 router = APIRouter(prefix="/api/v1/battles", tags=["battles"])
-# 400: a body that is not UTF-8 (FastAPI cannot decode it); 413: a body over the limit.
-ERRORS = error_responses(400, 403, 404, 409, 413, 422, 429, 503)
+# 413: a body over the limit; 422 also for a body that is not UTF-8 (arena.web.errors).
+ERRORS = error_responses(403, 404, 409, 413, 422, 429, 503)
 
 # Headers that keep proxies from buffering the stream; nothing here varies by model.
 STREAM_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
