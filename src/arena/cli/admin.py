@@ -7,15 +7,12 @@ import secrets
 from typing import Annotated
 
 import typer
-from sqlalchemy import insert
 
-from arena.battles.lifecycle import set_model_status
 from arena.cli.options import DbOption
 from arena.registry import Visibility
-from arena.store import migrate
-from arena.store.engine import create_store_engine
-from arena.store.tables import ApiTokenRow
-from arena.web.auth import token_digest
+
+# The store and the web app's token hashing are imported when a command runs, not for
+# its --help (issue 33).
 
 
 def set_status(
@@ -28,6 +25,9 @@ def set_status(
 
     Example: arena models set-status gpt-x deprecated --reason "superseded by gpt-y"
     """
+    from arena.battles.lifecycle import set_model_status
+    from arena.store import migrate
+    from arena.store.engine import create_store_engine
     engine = create_store_engine(db)
     try:
         migrate.upgrade(engine)
@@ -49,6 +49,12 @@ def create_token(
 
     Example: arena tokens create --name ops-team
     """
+    from sqlalchemy import insert
+
+    from arena.store import migrate
+    from arena.store.engine import create_store_engine
+    from arena.store.tables import ApiTokenRow
+    from arena.web.auth import token_digest
     if role != "admin":
         typer.echo(f"error: unknown role {role!r}; use admin", err=True)
         raise typer.Exit(2)

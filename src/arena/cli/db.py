@@ -5,8 +5,6 @@ from __future__ import annotations
 import typer
 
 from arena.cli.options import DbOption
-from arena.store import migrate
-from arena.store.engine import create_store_engine
 
 
 def upgrade(db: DbOption = None) -> None:
@@ -14,6 +12,9 @@ def upgrade(db: DbOption = None) -> None:
 
     Example: arena db upgrade --db postgresql://localhost/arena
     """
+    from arena.store import migrate
+    from arena.store.engine import create_store_engine
+
     engine = create_store_engine(db)
     try:
         migrate.upgrade(engine)

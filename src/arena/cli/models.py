@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-
-from arena.battles.roster import Roster
 from arena.cli.options import DbOption, ModelsOption
 from arena.errors import InvalidInput
-from arena.registry import load_registry
+
+# rich, the roster (httpx, the providers) and the registry load when the command runs,
+# not for its --help (issue 33).
 
 
 def _stored_statuses(db: str | None) -> dict[str, tuple[str, str]]:
@@ -47,6 +44,13 @@ def list_models(models: ModelsOption = None, db: DbOption = None) -> None:
 
     Example: arena models list --models my-models.yaml --db sqlite:///arena.db
     """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from arena.battles.roster import Roster
+    from arena.registry import load_registry
+
     registry = load_registry(models)
     try:
         stored = _stored_statuses(db) if db else {}

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import math
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from arena.simulation.simulate import Checkpoint, NewModelReport, PolicyRun
+if TYPE_CHECKING:  # NumPy and SciPy load when a simulation runs, not for its --help
+    from arena.simulation.simulate import Checkpoint, NewModelReport, PolicyRun
 
 
 class PolicyChoice(StrEnum):

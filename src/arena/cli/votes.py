@@ -11,7 +11,10 @@ from typing import Annotated
 import typer
 
 from arena.cli.options import DbOption
-from arena.ratings.anomaly import DEFAULT_Z_THRESHOLD
+
+# arena.ratings.anomaly.DEFAULT_Z_THRESHOLD, without loading NumPy and SciPy for --help
+# (tests/test_cli_help_speed.py checks that the two agree).
+DEFAULT_Z_THRESHOLD = -4.0
 
 
 def scan(

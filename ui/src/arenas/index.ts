@@ -32,3 +32,8 @@ export function knownArena(name: Arena): boolean {
 export function arenaUi(name: Arena): ArenaUi {
   return knownArena(name) ? ARENA_UI[name] : ARENA_UI[DEFAULT_ARENA];
 }
+
+/** Every arena this page knows, in the order the tabs show them. */
+export function allArenas(): Arena[] {
+  return Object.keys(ARENA_UI) as Arena[];
+}

@@ -1,6 +1,6 @@
 /** The arena tabs: only arenas with at least two battle-ready models are offered. */
 import { useEffect, useRef, useState } from "react";
-import { arenaUi, knownArena } from "../arenas";
+import { allArenas, arenaUi, knownArena } from "../arenas";
 import { DEFAULT_ARENA, type Arena, type ArenasInfo } from "../lib/api";
 import { arenasInfo, knownArenasInfo } from "../lib/arenaLimits";
 
@@ -41,8 +41,18 @@ export function ArenaPicker({ value, onChange, label }: Props) {
       chosen.current.focus();
     }
   });
-  if (arenas.length < 2) return null;
+  // Arenas nobody can battle in yet: say what to configure rather than offer them empty.
+  const missing = label === "Battle arena" ? allArenas().filter((a) => !arenas.includes(a)) : [];
+  const note = missing.length ? (
+    <p className="arena-missing" data-testid="arena-missing">
+      {missing.map((a) => arenaUi(a).label).join(", ")}: no two models here can battle in{" "}
+      {missing.length > 1 ? "these arenas" : "this arena"} yet. Add models that can to your registry (<code>arenas: [{missing.join(", ")}]</code>, see the README).
+    </p>
+  ) : null;
+  if (arenas.length < 2) return note;
   return (
+    <>
+    {note}
     <div className="arena-picker" role="radiogroup" aria-label={label} data-testid="arena-picker">
       {arenas.map((arena) => (
         <label key={arena} className={`arena-tab${arena === value ? " active" : ""}`}>
@@ -62,5 +72,6 @@ export function ArenaPicker({ value, onChange, label }: Props) {
         </label>
       ))}
     </div>
+    </>
   );
 }
