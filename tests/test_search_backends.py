@@ -168,9 +168,9 @@ def test_search_metadata_counts_cited_sources_by_kind() -> None:
 def test_search_arena_24k_shape_round_trips() -> None:
     from datetime import UTC, datetime
 
-    from arena.data.search_shape import (
+    from arena.data.shapes.search_arena import (
+        SHAPE,
         from_search_arena_row,
-        is_search_arena_row,
         to_search_arena_row,
     )
 
@@ -204,7 +204,7 @@ def test_search_arena_24k_shape_round_trips() -> None:
         "primary_intent": "Factual Lookup",
     }
     row = to_search_arena_row(battle, messages)
-    assert is_search_arena_row(row)
+    assert SHAPE.matches(row)  # import reads it as this shape
     assert row["system_a_metadata"]["web_search_trace"] == [
         [["https://en.wikipedia.org/wiki/Eiffel_Tower", "Eiffel Tower"]]
     ]
