@@ -38,6 +38,24 @@ def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
     return parts
 
 
+# What a pooled connection that the server already closed raises on reuse (uvicorn,
+# and so vLLM and SGLang, close idle connections after 5 s; aiohttp keeps them 15 s).
+_STALE_CONNECTION_ERRORS = {
+    "ClientOSError",
+    "ServerDisconnectedError",
+    "ClientConnectionResetError",
+}
+
+
+def _stale_connection(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ in _STALE_CONNECTION_ERRORS:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class OpenAICompatProvider(ProviderBase):
     kind = "openai"
 
@@ -146,13 +164,21 @@ class OpenAICompatProvider(ProviderBase):
         the SDK's typed-params transform; that walk was the largest part of Arena's
         time to first delta, and the body is already in wire format.
         """
-        return await self._client.post(
-            "/chat/completions",
-            cast_to=object,
-            body=body,
-            stream=True,
-            stream_cls=openai.AsyncStream[Any],
-        )
+        for attempt in (1, 2):
+            try:
+                return await self._client.post(
+                    "/chat/completions",
+                    cast_to=object,
+                    body=body,
+                    stream=True,
+                    stream_cls=openai.AsyncStream[Any],
+                )
+            except openai.APIConnectionError as exc:
+                # A pooled keep-alive connection the server closed while idle fails on
+                # write, before the request reached it: one fresh connection is safe.
+                if attempt == 2 or not _stale_connection(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     async def check(self) -> str | None:
         import openai
