@@ -37,6 +37,11 @@ class IntervalKind(StrEnum):
     sandwich = "sandwich"
 
 
+class SortOrder(StrEnum):
+    rank = "rank"
+    lower = "lower"
+
+
 def _parse_anchor(value: str | None) -> tuple[str, float] | None:
     if value is None:
         return None
@@ -144,6 +149,22 @@ def leaderboard(
             "by default they are left out, as LMArena does.",
         ),
     ] = False,
+    reweighted: Annotated[
+        bool,
+        typer.Option(
+            "--reweighted/--no-reweighted",
+            help="Weigh each vote by the inverse of its pair's frequency (LMArena's default "
+            "since July 2025). Off by default: the plain fit is the efficient one when "
+            "Bradley–Terry holds, and keeps boards comparable with earlier releases.",
+        ),
+    ] = False,
+    sort: Annotated[
+        SortOrder,
+        typer.Option(
+            "--sort",
+            help="Row order: rank (rank_ub, LMArena's) or lower (the interval's lower bound).",
+        ),
+    ] = SortOrder.rank,
 ) -> None:
     """Rank the models in a votes file, or the server's store, with Bradley–Terry and 95% CIs.
 
@@ -164,6 +185,7 @@ def leaderboard(
     if votes is None:
         _store_leaderboard(
             db, category, style_control, bootstrap, output_format, arena, min_votes,
+            reweighted, sort.value,
             {"--since": since, "--until": until, "--anchor": anchor, "--plot": plot,
              "--include-named": include_named or None,
              "--include-deduped": include_deduped or None,
@@ -181,6 +203,7 @@ def leaderboard(
     from arena.data import VoteFilters, parse_time, read_votes
     from arena.data.release import vote_set_block
     from arena.ratings import build_leaderboard, build_style_leaderboard
+    from arena.ratings.leaderboard import order_rows
 
     anchor_pair = _parse_anchor(anchor)
     try:
@@ -208,6 +231,7 @@ def leaderboard(
                 seed=seed,
                 anchor=anchor_pair,
                 min_votes=min_votes,
+                reweighted=reweighted,
             )
         else:
             board = build_leaderboard(
@@ -217,6 +241,7 @@ def leaderboard(
                 seed=seed,
                 anchor=anchor_pair,
                 min_votes=min_votes,
+                reweighted=reweighted,
             )
     except (ArenaError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -231,12 +256,12 @@ def leaderboard(
         _counted_line(len(table.outcome), table.rows_read, filters, table.left_out), err=True
     )
     report_dropped(table.dropped, board.warnings)
+    body = {**board.to_json_obj(computed_at), "order": sort.value}
+    body["models"] = order_rows(body["models"], sort.value)
     if output_format is OutputFormat.json:
-        typer.echo(
-            json.dumps({**board.to_json_obj(computed_at), "counted_votes": counted}, indent=2)
-        )
+        typer.echo(json.dumps({**body, "counted_votes": counted}, indent=2))
     elif output_format is OutputFormat.csv:
-        rows = board.to_dicts()
+        rows = body["models"]
         keys = list(dict.fromkeys(k for r in rows for k in r)) or [
             "rank", "rank_ub", "model", "score", "ci_lower", "ci_upper", "votes"
         ]  # fmt: skip
@@ -244,7 +269,7 @@ def leaderboard(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _print_table(board, votes, digest)
+        _print_table(board, body["models"], votes, digest)
     if plot is not None and not board.rows:
         typer.echo("no models to plot; --plot skipped", err=True)
     elif plot is not None:
@@ -285,6 +310,8 @@ def _store_leaderboard(
     output_format: OutputFormat,
     arena: str,
     min_votes: int,
+    reweighted: bool,
+    order: str,
     unsupported: dict[str, object],
 ) -> None:
     """The server's board from its store, exactly as the web app computes it."""
@@ -304,6 +331,8 @@ def _store_leaderboard(
             rounds=rounds,
             arena=arena,
             min_votes=min_votes,
+            reweighted=reweighted,
+            order=order,
         )
     except ArenaError as exc:
         raise _fail(str(exc)) from None
@@ -329,16 +358,21 @@ def _print_store_table(data: dict) -> None:
     style = "Style-controlled l" if data["style_control"] else "L"
     title = f"{style}eaderboard of the store ({data['category']})"
     table = Table(title=title, caption=f"{data['total_votes']} votes")
-    for col in ("rank", "model", "score", "95% CI", "votes"):
+    for col in ("rank", "spread", "model", "score", "95% CI", "votes"):
         table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
     for r in data["models"]:
         marks = " (deprecated)" if r.get("deprecated") else ""
         marks += " (provisional)" if r.get("provisional") else ""
         table.add_row(
-            "—" if r["rank"] is None else str(r["rank"]), r["model"] + marks,
+            "—" if r["rank"] is None else str(r["rank"]), _spread_text(r), r["model"] + marks,
             f"{r['score']:.1f}", _interval_text(r), str(r["votes"]),
         )  # fmt: skip
     Console().print(table)
+    if data.get("disconnected"):
+        typer.echo(
+            f"The comparison graph has {data['components']} disconnected groups; "
+            "scores and ranks compare only within a group."
+        )
     digest = data.get("counted_votes", {}).get("vote_set_sha256")
     if digest:
         typer.echo(f"vote set sha256: {digest}")
@@ -357,13 +391,20 @@ def report_dropped(dropped: dict[str, int], warnings: list[str]) -> None:
         typer.echo(f"warning: {warning}", err=True)
 
 
+def _spread_text(r: dict) -> str:
+    """LMArena's rank spread: every rank from rank_ub to rank_lb fits the intervals."""
+    if r.get("rank_ub") is None or r.get("rank_lb") is None:
+        return "-"
+    return f"{r['rank_ub']}–{r['rank_lb']}"
+
+
 def _interval_text(r: dict) -> str:
     if r["ci_lower"] is None or r["ci_upper"] is None:
         return "unknown"
     return f"{r['ci_lower']:.1f} – {r['ci_upper']:.1f}"
 
 
-def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
+def _print_table(board, rows: list[dict], source: Path, vote_set_sha256: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -371,7 +412,7 @@ def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
     ci = f"95% CI ({board.interval}{f', {board.rounds} rounds' if board.rounds else ''})"
     table = Table(title=title, caption=f"{board.total_votes} votes")
     longest = max((len(r.model) + 2 for r in board.rows), default=5)
-    for col in ("rank", "model", "score", ci, "votes"):
+    for col in ("rank", "spread", "model", "score", ci, "votes"):
         if col == "model":  # names are never cut; the interval header wraps instead
             table.add_column(col, no_wrap=True, min_width=longest)
         else:
@@ -380,9 +421,10 @@ def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
         table.add_column("raw score", justify="right")
     if board.n_components > 1:
         table.add_column("group", justify="right")
-    for r in board.to_dicts():
+    for r in rows:
         cells = [
             "-" if r["rank"] is None else str(r["rank"]),
+            _spread_text(r),
             r["model"] + (" *" if r.get("note") else ""),
             f"{r['score']:.1f}",
             _interval_text(r),

@@ -87,6 +87,16 @@ class ArenaPlugin:
         return self.name.served_by
 
     @property
+    def style_unavailable(self) -> str | None:
+        """Why this arena's board cannot control for style (None: it can)."""
+        if self.style_features:
+            return None
+        return (
+            f"style control adjusts for text length and Markdown; the {self.name.value} "
+            f"arena's answers are {self.answers}"
+        )
+
+    @property
     def battle_quota(self) -> str:
         """The rate-limit counter of new battles: each arena counts its own."""
         return f"battles_{self.name.value}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Query
 
 from arena.vocabulary import Arena
@@ -46,9 +48,21 @@ async def leaderboard(
     style_control: bool = Query(False),
     language: str | None = Query(None, min_length=2, max_length=8, pattern="^[A-Za-z-]+$"),
     arena: Arena = Arena.text,
+    reweighted: bool = Query(
+        False,
+        description="Weigh votes by the inverse of their pair's frequency (LMArena's default "
+        "since July 2025; off here: the plain fit is the efficient one when Bradley–Terry "
+        "holds, and boards stay comparable with earlier releases).",
+    ),
+    order: Literal["rank", "lower"] = Query("rank", description="rank, or the lower bound"),
 ) -> LeaderboardOut:
     data = await board.get(
-        arena, category=category, style_control=style_control, language=language
+        arena,
+        category=category,
+        style_control=style_control,
+        language=language,
+        reweighted=reweighted,
+        order=order,
     )
     return LeaderboardOut.model_validate(data)
 
