@@ -17,11 +17,13 @@ import numpy as np
 
 from arena.categories.names import LANGUAGE_PREFIX
 from arena.categories.structural import battle_categories
-from arena.data.style_counts import side_style
+from arena.data.style_counts import SENTIMENT_FIELDS, side_style
 from arena.data.vote_digest import MODULUS, digest_hex, vote_hash
 from arena.store import battle_tags
 
 __all__ = ["VoteColumns", "board_key"]
+
+EMOJI_FIELD = SENTIMENT_FIELDS["emoji"].format("a")
 
 
 @dataclass
@@ -32,9 +34,12 @@ class VoteColumns:
     model_b: list[str] = field(default_factory=list)
     winner: list[str] = field(default_factory=list)
     categories: list[frozenset[str]] = field(default_factory=list)
-    style_a: list[tuple[float, float, float, float]] = field(default_factory=list)
-    style_b: list[tuple[float, float, float, float]] = field(default_factory=list)
+    style_a: list[tuple[float, ...]] = field(default_factory=list)
+    style_b: list[tuple[float, ...]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
+    # Votes whose stored metadata counts emoji (older votes do not: they stay off a
+    # board that controls for emoji rather than count as emoji-free).
+    has_emoji: list[bool] = field(default_factory=list)
     seen_categories: set[str] = field(default_factory=set)
     # Each vote's categories before our classifier's tags, the tags, and a 64-bit key
     # of its id, so a retag can find a counted vote and move it between boards. Sets and
@@ -68,6 +73,7 @@ class VoteColumns:
         self.style_a.append(style_a)
         self.style_b.append(style_b)
         self.has_style.append(bool(meta))
+        self.has_emoji.append(EMOJI_FIELD in meta)
         self._add_hash(len(self.model_a) - 1, str(vote_id), found | {"overall"}, +1)
 
     def _found(self, i: int) -> frozenset[str]:
@@ -123,11 +129,15 @@ class VoteColumns:
             keys = [board_key(category, False)]
             if self.has_style[i]:  # only votes with style counts enter a style-controlled board
                 keys.append(board_key(category, True))
+            if self.has_emoji[i]:
+                keys.append(board_key(category, True, emoji=True))
             for key in keys:
                 self.digests[(key, a, b)] = (self.digests.get((key, a, b), 0) + sign * h) % MODULUS
 
-    def digest(self, category: str, style_control: bool, shown: frozenset[str]) -> str:
-        key = board_key(category, style_control)
+    def digest(
+        self, category: str, style_control: bool, shown: frozenset[str], emoji: bool = False
+    ) -> str:
+        key = board_key(category, style_control, emoji=emoji)
         total = sum(
             h for (k, a, b), h in self.digests.items() if k == key and a in shown and b in shown
         )
@@ -141,10 +151,13 @@ def _vote_key(vote_id: str) -> int:
     )
 
 
-def board_key(category: str, style_control: bool) -> str:
+def board_key(category: str, style_control: bool, *, emoji: bool = False) -> str:
+    if emoji:
+        return f"{category}/style+emoji"
     return f"{category}/style" if style_control else category
 
 
 def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(tokens, headers, lists, bold) per side, as the ratings engine's STYLE_FEATURES."""
+    """(tokens, headers, lists, bold, emoji) per side: the ratings engine's STYLE_FEATURES
+    then the tone covariates."""
     return side_style(meta, "a"), side_style(meta, "b")

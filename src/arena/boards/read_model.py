@@ -31,6 +31,7 @@ from arena.clock import SYSTEM_CLOCK, Clock
 from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.ratings.leaderboard import ORDERS
+from arena.ratings.style import STYLE_FEATURES
 from arena.store import battle_tags
 from arena.store import repository as repo
 from arena.store.trust_repo import pending_summary
@@ -46,6 +47,8 @@ class BoardKey:
     category: str = "overall"
     style_control: bool = False
     reweighted: bool = False
+    emoji: bool = False
+    """Style control with the emoji count as one more covariate (votes that count it)."""
 
 
 Compute = Callable[[BoardKey], dict[str, Any]]
@@ -145,6 +148,7 @@ class BoardReadModel:
         *,
         reweighted: bool = False,
         order: str = "rank",
+        emoji: bool = False,
         compute: Compute | None = None,
     ) -> dict[str, Any]:
         """One board; a category or language board also carries each row's overall rank.
@@ -153,8 +157,9 @@ class BoardReadModel:
         each board is computed afresh.
         """
         compute = compute or self.compute
-        if style_control and self.style_unavailable:
+        if (style_control or emoji) and self.style_unavailable:
             raise InvalidInput(self.style_unavailable)
+        style_control = style_control or emoji
         if order not in ORDERS:
             raise InvalidInput(f"order must be one of {', '.join(ORDERS)} (got {order!r})")
         if category not in self.categories():
@@ -163,9 +168,10 @@ class BoardReadModel:
         if language is not None and category != "overall":
             raise InvalidInput("ask for a category or a language, not both")
         key = category if language is None else LANGUAGE_PREFIX + language.lower()
-        board = compute(BoardKey(key, style_control, reweighted))
+        board = compute(BoardKey(key, style_control, reweighted, emoji))
         if key != "overall":
-            board = with_rank_change(board, compute(BoardKey("overall", style_control, reweighted)))
+            overall = compute(BoardKey("overall", style_control, reweighted, emoji))
+            board = with_rank_change(board, overall)
         # Pending votes change without the counted ones changing: state them fresh.
         return {**board, **_ordered(board, order), "pending": self.pending}
 
@@ -179,6 +185,7 @@ class BoardReadModel:
             arena=self.arena,
             category=category,
             style_control=key.style_control,
+            emoji=key.emoji,
             describe=self._describe,
             min_votes=max(self.min_votes, min_here),
             row_min_votes=min_here,
@@ -189,7 +196,9 @@ class BoardReadModel:
                 "cutoff_vote_id": self._cutoff[0],
                 "cutoff_time": self._cutoff[1].isoformat() if self._cutoff[1] else None,
                 # Exactly the counted votes: models left out for too few votes take theirs.
-                "vote_set_sha256": self.columns.digest(category, key.style_control, shown),
+                "vote_set_sha256": self.columns.digest(
+                    category, key.style_control, shown, emoji=key.emoji
+                ),
                 "bootstrap_rounds": 0 if key.style_control else self.rounds,
             },
             computed_at=self._clock.now().isoformat(timespec="seconds"),
@@ -219,6 +228,8 @@ class BoardReadModel:
         mask &= np.fromiter((m in shown for m in columns.model_b), bool, n)
         if style_control:
             mask &= np.asarray(columns.has_style, bool)
+        if key.emoji:
+            mask &= np.asarray(columns.has_emoji, bool)
         if not mask.any():
             return None
         a = np.asarray(columns.model_a, dtype=object)[mask]
@@ -232,8 +243,9 @@ class BoardReadModel:
                 min_votes=self.min_votes,
                 reweighted=reweighted,
             )
-        style_a = np.asarray(columns.style_a, dtype=float)[mask]
-        style_b = np.asarray(columns.style_b, dtype=float)[mask]
+        names = (*STYLE_FEATURES, *(("emoji",) if key.emoji else ()))
+        style_a = np.asarray(columns.style_a, dtype=float)[mask][:, : len(names)]
+        style_b = np.asarray(columns.style_b, dtype=float)[mask][:, : len(names)]
         return build_style_leaderboard(
             a,
             b,
@@ -243,6 +255,7 @@ class BoardReadModel:
             interval="sandwich",
             min_votes=self.min_votes,
             reweighted=reweighted,
+            feature_names=names,
         )
 
 

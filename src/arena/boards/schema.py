@@ -77,6 +77,9 @@ class LeaderboardOut(BaseModel):
     """A model shows on this board only with at least this many votes in it."""
     style_control: bool = False
     style_control_available: bool = False
+    emoji_control: bool = False
+    """Style control with the emoji count as a tone covariate (``style_coefficients.emoji``);
+    only votes whose stored metadata counts emoji enter such a board."""
     method: Literal["bradley_terry"] = "bradley_terry"
     counted_votes: CountedVotes | None = None
     min_votes: int = 0

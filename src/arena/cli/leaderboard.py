@@ -165,6 +165,14 @@ def leaderboard(
             help="Row order: rank (rank_ub, LMArena's) or lower (the interval's lower bound).",
         ),
     ] = SortOrder.rank,
+    emoji: Annotated[
+        bool,
+        typer.Option(
+            "--emoji",
+            help="Style control with the emoji count as one more covariate (LMArena's tone "
+            "control); the store's board only, published files carry no emoji counts.",
+        ),
+    ] = False,
 ) -> None:
     """Rank the models in a votes file, or the server's store, with Bradley–Terry and 95% CIs.
 
@@ -185,7 +193,7 @@ def leaderboard(
     if votes is None:
         _store_leaderboard(
             db, category, style_control, bootstrap, output_format, arena, min_votes,
-            reweighted, sort.value,
+            reweighted, sort.value, emoji,
             {"--since": since, "--until": until, "--anchor": anchor, "--plot": plot,
              "--include-named": include_named or None,
              "--include-deduped": include_deduped or None,
@@ -195,6 +203,11 @@ def leaderboard(
         return
     from arena.cli.leaderboard_db import looks_like_database
 
+    if emoji:
+        raise _fail(
+            "--emoji needs the store's board (--db): published votes files carry no emoji "
+            "counts in conv_metadata"
+        )
     if looks_like_database(votes):
         raise _fail(
             f"{votes} is a database, not a votes file: use "
@@ -263,7 +276,7 @@ def leaderboard(
     elif output_format is OutputFormat.csv:
         rows = body["models"]
         keys = list(dict.fromkeys(k for r in rows for k in r)) or [
-            "rank", "rank_ub", "model", "score", "ci_lower", "ci_upper", "votes"
+            "rank", "rank_ub", "rank_lb", "model", "score", "ci_lower", "ci_upper", "votes"
         ]  # fmt: skip
         writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
         writer.writeheader()
@@ -312,6 +325,7 @@ def _store_leaderboard(
     min_votes: int,
     reweighted: bool,
     order: str,
+    emoji: bool,
     unsupported: dict[str, object],
 ) -> None:
     """The server's board from its store, exactly as the web app computes it."""
@@ -333,6 +347,7 @@ def _store_leaderboard(
             min_votes=min_votes,
             reweighted=reweighted,
             order=order,
+            emoji=emoji,
         )
     except ArenaError as exc:
         raise _fail(str(exc)) from None
@@ -341,7 +356,7 @@ def _store_leaderboard(
         typer.echo(json.dumps(data, indent=2))
     elif output_format is OutputFormat.csv:
         keys = list(dict.fromkeys(k for r in rows for k in r)) or [
-            "rank", "rank_ub", "model", "score", "ci_lower", "ci_upper", "votes"
+            "rank", "rank_ub", "rank_lb", "model", "score", "ci_lower", "ci_upper", "votes"
         ]  # fmt: skip
         writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
         writer.writeheader()
@@ -356,6 +371,7 @@ def _print_store_table(data: dict) -> None:
     from rich.table import Table
 
     style = "Style-controlled l" if data["style_control"] else "L"
+    style = "Style- and emoji-controlled l" if data.get("emoji_control") else style
     title = f"{style}eaderboard of the store ({data['category']})"
     table = Table(title=title, caption=f"{data['total_votes']} votes")
     for col in ("rank", "spread", "model", "score", "95% CI", "votes"):
@@ -368,6 +384,10 @@ def _print_store_table(data: dict) -> None:
             f"{r['score']:.1f}", _interval_text(r), str(r["votes"]),
         )  # fmt: skip
     Console().print(table)
+    for name, c in (data.get("style_coefficients") or {}).items():
+        lo, hi = c["ci_lower"], c["ci_upper"]
+        span = "unknown" if lo is None or hi is None else f"{lo:+.3f} to {hi:+.3f}"
+        typer.echo(f"style coefficient {name}: {c['coefficient']:+.3f} (95% {span})")
     if data.get("disconnected"):
         typer.echo(
             f"The comparison graph has {data['components']} disconnected groups; "
@@ -376,6 +396,8 @@ def _print_store_table(data: dict) -> None:
     digest = data.get("counted_votes", {}).get("vote_set_sha256")
     if digest:
         typer.echo(f"vote set sha256: {digest}")
+
+
 def counted_fingerprint(table, board) -> str | None:
     """``vote_set_sha256`` of exactly the votes the board counted (models left out for
     too few votes take their votes with them)."""

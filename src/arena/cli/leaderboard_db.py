@@ -95,6 +95,7 @@ def store_board(
     min_votes: int = 20,
     reweighted: bool = False,
     order: str = "rank",
+    emoji: bool = False,
 ) -> dict[str, Any]:
     """The board ``GET /api/v1/leaderboard?category=..&style_control=..`` would return."""
     from arena.battles.arenas import arena_plugin
@@ -123,7 +124,9 @@ def store_board(
         # The fingerprint covers the public ids a release publishes, as the server's does.
         model.id_key = server_secret(engine, settings.secret_key)
         model.refresh()
-        data = model.board(category, style_control, reweighted=reweighted, order=order)
+        data = model.board(
+            category, style_control, reweighted=reweighted, order=order, emoji=emoji
+        )
         # the API's own response model, so the JSON is the API's byte for byte
         return LeaderboardOut.model_validate(data).model_dump(mode="json")
     except SQLAlchemyError as exc:

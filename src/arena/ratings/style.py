@@ -446,6 +446,7 @@ def build_style_leaderboard(
     l2: float = DEFAULT_L2,
     data: StyleData | None = None,
     reweighted: bool = False,
+    feature_names: Sequence[str] | None = None,
 ) -> Leaderboard:
     """Style-controlled leaderboard; rows carry the raw BT score as ``raw_score``.
 
@@ -466,6 +467,9 @@ def build_style_leaderboard(
     reweighted : bool
         Weigh each vote by the inverse of its pair's frequency, as
         :func:`arena.ratings.leaderboard.build_leaderboard` does.
+    feature_names : sequence of str, optional
+        Names of the F style columns (default ``STYLE_FEATURES``), as the
+        coefficients are reported (e.g. ``emoji`` for the tone covariate).
 
     Returns
     -------
@@ -540,7 +544,8 @@ def build_style_leaderboard(
         rated=ident.rated,
         pinned=None if anchor is None else anchor[0],
     )
-    names = list(STYLE_FEATURES[:f]) + [f"feature_{i}" for i in range(len(STYLE_FEATURES), f)]
+    given = list(STYLE_FEATURES if feature_names is None else feature_names)
+    names = given[:f] + [f"feature_{i}" for i in range(len(given), f)]
     return Leaderboard(
         rows=rows,
         total_votes=int(data.y.size),

@@ -94,6 +94,7 @@ class LeaderboardCache:
         *,
         reweighted: bool = False,
         order: str = "rank",
+        emoji: bool = False,
     ) -> dict[str, Any]:
         """One board; a category or language board also carries each row's overall rank."""
         async with self._lock:
@@ -107,6 +108,7 @@ class LeaderboardCache:
                 language,
                 reweighted=reweighted,
                 order=order,
+                emoji=emoji,
                 compute=self._cached,
             )
 

@@ -55,6 +55,9 @@ async def leaderboard(
         "holds, and boards stay comparable with earlier releases).",
     ),
     order: Literal["rank", "lower"] = Query("rank", description="rank, or the lower bound"),
+    emoji: bool = Query(
+        False, description="Style control with the emoji count as one more covariate."
+    ),
 ) -> LeaderboardOut:
     data = await board.get(
         arena,
@@ -63,6 +66,7 @@ async def leaderboard(
         language=language,
         reweighted=reweighted,
         order=order,
+        emoji=emoji,
     )
     return LeaderboardOut.model_validate(data)
 
