@@ -13,7 +13,15 @@ from typing import Any
 from arena.ratings import Leaderboard
 from arena.vocabulary import Arena
 
-__all__ = ["UNDESCRIBED", "board_body", "rerank", "with_rank_change"]
+__all__ = [
+    "SPEED_COLUMNS",
+    "UNDESCRIBED",
+    "blended_price",
+    "board_body",
+    "pareto_front",
+    "rerank",
+    "with_rank_change",
+]
 
 UNDESCRIBED = {
     "organization": "unknown",
@@ -22,6 +30,37 @@ UNDESCRIBED = {
     "deprecated": False,
     "deprecated_at": None,
 }
+
+
+SPEED_COLUMNS = {"median_ttft_ms": None, "median_tokens_per_s": None}
+#: Artificial Analysis's blend: three prompt tokens for every completion token.
+INPUT_SHARE = 0.75
+
+
+def blended_price(
+    price_input_per_mtok: float | None, price_output_per_mtok: float | None
+) -> float | None:
+    """One price per million tokens for a 3:1 mix of prompt and completion tokens."""
+    if price_input_per_mtok is None or price_output_per_mtok is None:
+        return None
+    blend = INPUT_SHARE * price_input_per_mtok + (1 - INPUT_SHARE) * price_output_per_mtok
+    return round(blend, 4)
+
+
+def pareto_front(rows: list[dict[str, Any]]) -> list[str]:
+    """Models no other model beats on both score and price (higher score, lower price):
+    the best score each price buys. Rows without a price or a rank are left out; the
+    front is returned cheapest first."""
+    priced = [
+        r for r in rows if r.get("price_blended_per_mtok") is not None and r.get("rank") is not None
+    ]
+    priced.sort(key=lambda r: (r["price_blended_per_mtok"], -r["score"]))
+    front, best = [], float("-inf")
+    for r in priced:
+        if r["score"] > best:
+            front.append(r["model"])
+            best = r["score"]
+    return front
 
 
 def board_body(
@@ -39,6 +78,7 @@ def board_body(
     style_available: bool,
     counted: dict[str, Any],
     computed_at: str,
+    speeds: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The ``/api/v1/leaderboard`` body of one fitted board (None: no votes yet).
 
@@ -56,7 +96,9 @@ def board_body(
             # The fit holds only shown models; a model the reader has not described yet
             # (another worker just released it) keeps its row, without the details.
             info = describe(row["model"]) or UNDESCRIBED
-            rows.append({**row, **info})
+            speed = (speeds or {}).get(row["model"], {})
+            timing = {k: speed.get(k) for k in SPEED_COLUMNS}
+            rows.append({**row, **info, **timing})
     rerank(rows)
     extra: dict[str, Any] = {}
     if board is not None and board.style_control:
@@ -82,6 +124,7 @@ def board_body(
         "reweighted": bool(board is not None and board.reweighted),
         "components": n_components,
         "disconnected": n_components > 1,
+        "pareto_front": pareto_front(rows),
         "counted_votes": {
             "filters": {
                 "modes": ["anonymous"],

@@ -34,6 +34,7 @@ from arena.ratings.leaderboard import ORDERS
 from arena.ratings.style import STYLE_FEATURES
 from arena.store import battle_tags
 from arena.store import repository as repo
+from arena.store.speed_repo import model_speeds
 from arena.store.trust_repo import pending_summary
 from arena.vocabulary import Arena
 
@@ -83,6 +84,7 @@ class BoardReadModel:
         self._flags_version: tuple[int, str, str] | None = None
         self.shown: frozenset[str] = frozenset()
         self.pending: dict[str, Any] = {"votes": 0, "clients": 0}
+        self.speeds: dict[str, dict[str, Any]] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -111,6 +113,8 @@ class BoardReadModel:
             )
             shown = repo.board_models(conn)
             self.pending = pending_summary(conn)
+            if votes or self.speeds is None:
+                self.speeds = model_speeds(conn, self.arena.value)
         if shown != self.shown:
             # A preview model released (or a model added): its earlier votes join the board.
             self.shown = shown
@@ -202,6 +206,7 @@ class BoardReadModel:
                 "bootstrap_rounds": 0 if key.style_control else self.rounds,
             },
             computed_at=self._clock.now().isoformat(timespec="seconds"),
+            speeds=self.speeds,
         )
 
     def _fit(self, key: BoardKey) -> Leaderboard | None:

@@ -38,6 +38,15 @@ class LeaderboardRow(BaseModel):
     """Set when the comparison graph is split: ranks hold only within one component."""
     raw_score: float | None = None
     """With style control: the plain Bradley–Terry score, shown beside the controlled one."""
+    price_input_per_mtok: float | None = None
+    """US dollars per million prompt tokens, from the registry (None: not listed)."""
+    price_output_per_mtok: float | None = None
+    price_blended_per_mtok: float | None = None
+    """Three prompt tokens to one completion token, per million (Artificial Analysis's mix)."""
+    median_ttft_ms: float | None = None
+    """Median time to the first token of its recent replies, measured by this server."""
+    median_tokens_per_s: float | None = None
+    """Median completion tokens per second after the first token, same replies."""
     rank_overall: int | None = None
     """On a category or language board: the model's rank on the overall board."""
     rank_change: int | None = None
@@ -97,5 +106,7 @@ class LeaderboardOut(BaseModel):
     disconnected: bool = False
     """True when some models never met the others, even through third models: scores
     and ranks then compare only within a group (each row's ``component``)."""
+    pareto_front: list[str] = []
+    """Models no other beats on both score and blended price, cheapest first."""
     models: list[LeaderboardRow]
     pending: PendingVotes | None = None
