@@ -59,6 +59,8 @@ export interface LeaderboardRow {
   /** null for a model the votes do not rate yet (see `rated` and `note`). */
   rank: number | null;
   rank_ub?: number | null;
+  /** The worst rank the 95% intervals allow: rank_ub..rank_lb is the rank spread. */
+  rank_lb?: number | null;
   rated?: boolean;
   note?: string | null;
   model: string;
@@ -70,6 +72,13 @@ export interface LeaderboardRow {
   license?: string | null;
   provisional?: boolean;
   deprecated?: boolean;
+  /** US dollars per million tokens, from the registry; blended = 3 prompt : 1 completion. */
+  price_input_per_mtok?: number | null;
+  price_output_per_mtok?: number | null;
+  price_blended_per_mtok?: number | null;
+  /** Medians of this server's recent replies. */
+  median_ttft_ms?: number | null;
+  median_tokens_per_s?: number | null;
 }
 
 export interface Leaderboard {
@@ -82,6 +91,13 @@ export interface Leaderboard {
   /** Votes a model needs to be shown; the models below it are in `too_few_votes`. */
   min_votes?: number;
   too_few_votes?: string[];
+  reweighted?: boolean;
+  order?: "rank" | "lower";
+  /** Set when some models never met the others: scores compare only within a group. */
+  disconnected?: boolean;
+  components?: number;
+  /** Models no other beats on both score and blended price, cheapest first. */
+  pareto_front?: string[];
   models: LeaderboardRow[];
   /** Votes held back from the board while their identities are new. */
   pending?: { votes: number; clients: number; reason?: string | null };
