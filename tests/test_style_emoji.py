@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
-from arena.data.style_counts import conv_metadata, emoji_count, side_style
+from arena.data.style_counts import emoji_count, side_style, tone_counts
 from arena.ratings.style import STYLE_FEATURES, StyleData, build_style_leaderboard, fit_style
 from tests.support.api import voted_battle
 
@@ -18,9 +18,9 @@ def test_emoji_are_counted_per_pictograph() -> None:
     assert emoji_count("Great question! 🎉🚀 Here you go 😊") == 3
     assert emoji_count("✅ done ❤ ok ⭐") == 3
     assert emoji_count("naïve café — “quotes” → arrows") == 0
-    meta = conv_metadata([("hi 😊", 3), ("again 😊😊", 3)], [("hello", 1)])
-    assert meta["emoji_count_a"] == 3 and meta["emoji_count_b"] == 0
-    assert side_style(meta, "a")[-1] == 3.0 and len(side_style(meta, "a")) == 5
+    meta = tone_counts([("hi 😊", 3), ("again 😊😊", 3)], [("hello", 1)])
+    assert meta == {"emoji_count_a": 3, "emoji_count_b": 0}
+    assert side_style(meta, "a", tone=True)[-1] == 3.0 and len(side_style(meta, "a")) == 4
 
 
 def _votes(seed: int, n: int = 1500):

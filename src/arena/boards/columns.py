@@ -160,4 +160,4 @@ def board_key(category: str, style_control: bool, *, emoji: bool = False) -> str
 def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """(tokens, headers, lists, bold, emoji) per side: the ratings engine's STYLE_FEATURES
     then the tone covariates."""
-    return side_style(meta, "a"), side_style(meta, "b")
+    return side_style(meta, "a", tone=True), side_style(meta, "b", tone=True)

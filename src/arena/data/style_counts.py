@@ -27,6 +27,7 @@ __all__ = [
     "markdown_counts",
     "side_style",
     "style_field",
+    "tone_counts",
 ]
 
 STYLE_FIELDS = {
@@ -136,19 +137,27 @@ def conv_metadata(
         Assistant messages of each side, in order. Reported token usage wins
         over the estimate, which is used only where usage is missing.
     """
-    replies_a, replies_b = list(replies_a), list(replies_b)
     tokens_a, counts_a = _side(replies_a)
     tokens_b, counts_b = _side(replies_b)
     meta: dict[str, Any] = {
         style_field("tokens", "a"): tokens_a,
         style_field("tokens", "b"): tokens_b,
     }
-    for side, replies in (("a", replies_a), ("b", replies_b)):
-        meta[SENTIMENT_FIELDS["emoji"].format(side)] = sum(emoji_count(c) for c, _ in replies)
     for group in _COUNT_GROUPS:
         meta[f"{group}_a"] = counts_a[group]
         meta[f"{group}_b"] = counts_b[group]
     return meta
+
+
+def tone_counts(
+    replies_a: Iterable[tuple[str, int | None]], replies_b: Iterable[tuple[str, int | None]]
+) -> dict[str, int]:
+    """The tone covariates (``SENTIMENT_FIELDS``) of each side's replies, stored beside
+    ``conv_metadata``'s published fields in a battle's metadata."""
+    return {
+        SENTIMENT_FIELDS["emoji"].format(side): sum(emoji_count(text) for text, _ in replies)
+        for side, replies in (("a", replies_a), ("b", replies_b))
+    }
 
 
 def style_field(feature: str, side: str) -> str:
@@ -156,12 +165,13 @@ def style_field(feature: str, side: str) -> str:
     return STYLE_FIELDS[feature].format(side)
 
 
-def side_style(meta: dict[str, Any], side: str) -> tuple[float, ...]:
+def side_style(meta: dict[str, Any], side: str, *, tone: bool = False) -> tuple[float, ...]:
     """One side's style covariates from a ``conv_metadata`` dict, in ``STYLE_FIELDS``
-    order then ``SENTIMENT_FIELDS`` order; a struct of counts adds up, a missing field
-    is 0."""
+    order (then ``SENTIMENT_FIELDS`` order with ``tone``); a struct of counts adds up, a
+    missing field is 0."""
     values = []
-    for field in (*STYLE_FIELDS.values(), *SENTIMENT_FIELDS.values()):
+    fields = (*STYLE_FIELDS.values(), *(SENTIMENT_FIELDS.values() if tone else ()))
+    for field in fields:
         value = meta.get(field.format(side))
         if isinstance(value, dict):
             value = sum(value.values())

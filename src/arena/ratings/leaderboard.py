@@ -146,6 +146,7 @@ class Leaderboard:
             "min_votes": self.min_votes,
             "too_few_votes": list(self.excluded),
             "reweighted": self.reweighted,
+            "order": "rank",
             **self.graph_block(),
             "models": self.to_dicts(),
         }
