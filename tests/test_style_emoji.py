@@ -3,11 +3,15 @@ covariates, and the fit is the textbook logistic regression on the explicit desi
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
+from typer.testing import CliRunner
 
+from arena.cli import app as cli_app
 from arena.data.style_counts import emoji_count, side_style, tone_counts
 from arena.ratings.style import STYLE_FEATURES, StyleData, build_style_leaderboard, fit_style
 from tests.support.api import voted_battle
@@ -96,7 +100,7 @@ EMOJI_MODELS = [
 ]
 
 
-def test_live_board_takes_emoji_reweighting_and_order(start_app) -> None:
+def test_live_board_takes_emoji_reweighting_and_order(start_app, db_url: str) -> None:
     app = start_app(EMOJI_MODELS, leaderboard_refresh_seconds=0, leaderboard_min_votes=0)
     with app.client() as client:
         for i in range(12):
@@ -105,6 +109,7 @@ def test_live_board_takes_emoji_reweighting_and_order(start_app) -> None:
         plain = client.get("/api/v1/leaderboard?style_control=true").json()
         lower = client.get("/api/v1/leaderboard?reweighted=true&order=lower").json()
         bad = client.get("/api/v1/leaderboard?order=score")
+        every = client.get("/api/v1/leaderboard?emoji=true&reweighted=true&order=lower").json()
     assert emoji["emoji_control"] is True and emoji["style_control"] is True
     assert "emoji" in emoji["style_coefficients"]
     assert "emoji" not in plain["style_coefficients"] and plain["emoji_control"] is False
@@ -113,3 +118,11 @@ def test_live_board_takes_emoji_reweighting_and_order(start_app) -> None:
     assert all("rank_lb" in r for r in lower["models"])
     assert lower["disconnected"] is False
     assert bad.status_code == 422
+    # The CLI's store board takes the same options and prints the same board.
+    args = ["leaderboard", "--db", db_url, "--format", "json", "--min-votes", "0", "--emoji"]
+    result = CliRunner().invoke(cli_app, [*args, "--reweighted", "--sort", "lower"])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.stdout)
+    for key in ("models", "style_coefficients", "reweighted", "order", "emoji_control"):
+        assert cli[key] == every[key], key
+    assert cli["counted_votes"]["vote_set_sha256"] == every["counted_votes"]["vote_set_sha256"]
