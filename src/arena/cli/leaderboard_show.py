@@ -16,6 +16,8 @@ def print_store_table(data: dict) -> None:
     style = "Style-controlled l" if data["style_control"] else "L"
     style = "Style- and emoji-controlled l" if data.get("emoji_control") else style
     title = f"{style}eaderboard of the store ({data['category']})"
+    if data.get("reweighted"):
+        title += ", reweighted by pair frequency"
     table = Table(title=title, caption=f"{data['total_votes']} votes")
     for col in ("rank", "spread", "model", "score", "95% CI", "votes"):
         table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
@@ -59,6 +61,8 @@ def print_table(board, rows: list[dict], source: Path, vote_set_sha256: str | No
     from rich.table import Table
 
     title = f"{'Style-controlled ' if board.style_control else ''}leaderboard of {source}"
+    if board.reweighted:
+        title += ", reweighted by pair frequency"
     ci = f"95% CI ({board.interval}{f', {board.rounds} rounds' if board.rounds else ''})"
     table = Table(title=title, caption=f"{board.total_votes} votes")
     longest = max((len(r.model) + 2 for r in board.rows), default=5)
