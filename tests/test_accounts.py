@@ -15,7 +15,7 @@ from arena.clock import ManualClock
 from arena.data.release import build_release
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, SessionRow, UserProfileRow, UserRow, VoteRow
-from tests.support.api import send_turn, voted_battle
+from tests.support.api import battle_with_turns, send_turn, vote, voted_battle
 from tests.support.rosters import ORG_PAIR as PAIR
 from tests.support.store import stored_rows
 
@@ -189,6 +189,37 @@ def test_logout_everywhere(start_app) -> None:
         assert laptop.post("/api/v1/auth/logout-all").status_code == 204
         assert laptop.get("/api/v1/me").status_code == 401
         assert phone.get("/api/v1/me").status_code == 401
+
+
+def test_logout_everywhere_detaches_every_browser_from_the_battles(start_app) -> None:
+    """Issue 31 item 3: after "sign out everywhere" on K, browser J (signed out by it)
+    no longer lists, reads, continues or votes on the battles it made while signed in,
+    even those its worker still holds in its cache; the account keeps them."""
+    app = start_app(PAIR)
+    with app.client() as j_browser, app.client() as k_browser:
+        _sign_in(j_browser, "joan")
+        voted = voted_battle(j_browser, "hello there")
+        going = battle_with_turns(j_browser, "still going")  # in J's worker cache
+        assert {b["battle_id"] for b in j_browser.get("/api/v1/me/battles").json()["battles"]} == {
+            voted,
+            going,
+        }
+        _sign_in(k_browser, "joan")
+        assert k_browser.post("/api/v1/auth/logout-all").status_code == 204
+
+        del j_browser.headers["X-CSRF-Token"]  # J keeps its cookies: it never signed out
+        assert j_browser.get("/api/v1/me").status_code == 401
+        assert j_browser.get("/api/v1/me/battles").json()["battles"] == []
+        for battle_id in (voted, going):
+            assert j_browser.get(f"/api/v1/battles/{battle_id}").status_code == 404
+        assert send_turn(j_browser, going, "continue it")[0].status_code == 404
+        assert vote(j_browser, going, "tie").status_code == 404
+        assert j_browser.delete(f"/api/v1/me/battles/{going}").status_code in (204, 404)
+
+        # The account still holds both: J signing in again gets them back.
+        _sign_in(j_browser, "joan")
+        assert j_browser.get(f"/api/v1/battles/{voted}").status_code == 200
+        assert send_turn(j_browser, going, "continue it")[0].status_code == 200
 
 
 def test_battles_join_the_account_and_follow_it(start_app, db_url) -> None:

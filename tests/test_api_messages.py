@@ -61,3 +61,18 @@ def test_the_roster_marks_the_registry_first_model_as_default(start_app) -> None
         models = client.get("/api/v1/models").json()["models"]
         assert [m["name"] for m in models] == ["alpha-model", "beta-model", "zulu-model"]
         assert [m["name"] for m in models if m["default"]] == ["zulu-model"]
+
+
+def test_a_body_that_is_not_utf8_gets_the_documented_422(start_app) -> None:
+    app = start_app(PAIR)
+    with app.client() as client:
+        for body in (
+            b'{"mode": "anonym\xffous"}',
+            b"\xfe\xff\x00{",
+            '{"mode": "é"}'.encode("latin-1"),
+        ):
+            answer = client.post(
+                "/api/v1/battles", content=body, headers={"Content-Type": "application/json"}
+            )
+            assert answer.status_code == 422, answer.text
+            assert answer.json() == {"error": "request body is not valid JSON (it must be UTF-8)"}

@@ -4,6 +4,8 @@ roster with the reason a model is skipped, and several workers that all come up.
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,7 +17,9 @@ import yaml
 ARENA = str(Path(sys.executable).parent / "arena")
 
 
-def _serve(tmp_path: Path, *args: str, models: list[dict] | None = None) -> subprocess.Popen[str]:
+def _serve(
+    tmp_path: Path, *args: str, models: list[dict] | None = None, **env_vars: str
+) -> subprocess.Popen[str]:
     command = [ARENA, "serve", "--port", "0", "--log-level", "warning"]
     command += ["--db", f"sqlite:///{tmp_path / 'arena.db'}", *args]
     if models is not None:
@@ -24,6 +28,7 @@ def _serve(tmp_path: Path, *args: str, models: list[dict] | None = None) -> subp
         command += ["--models", str(registry)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARENA_")}
     env["PYTHONPATH"] = os.environ.get("PYTHONPATH", "")
+    env.update(env_vars)
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
@@ -36,6 +41,26 @@ def _announcement(process: subprocess.Popen[str]) -> list[str]:
         lines.append(process.stdout.readline())
     assert lines[-1], (lines, process.stderr.read() if process.stderr else "")
     return lines
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _workers(pid: int) -> set[int]:
+    """The live worker processes of ``arena serve`` (not its resource tracker, no zombies)."""
+    found = set()
+    for child in _children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if b"spawn_main" in command and state != "Z":
+            found.add(child)
+    return found
 
 
 def _children(pid: int) -> list[int]:
@@ -102,10 +127,40 @@ def test_two_workers_both_come_up_and_stay_up(tmp_path: Path, fake_upstream) -> 
         time.sleep(6)  # past uvicorn's default 5 s health check: nobody was replaced
         assert set(_children(process.pid)) == workers
         assert process.poll() is None
+
+        # A worker that dies is replaced, and says so (issue 31 item 6).
+        victim = min(_workers(process.pid))
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = _workers(process.pid)
+            if victim not in now and len(now) == 2:
+                break
+            time.sleep(0.2)
+        assert victim not in now and len(now) == 2, now
+        for _ in range(10):
+            assert httpx.get(f"{url}/api/v1/models", timeout=5).status_code == 200
     finally:
         process.terminate()
         process.wait(timeout=30)
-    assert "not ready in time" not in (process.stderr.read() if process.stderr else "")
+    log = process.stderr.read() if process.stderr else ""
+    assert "not ready in time" not in log
+    assert f"worker process {victim} exited" in log
+
+
+def test_workers_that_cannot_start_stop_the_server_loudly(tmp_path: Path, fake_upstream) -> None:
+    """A worker whose start fails (here: Redis unreachable) stops ``arena serve`` with a
+    non-zero exit and a line saying so, instead of a server quietly gone or short."""
+    models = [{"name": "one", "provider": "openai", "base_url": fake_upstream.base_url}]
+    dead_redis = f"redis://127.0.0.1:{_free_port()}/0"
+    process = _serve(tmp_path, "--workers", "2", models=models, ARENA_REDIS_URL=dead_redis)
+    try:
+        _, log = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode != 0
+    assert "failed to start" in log and "the server stopped" in log
+    assert "Redis for rate limits is unreachable" in log
 
 
 def test_the_health_check_timeout_is_an_option() -> None:

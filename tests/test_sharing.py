@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 import httpx
-from sqlalchemy import delete
+import pytest
+from sqlalchemy import delete, update
 
+from arena.errors import InvalidInput
+from arena.settings import Settings
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, VoteRow
 from tests.support.api import send_turn, side_by_side, voted_battle
@@ -124,7 +127,9 @@ def test_a_preview_model_is_shared_by_its_codename(start_app) -> None:
 
 def test_the_snapshot_scrubs_personal_data(start_app) -> None:
     app = start_app(PAIR)
-    prompt = "mail ada@example.com or call +44 20 7946 0958 about it"
+    prompt = (
+        "mail ada@example.com or call +44 20 7946 0958 at 1600 Amphitheatre Parkway, Mountain View"
+    )
     with app.client() as owner, app.client() as viewer:
         battle_id = voted_battle(owner, prompt)
         share_id = _share(owner, battle_id)
@@ -132,8 +137,9 @@ def test_the_snapshot_scrubs_personal_data(start_app) -> None:
         assert "ada@example.com" in owner.get(f"/api/v1/battles/{battle_id}").text
         shared = viewer.get(f"/api/v1/shared/{share_id}")
         assert "ada@example.com" not in shared.text and "7946" not in shared.text
+        assert "Amphitheatre" not in shared.text and "1600" not in shared.text
         user = shared.json()["sides"]["a"]["messages"][0]["content"]
-        assert user == "mail [EMAIL] or call [PHONE] about it"
+        assert user == "mail [EMAIL] or call [PHONE] at [ADDRESS]"
 
 
 def test_the_shared_page_unfurls(start_app, tmp_path: Path) -> None:
@@ -158,7 +164,8 @@ def test_the_shared_page_unfurls(start_app, tmp_path: Path) -> None:
         assert description.startswith("Write a <b>poem</b> for [EMAIL] about the sea")
         assert len(description) <= 200 and description.endswith("…")
         assert "bob@example.org" not in page.text and "<b>poem" not in page.text
-        assert tags["og:url"].endswith(f"/s/{share_id}")
+        # No public URL configured: no absolute link at all.
+        assert "og:url" not in tags
         # The UI's own script and the app's CSP: no inline script was added.
         assert re.findall(r"<script[^>]*>", page.text) == [
             '<script type="module" src="/assets/app.js">'
@@ -169,6 +176,33 @@ def test_the_shared_page_unfurls(start_app, tmp_path: Path) -> None:
         assert owner.delete(f"/api/v1/battles/{battle_id}/share").status_code == 204
         dead = crawler.get(f"/s/{share_id}")
         assert dead.status_code == 404 and "og:title" not in dead.text
+
+
+def test_absolute_urls_come_from_the_public_url_never_the_host_header(
+    start_app, tmp_path: Path
+) -> None:
+    app = start_app(PAIR, static_dir=_static(tmp_path), public_url="https://arena.example.org/")
+    with app.client() as owner:
+        share_id = _share(owner, voted_battle(owner))
+        for host in ("evil.example", "evil.example:8443", "arena.example.org.evil.example"):
+            for path in (f"/s/{share_id}", "/"):
+                page = owner.get(path, headers={"Host": host})
+                assert page.status_code == 200, (path, page.text)
+                assert "evil" not in page.text
+                assert "evil" not in str(page.headers), page.headers
+                assert "frame-src https://arena.example.org/api/v1/battles/" in (
+                    page.headers["content-security-policy"]
+                )
+            page = owner.get(f"/s/{share_id}", headers={"Host": host})
+            tags = dict(re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)"', page.text))
+            assert tags["og:url"] == f"https://arena.example.org/s/{share_id}"
+
+
+def test_a_public_url_that_is_not_one_is_refused() -> None:
+    for bad in ("arena.example.org", "ftp://arena.example.org", "https://", "https://a.org/?x=1"):
+        with pytest.raises(InvalidInput, match="ARENA_PUBLIC_URL"):
+            Settings(public_url=bad)
+    assert Settings(public_url="https://a.org/arena/").public_base == "https://a.org/arena"
 
 
 def test_a_deleted_battle_takes_its_share_along(start_app, db_url) -> None:
@@ -182,6 +216,49 @@ def test_a_deleted_battle_takes_its_share_along(start_app, db_url) -> None:
                 # As deleting a conversation does: its vote goes first (no cascade there).
                 conn.execute(delete(VoteRow).where(VoteRow.battle_id == battle_id))
                 conn.execute(delete(BattleRow).where(BattleRow.id == battle_id))
+        finally:
+            engine.dispose()
+        assert owner.get(f"/api/v1/shared/{share_id}").status_code == 404
+
+
+def _static(tmp_path: Path) -> str:
+    static = tmp_path / "static"
+    static.mkdir(exist_ok=True)
+    (static / "index.html").write_text(
+        "<!doctype html><html><head><title>Arena</title></head><body></body></html>"
+    )
+    return str(static)
+
+
+def test_deleting_a_battle_kills_its_share_link(start_app, tmp_path: Path) -> None:
+    app = start_app(PAIR, static_dir=_static(tmp_path))
+    with app.client() as owner, app.client() as viewer:
+        one, two, three = (voted_battle(owner) for _ in range(3))
+        shares = {battle: _share(owner, battle) for battle in (one, two, three)}
+        assert owner.delete(f"/api/v1/me/battles/{one}").status_code == 204
+        # Deleting all of them kills the others' links too.
+        assert viewer.get(f"/api/v1/shared/{shares[two]}").status_code == 200
+        assert owner.delete("/api/v1/me/battles").status_code == 204
+        for share_id in shares.values():
+            gone = viewer.get(f"/api/v1/shared/{share_id}")
+            assert gone.status_code == 404 and gone.json() == {"error": "no such shared battle"}
+            page = viewer.get(f"/s/{share_id}")
+            assert page.status_code == 404 and "og:title" not in page.text
+            assert "alpha-model" not in page.text + gone.text
+
+
+def test_a_share_left_behind_by_an_older_delete_opens_nothing(start_app, db_url) -> None:
+    """A battle deleted before deleting took its share along: its share row is still there."""
+    app = start_app(PAIR)
+    with app.client() as owner:
+        battle_id = voted_battle(owner)
+        share_id = _share(owner, battle_id)
+        engine = create_store_engine(db_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    update(BattleRow).where(BattleRow.id == battle_id).values(status="deleted")
+                )
         finally:
             engine.dispose()
         assert owner.get(f"/api/v1/shared/{share_id}").status_code == 404

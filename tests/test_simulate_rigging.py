@@ -32,20 +32,24 @@ def test_defences_hold_a_sybil_swarm_that_lifts_the_undefended_target() -> None:
     assert report.baseline["defended"]["max_shift_over_half_width"] == 0.0
 
 
-def test_cli_prints_the_table_as_json() -> None:
+def test_cli_prints_the_design_shape_as_json() -> None:
     result = CliRunner().invoke(
         app,
-        ["simulate", "--scenario", "rigging", "--honest-votes", "600", "--budget", "50",
-         "--format", "json"],
+        ["simulate", "--scenario", "rigging", "--attack", "selective", "--attack", "spread",
+         "--history-age", "young", "--budget", "100", "--format", "json"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    assert {r["defence"] for r in report["results"]} == {"none", "scan", "defended"}
-    assert {r["attack"] for r in report["results"]} == {a.name for a in ATTACKS}
-    assert all(r["budget"] == 50 for r in report["results"])
+    results = json.loads(result.output)["results"]
+    keys = {"attack", "defence", "votes_to_lift", "budget", "attackers", "attackers_caught",
+            "honest", "honest_flagged"}  # fmt: skip
+    assert all(keys <= set(r) for r in results)
+    assert {(r["attack"], r["defence"]) for r in results} == {
+        (a, d) for a in ("selective", "spread") for d in ("none", "scan", "defended")
+    }
+    assert all(r["budget"] == 100 and r["history_age"] == "young" for r in results)
 
 
 def test_cli_refuses_an_unknown_attack() -> None:
     result = CliRunner().invoke(app, ["simulate", "--scenario", "rigging", "--attack", "ddos"])
     assert result.exit_code == 2
-    assert "unknown --attack 'ddos'" in result.output and "sybil" in result.output
+    assert "unknown --attack 'ddos'" in result.output and "sleeper" in result.output

@@ -93,13 +93,21 @@ def test_a_conversation_that_no_longer_fits_is_refused_before_any_model_runs(
         ]
     )
     with app.client() as client:
+        # The page learns the real limit before sending: the smallest model's, for the arena.
+        (text,) = client.get("/api/v1/arenas").json()["arenas"]
+        assert text["prompt_chars"] == 192  # (300 - 64 reply - 256 template tokens) floored, x 3
+        # A first turn that does not fit says so, and offers no vote: there are no answers.
         battle_id = create_battle(client)
+        refused, _ = send_turn(client, battle_id, "word " * 400)
+        assert refused.status_code == 413
+        assert "vote" not in refused.json()["error"]
+        assert "about 192 characters" in refused.json()["error"]
         first, events = send_turn(client, battle_id, "a short question")
         assert first.status_code == 200 and len([e for e in events if e.get("done")]) == 2
         refused, _ = send_turn(client, battle_id, "word " * 400)
         assert refused.status_code == 413
         message = refused.json()["error"]
-        assert "too long" in message
+        assert "too long" in message and "vote on the answers so far" in message
         for leak in ("tiny", "big", "context", "300", "100000"):
             assert leak not in message.replace("too long for the models", "")
         # No model was asked.

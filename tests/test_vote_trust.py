@@ -13,7 +13,7 @@ from arena.cli import app as cli
 from arena.store import migrate, trust_repo
 from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, FlaggedClientRow, ModelRow, VoteRow, utcnow
-from tests.support.api import voted_battle
+from tests.support.api import battle_with_turns, cast_vote, voted_battle
 
 TOKEN = "trust-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -40,7 +40,8 @@ def test_new_identity_is_held_then_released_by_the_scan(start_app, db_url: str) 
         rigging_scan_seconds=0,
     )
     with app.client() as client:
-        voted_battle(client)
+        reveal = cast_vote(client, battle_with_turns(client))
+        assert reveal["counted"] is False and "72 hours old" in reveal["reason"]
         board = client.get("/api/v1/leaderboard").json()
         assert board["total_votes"] == 0
         assert board["pending"]["votes"] == 1 and board["pending"]["clients"] == 1
@@ -64,7 +65,8 @@ def test_new_identity_is_held_then_released_by_the_scan(start_app, db_url: str) 
         assert [c["client_hash"] for c in trusted["clients"]] == [who]
         assert "matured" in trusted["clients"][0]["review_reason"]
 
-        voted_battle(client)  # a trusted identity's new votes count at once
+        # a trusted identity's new votes count at once
+        assert cast_vote(client, battle_with_turns(client))["counted"] is True
         assert client.get("/api/v1/leaderboard").json()["total_votes"] == 3
 
         # A reviewer can reverse the automatic release.

@@ -34,6 +34,9 @@ def test_identity_leak_reveals_normally_but_is_kept_off_the_board(start_app, db_
         vote = client.post(f"/api/v1/battles/{battle_id}/vote", json={"winner": "model_a"})
         assert vote.status_code == 200
         assert vote.json()["model_a"]["name"] == "claude-like"
+        # The reveal says the vote is off the board, and why, in plain words.
+        assert vote.json()["counted"] is False
+        assert "side A named its own model" in vote.json()["reason"]
         board = client.get("/api/v1/leaderboard").json()
         assert board["total_votes"] == 0 and board["models"] == []
     (row,) = _stored_votes(db_url)
@@ -49,16 +52,21 @@ def test_fast_votes_are_flagged_and_slow_ones_count(start_app, db_url) -> None:
         leaderboard_refresh_seconds=0,
     )
     with app.client() as client:
+        assert client.get("/api/v1/arenas").json()["vote_delay_seconds"] == 1.0
         fast = client.post("/api/v1/battles", json={}).json()["battle_id"]
         send_turn(client, fast, "hi")
-        assert (
-            client.post(f"/api/v1/battles/{fast}/vote", json={"winner": "tie"}).status_code == 200
-        )
+        # Read the stream to its end, vote at once: a normal reveal, but it says it did not count.
+        quick = client.post(f"/api/v1/battles/{fast}/vote", json={"winner": "tie"})
+        assert quick.status_code == 200
+        assert quick.json()["counted"] is False
+        assert quick.json()["reason"].startswith("Not counted: it came 0")
+        assert "count from 1 s after" in quick.json()["reason"]
         slow = client.post("/api/v1/battles", json={}).json()["battle_id"]
         send_turn(client, slow, "hi")
         clock.advance(1.2)
         reveal = client.post(f"/api/v1/battles/{slow}/vote", json={"winner": "tie"})
         assert reveal.status_code == 200
+        assert reveal.json()["counted"] is True and reveal.json()["reason"] is None
         names = (reveal.json()["model_a"]["name"], reveal.json()["model_b"]["name"])
         board = client.get("/api/v1/leaderboard").json()
     flags = {r.battle_id: r.flags for r in _stored_votes(db_url)}

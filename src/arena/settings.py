@@ -13,6 +13,9 @@ from pathlib import Path
 
 from arena.errors import InvalidInput
 
+#: ``ARENA_PROFILE`` values (see ``Settings.profile``).
+PROFILES = ("open", "public")
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -48,6 +51,11 @@ class Settings:
     """Judge calls per minute per process; a battle over the limit keeps the embedded tags
     until ``arena categories judge``. 0 means unlimited."""
     static_dir: str | None = None
+    public_url: str | None = None
+    """Where people reach this Arena (``https://arena.example.org``, or with a path prefix);
+    every absolute URL it writes (a share page's ``og:url``, the page's preview frame rule)
+    starts with it, never with the request's Host header. ``None``: pages carry no
+    absolute link, and the frame rule names the origin the browser asked for."""
     migrate_on_start: bool = True
     rate_battles_per_minute: int = 60
     """New battles per client per minute; 0 means unlimited."""
@@ -114,6 +122,47 @@ class Settings:
     rigging_scan_seconds: float = 600.0
     """While holding is on, every worker runs the rigging scan this often (releases
     matured identities, flags favouritism and coordinated new identities); 0: never."""
+    trust_account_age_factor: float = 1.0
+    """A signed-in account's hold lasts this fraction of ``trust_min_age_hours`` (an
+    account with a history earns its weight faster than an anonymous cookie)."""
+    profile: str = "open"
+    """``open`` (each defence as set) or ``public``: one setting for an arena open to the
+    internet. It turns on holding (72 hours, 5 votes, unless set longer), a required
+    proof of work and the periodic rigging scan, and lets signed-in accounts mature in a
+    quarter of the time; README "Running a public arena" says what each costs honest users."""
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise InvalidInput(
+                f"ARENA_PROFILE={self.profile!r} is not a profile; choose from: "
+                + ", ".join(PROFILES)
+            )
+        if self.profile == "public":
+            # Floors, not defaults: a public arena cannot switch one of these off.
+            set_ = object.__setattr__
+            set_(self, "trust_min_age_hours", max(self.trust_min_age_hours, 72.0))
+            set_(self, "trust_min_votes", max(self.trust_min_votes, 5))
+            set_(self, "pow_required", True)
+            if self.rigging_scan_seconds <= 0:
+                set_(self, "rigging_scan_seconds", 600.0)
+            set_(self, "trust_account_age_factor", min(self.trust_account_age_factor, 0.25))
+        self._check_public_url()
+
+    def _check_public_url(self) -> None:
+        if self.public_url is not None:
+            from urllib.parse import urlsplit
+
+            url = urlsplit(self.public_url)
+            if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+                raise InvalidInput(
+                    f"ARENA_PUBLIC_URL={self.public_url!r} must be an http(s) URL with a host "
+                    "and no query or fragment, e.g. https://arena.example.org"
+                )
+
+    @property
+    def public_base(self) -> str | None:
+        """``public_url`` without its trailing slash, ready for a path to be added."""
+        return self.public_url.rstrip("/") if self.public_url else None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -28,6 +28,15 @@ TOO_LONG = (
     "This conversation is now too long for the models in this battle to read. "
     "Shorten your message, vote on the answers so far, or start a new battle."
 )
+# A first turn has no answers to vote on: never offer that.
+TOO_LONG_FIRST = (
+    "This prompt is too long for the models in this battle to read. Shorten it "
+    "(a prompt here holds about {chars:,} characters) and send it again."
+)
+# Tokens a prompt gives up to the chat template and the arena's brief, and the characters
+# a token holds at the least in ordinary text: the limit a page states is a safe estimate.
+TEMPLATE_TOKENS = 256
+CHARS_PER_TOKEN = 3
 CUT_REASONS = {"length", "max_tokens", "max_output_tokens"}
 
 
@@ -35,10 +44,31 @@ class ConversationTooLong(ArenaError):
     status_code = 413
 
 
+def prompt_chars(contestants: Sequence[Contestant], max_prompt_chars: int) -> int:
+    """The longest prompt worth sending to any of these models: the smallest context,
+    less room for the template and a reply, in characters; never above the server's cap.
+
+    Computed over every model an arena may draw, so it says nothing about a pair.
+    """
+    limits = [
+        limit for c in contestants if (limit := getattr(c.provider, "context_tokens", None))
+    ]
+    if not limits:
+        return max_prompt_chars
+    usable = max(min(limits) - MIN_REPLY_TOKENS - TEMPLATE_TOKENS, MIN_REPLY_TOKENS)
+    return min(max_prompt_chars, usable * CHARS_PER_TOKEN)
+
+
 async def ensure_fits(
-    contestants: Mapping[str, Contestant], conversations: Mapping[str, Sequence[ChatMessage]]
+    contestants: Mapping[str, Contestant],
+    conversations: Mapping[str, Sequence[ChatMessage]],
+    first_turn_chars: int | None = None,
 ) -> None:
-    """Raise ``ConversationTooLong`` if any side's conversation leaves no room to reply."""
+    """Raise ``ConversationTooLong`` if any side's conversation leaves no room to reply.
+
+    ``first_turn_chars`` (on a first turn) is the arena's stated prompt limit (``prompt_chars``
+    over every model it may draw, never this pair's): the refusal repeats it.
+    """
 
     async def too_long(side: str) -> bool:
         provider = contestants[side].provider
@@ -55,6 +85,8 @@ async def ensure_fits(
 
     results = await asyncio.gather(*(too_long(side) for side in contestants))
     if any(results):
+        if first_turn_chars is not None:
+            raise ConversationTooLong(TOO_LONG_FIRST.format(chars=first_turn_chars))
         raise ConversationTooLong(TOO_LONG)
 
 

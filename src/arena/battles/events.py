@@ -59,12 +59,20 @@ class TurnStarted:
 
 @dataclass(frozen=True, slots=True)
 class VoteCast:
-    """A counted vote and the reveal it earns (preview models by codename only)."""
+    """A stored vote and the reveal it earns (preview models by codename only).
+
+    ``reason`` says in plain words why a stored vote stays off the board (None: it counts).
+    """
 
     battle_id: str
     winner: str
     model_a: PublicModel
     model_b: PublicModel
+    reason: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        return self.reason is None
 
 
 # ------------------------------------------------------------------ a side's events

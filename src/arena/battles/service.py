@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from arena.battles.arenas import ArenaPlugin, TurnInput, arena_plugin
-from arena.battles.context import ensure_fits
+from arena.battles.context import ensure_fits, prompt_chars
 from arena.battles.events import (
     BattleCreated,
     Mode,
@@ -43,7 +43,7 @@ from arena.battles.turns import RunningTurn
 from arena.battles.voting import battle_view, flags_for_vote
 from arena.clock import SYSTEM_CLOCK, Clock
 from arena.errors import Conflict, InvalidInput
-from arena.integrity.validity import model_identity
+from arena.integrity.validity import model_identity, uncounted_reason
 from arena.providers.base import ChatMessage
 from arena.store import repository as repo
 from arena.store import trust_repo
@@ -79,6 +79,7 @@ class BattleService:
         self.roster = roster
         self.policy = policy or WeightedRandomPolicy()
         self.min_vote_seconds = 0.0
+        self.max_prompt_chars = 16_000
         # Issue 19: when set, a new identity's votes wait off the board (see store/trust_repo).
         self.hold_new_clients: str | None = None
         # Current vote counts and fitted scores for policies that adapt to them.
@@ -156,6 +157,10 @@ class BattleService:
         """Battle-ready models per arena, for the arenas that have at least two."""
         counts = {arena: len(self.battle_candidates(arena)) for arena in Arena}
         return {arena: n for arena, n in counts.items() if n >= 2}
+
+    def prompt_chars(self, arena: Arena) -> int:
+        """The longest prompt any model this arena may draw can read (a page says it first)."""
+        return prompt_chars(self.battle_candidates(arena), self.max_prompt_chars)
 
     def _read(self, fn: Any, *args: Any) -> Any:
         with self.engine.connect() as conn:
@@ -304,7 +309,9 @@ class BattleService:
                 raise Conflict("this battle's models are no longer available; start a new battle")
             contestants[side] = contestant
         conversations = await self._conversations(plugin, history, contestants, turn)
-        await ensure_fits(contestants, conversations)  # before the claim: nothing runs
+        # before the claim: nothing runs
+        stated = self.prompt_chars(Arena(battle.arena)) if battle.turns == 0 else None
+        await ensure_fits(contestants, conversations, stated)
         longest = max(c.spec.timeout_total for c in contestants.values())
         now = self.clock.now()
         lock_until = now + timedelta(seconds=longest + 30)
@@ -313,7 +320,13 @@ class BattleService:
         # GIL, and the claim came back later than the first token.
         locked = await self.writer.write(
             lambda conn: repo.lock_turn(
-                conn, battle.id, battle.turns, lock_until, self.worker_id, now
+                conn,
+                battle.id,
+                battle.turns,
+                lock_until,
+                self.worker_id,
+                now,
+                (battle.owner_key, battle.user_id),
             ),
             durable=False,
         )
@@ -415,21 +428,36 @@ class BattleService:
         expected_turns = battle.turns if from_snapshot else None
         hold = self.hold_new_clients
 
-        def write(conn: Any) -> bool:
+        def write(conn: Any) -> tuple[bool, str | None]:
             counted = repo.record_vote(
-                conn, battle.id, winner.value, client_hash, user_id, flags, expected_turns, now
+                conn,
+                battle.id,
+                winner.value,
+                client_hash,
+                user_id,
+                flags,
+                expected_turns,
+                now,
+                (battle.owner_key, battle.user_id),
             )
             if counted and hold and client_hash:
                 trust_repo.hold_if_new(conn, client_hash, hold, now)
-            return counted
+            return counted, trust_repo.client_status(conn, client_hash) if counted else None
 
-        counted = await self.writer.write(write)
+        stored, status = await self.writer.write(write)
         self.recent.drop(battle.id)
-        if not counted:
+        if not stored:
             return None
+        reason = uncounted_reason(
+            flags,
+            status,
+            mode=battle.mode,
+            min_vote_seconds=self.min_vote_seconds,
+            hold_rule=hold,
+        )
         model_b = battle.model_b or ""
         return VoteCast(
-            battle.id, winner.value, self._public(battle.model_a), self._public(model_b)
+            battle.id, winner.value, self._public(battle.model_a), self._public(model_b), reason
         )
 
     def _identity(self, name: str) -> ModelIdentity:
@@ -438,6 +466,16 @@ class BattleService:
         return model_identity(name, self._models.get(name), contestant.spec if contestant else None)
 
     # ------------------------------------------------------------ read
+
+    async def check_access(self, battle_id: str, requester: Requester) -> None:
+        """404 unless ``requester`` may touch this battle (the same answer as for an
+        unknown id): for routes that serve a battle's owner without reading the battle."""
+        snapshot = self.recent.get(battle_id)
+        if snapshot is not None:
+            check_owner(snapshot.battle, requester)
+            return
+        battle = await asyncio.to_thread(self._read, repo.get_battle, battle_id)
+        check_owner(battle, requester)
 
     async def view(self, battle_id: str, requester: Requester | None = None) -> dict[str, Any]:
         def load(conn: Any) -> tuple[repo.StoredBattle, list[dict[str, Any]], dict[str, Any]]:

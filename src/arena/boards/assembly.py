@@ -89,10 +89,13 @@ def board_body(
     is_language = category.startswith(LANGUAGE_PREFIX)
     language = category[len(LANGUAGE_PREFIX) :] if is_language else None
     rows: list[dict[str, Any]] = []
+    waiting = board.waiting_rows() if board is not None else []
     if board is not None:
         for row in board.to_dicts():
             if row["votes"] < row_min_votes:
-                continue  # too few votes in this category to rank the model there
+                # too few votes in this category to rank the model there: it waits
+                waiting.append({"model": row["model"], "votes": row["votes"]})
+                continue
             # The fit holds only shown models; a model the reader has not described yet
             # (another worker just released it) keeps its row, without the details.
             info = describe(row["model"]) or UNDESCRIBED
@@ -111,7 +114,11 @@ def board_body(
         "arena": arena.value,
         # A model is shown from this many votes (a category board may ask for more).
         "min_votes": min_votes,
-        "too_few_votes": list(board.excluded) if board is not None else [],
+        "too_few_votes": sorted(w["model"] for w in waiting),
+        # Who waits for the minimum, with the votes each has: never "no votes" when
+        # there are some (issue 33).
+        "waiting": sorted(waiting, key=lambda w: (-w["votes"], w["model"])),
+        "all_votes": max(board.all_votes, board.total_votes) if board is not None else 0,
         **extra,
         "computed_at": computed_at,
         "category": "overall" if language else category,

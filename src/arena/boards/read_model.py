@@ -133,6 +133,20 @@ class BoardReadModel:
         self._cutoff = (last_id, last_at)
         return True
 
+    def vote_rows(self, category: str, shown: frozenset[str]) -> list[tuple[str, str, str, str]]:
+        """(public id, model a, model b, winner) of each vote counted so far in ``category``
+        between two ``shown`` models, read again from the store."""
+        with self._engine.connect() as conn:
+            rows, _, _ = repo.counted_votes(conn, 0, arena=self.arena.value, id_key=self.id_key)
+        out = []
+        for vote_id, a, b, winner, *_ in rows:
+            i = self.columns.position(str(vote_id))
+            if i is None or a not in shown or b not in shown:
+                continue  # newer than the board, or a model it does not show
+            if category == "overall" or category in self.columns.categories[i]:
+                out.append((str(vote_id), a, b, winner))
+        return out
+
     def categories(self) -> list[str]:
         seen = set(CATEGORIES) | self.columns.seen_categories
         seen = {c for c in seen if not c.startswith(LANGUAGE_PREFIX)}

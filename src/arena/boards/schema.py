@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from arena.vocabulary import Arena
 
-__all__ = ["CountedVotes", "LeaderboardOut", "LeaderboardRow", "PendingVotes"]
+__all__ = ["CountedVotes", "LeaderboardOut", "LeaderboardRow", "PendingVotes", "WaitingModel"]
 
 
 class LeaderboardRow(BaseModel):
@@ -73,8 +73,16 @@ class PendingVotes(BaseModel):
     reason: str | None = None
 
 
+class WaitingModel(BaseModel):
+    """A model not shown yet: it has fewer votes than the board's ``min_votes``."""
+
+    model: str
+    votes: int
+
+
 class LeaderboardOut(BaseModel):
     total_votes: int
+    """Votes among the models shown (``all_votes`` counts those of waiting models too)."""
     computed_at: str
     arena: Arena = Arena.text
     category: str = "overall"
@@ -94,6 +102,10 @@ class LeaderboardOut(BaseModel):
     min_votes: int = 0
     """Votes a model needs to be shown; models below it are listed in ``too_few_votes``."""
     too_few_votes: list[str] = []
+    waiting: list[WaitingModel] = []
+    """The models under ``min_votes``, with the votes each has, most first."""
+    all_votes: int = 0
+    """Every counted vote in this board's filters, shown models or not."""
     style_coefficients: dict[str, dict[str, float | None]] | None = None
     """With style control: each style feature's coefficient (log-odds per sd) and 95% interval."""
     warnings: list[str] | None = None

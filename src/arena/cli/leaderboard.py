@@ -202,9 +202,9 @@ def leaderboard(
         min_votes = Settings.from_env().leaderboard_min_votes
     if votes is None:
         _store_leaderboard(
-            db, category, style_control, bootstrap, output_format, arena, min_votes,
+            db, category, style_control, bootstrap, output_format, arena, min_votes, plot,
             reweighted, sort.value, emoji,
-            {"--since": since, "--until": until, "--anchor": anchor, "--plot": plot,
+            {"--since": since, "--until": until, "--anchor": anchor,
              "--include-named": include_named or None,
              "--include-deduped": include_deduped or None,
              "--exclude-flagged": exclude_flagged or None,
@@ -367,6 +367,7 @@ def _store_leaderboard(
     output_format: OutputFormat,
     arena: str,
     min_votes: int,
+    plot: Path | None,
     reweighted: bool,
     order: str,
     emoji: bool,
@@ -375,8 +376,9 @@ def _store_leaderboard(
     """The server's board from its store, exactly as the web app computes it."""
     given = [name for name, value in unsupported.items() if value is not None]
     if given:
+        needs = "needs" if len(given) == 1 else "need"
         raise _fail(
-            f"{', '.join(given)} need --votes FILE; the store's board counts what the web "
+            f"{', '.join(given)} {needs} --votes FILE; the store's board counts what the web "
             "board counts (try `arena release` then --votes release/ for other filters)"
         )
     from arena.cli.leaderboard_db import COUNTED_RULES, store_board
@@ -407,7 +409,43 @@ def _store_leaderboard(
         writer.writerows(rows)
     else:
         print_store_table(data)
-    typer.echo(f"counted {data['total_votes']} votes {COUNTED_RULES}", err=True)
+    typer.echo(store_counted_line(data, COUNTED_RULES), err=True)
+    if plot is not None:
+        _plot_store(data, plot)
+
+
+def store_counted_line(data: dict, rules: str) -> str:
+    """What the store's board counted: every vote, then how many the shown models hold and
+    who waits for the minimum (a board with votes never reads as "0 votes")."""
+    every, shown = data.get("all_votes") or data["total_votes"], data["total_votes"]
+    line = f"counted {every} votes {rules}"
+    waiting = data.get("waiting") or []
+    if waiting:
+        who = ", ".join(f"{w['model']} ({w['votes']})" for w in waiting)
+        overall = data["category"] == "overall"
+        setting = "ARENA_LEADERBOARD_MIN_VOTES" if overall else "ARENA_CATEGORY_MIN_VOTES"
+        line += (
+            f"\n{shown} of them between the models shown; waiting for {data['min_votes']} "
+            f"votes: {who}. Change the minimum with --min-votes (the server: {setting})."
+        )
+    return line
+
+
+def _plot_store(data: dict, out: Path) -> None:
+    """--plot for the store's board: the scores with their intervals (no pair counts here)."""
+    from types import SimpleNamespace
+
+    rows = [SimpleNamespace(**r) for r in data["models"]]
+    if not rows:
+        typer.echo("no models to plot; --plot skipped", err=True)
+        return
+    board = SimpleNamespace(
+        rows=rows, style_control=data["style_control"], total_votes=data["total_votes"]
+    )
+    try:
+        draw_board(board, None, out)
+    except OSError as exc:
+        raise _fail(f"cannot write {out}: {exc}") from None
 
 
 def counted_fingerprint(table, board) -> str | None:

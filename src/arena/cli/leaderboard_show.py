@@ -22,7 +22,8 @@ def print_store_table(data: dict) -> None:
     for col in ("rank", "spread", "model", "score", "95% CI", "votes"):
         table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
     for r in data["models"]:
-        marks = " (deprecated)" if r.get("deprecated") else ""
+        since = (r.get("deprecated_at") or "")[:10]
+        marks = f" (deprecated {since})".replace(" )", ")") if r.get("deprecated") else ""
         marks += " (provisional)" if r.get("provisional") else ""
         table.add_row(
             "—" if r["rank"] is None else str(r["rank"]), spread_text(r), r["model"] + marks,
@@ -128,7 +129,7 @@ def draw_board(board, counts, out: Path) -> None:
     rows = board.rows
     k = len(rows)
     names = [r.model for r in rows]
-    pos = {m: i for i, m in enumerate(counts.models)}
+    pos = {m: i for i, m in enumerate(counts.models)} if counts is not None else {}
     order = [pos[m] for m in names if m in pos]
     heatmap = 1 < len(order) <= 30
     score_height = max(2.5, 0.32 * k + 1.2)

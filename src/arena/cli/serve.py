@@ -8,7 +8,7 @@ import os
 import socket
 import threading
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -85,8 +85,7 @@ def serve(
         name="arena-announce",
         daemon=True,
     ).start()
-    uvicorn.run(
-        "arena.web.app:create_app_from_env",
+    options: dict[str, Any] = dict(
         factory=True,
         host=host,
         port=port,
@@ -99,6 +98,15 @@ def serve(
         # Forwarding headers only from ARENA_TRUSTED_PROXIES (none by default).
         **proxy_options,
     )
+    if workers == 1:  # one process: a failed start already exits non-zero
+        uvicorn.run("arena.web.app:create_app_from_env", **options)
+        return
+    from arena.cli.supervisor import supervise
+
+    failure = supervise(uvicorn.Config("arena.web.app:create_app_from_env", **options))
+    if failure is not None:
+        typer.echo(f"error: {failure}", err=True)
+        raise typer.Exit(3)
 
 
 def _probe_url(host: str, port: int) -> str:

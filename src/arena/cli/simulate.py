@@ -29,6 +29,11 @@ class Scenario(StrEnum):
     rigging = "rigging"
 
 
+class HistoryAge(StrEnum):
+    aged = "aged"
+    young = "young"
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -60,7 +65,7 @@ def simulate(
             "--scenario",
             help="scratch: a fresh board. new-model: a newcomer joins established models; "
             "the policy is compared with uniform pair sampling. rigging: the published "
-            "vote-rigging attacks through the real vote path, per defence setting.",
+            "vote-rigging attacks against each defence setting.",
         ),
     ] = Scenario.scratch,
     history: Annotated[
@@ -93,11 +98,18 @@ def simulate(
         list[str] | None,
         typer.Option("--defence", help="rigging: only this setting: none, scan, defended."),
     ] = None,
+    history_age: Annotated[
+        HistoryAge,
+        typer.Option(
+            "--history-age",
+            help="rigging: aged (honest voters with weeks of history) or young (none yet).",
+        ),
+    ] = HistoryAge.aged,
 ) -> None:
     """Simulate votes under a sampling policy and report interval widths and rank errors.
 
     Example: arena simulate --scenario new-model --policy active --seed 1
-    Example: arena simulate --scenario rigging --seed 0 --budget 2500
+    Example: arena simulate --scenario rigging --attack sleeper --history-age young --budget 1500
     """
     if scenario is Scenario.rigging:
         from arena.cli.simulate_rigging import run_rigging
@@ -108,6 +120,7 @@ def simulate(
             honest_votes=honest_votes,
             attacks=attack or [],
             defences=defence or [],
+            history_age=history_age.value,
             as_json=output_format is OutputFormat.json,
         )
         return

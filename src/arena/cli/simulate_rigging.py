@@ -1,7 +1,9 @@
 """``arena simulate --scenario rigging``: print the attack-by-defence table.
 
-The defences compared are named settings from :mod:`arena.simulation.rigging_defences`;
-the simulation itself is :func:`arena.simulation.rigging.simulate_rigging`.
+The command runs the counts simulator (:mod:`arena.simulation.rigging_fast`), fast
+enough for every attack on a young and an aged arena. ``print_report`` prints the
+store-driven simulator's report (:mod:`arena.simulation.rigging`, the real vote path),
+which ``bench/rigging.py`` runs.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TypeVar
 import typer
 
 from arena.simulation.rigging import RiggingReport
+from arena.simulation.rigging_fast import FastResult
 
 REFERENCE = "scan"
 T = TypeVar("T")
@@ -25,27 +28,57 @@ def run_rigging(
     honest_votes: int,
     attacks: list[str],
     defences: list[str],
+    history_age: str,
     as_json: bool,
 ) -> None:
-    from arena.simulation.rigging import simulate_rigging
-    from arena.simulation.rigging_attacks import ATTACKS
-    from arena.simulation.rigging_defences import DEFENCES
+    """Run the counts simulator (:mod:`arena.simulation.rigging_fast`) and print it."""
+    from arena.simulation.rigging_fast import DEFENCE_NAMES, run_rigging_fast
+    from arena.simulation.rigging_world import ATTACK_NAMES
 
-    chosen_attacks = _pick("--attack", attacks, {a.name: a for a in ATTACKS})
-    chosen_defences = _pick("--defence", defences, {d.name: d for d in DEFENCES})
+    chosen_attacks = _pick("--attack", attacks, {a: a for a in ATTACK_NAMES})
+    chosen_defences = _pick("--defence", defences, {d: d for d in DEFENCE_NAMES})
     with _Bar(enabled=not as_json) as tick:
-        report = simulate_rigging(
+        results = run_rigging_fast(
+            chosen_attacks,
             chosen_defences,
-            attacks=chosen_attacks,
-            seed=seed,
+            young=history_age == "young",
             budget=budget,
+            seed=seed,
             honest_votes=honest_votes,
             progress=tick,
         )
     if as_json:
-        typer.echo(json.dumps(asdict(report), indent=2, default=str))
+        typer.echo(json.dumps({"results": [asdict(r) for r in results]}, indent=2))
     else:
-        print_report(report)
+        print_fast(results)
+
+
+def print_fast(results: list[FastResult]) -> None:
+    """Votes per +1 place per defence, its ratio to no defence, and who was caught."""
+    from rich.console import Console
+    from rich.table import Table
+
+    none = {r.attack: r.votes_to_lift for r in results if r.defence == "none"}
+    table = Table(title="rigged votes to lift the target one place (7th of 8)")
+    for col in (
+        "attack", "arena", "defence", "votes to lift", "× none", "attackers caught",
+        "rigged caught or held", "honest flagged", "honest votes held", "models flagged",
+    ):  # fmt: skip
+        table.add_column(col, justify="left" if col in ("attack", "defence") else "right")
+    for r in results:
+        lift = str(r.votes_to_lift) if r.votes_to_lift is not None else f"> {r.budget}"
+        ref = none.get(r.attack)
+        if ref and r.votes_to_lift is not None:
+            ratio = f"{r.votes_to_lift / ref:.1f}"
+        else:
+            ratio = f"> {r.budget / ref:.1f}" if ref else "-"
+        arena = r.history_age + (" (prior)" if r.young_reference else "")
+        table.add_row(
+            r.attack, arena, r.defence, lift, ratio, f"{r.attackers_caught}/{r.attackers}",
+            f"{100 * r.rigged_caught_or_held:.0f}%", f"{r.honest_flagged}/{r.honest}",
+            f"{100 * r.honest_votes_held:.0f}%", ",".join(map(str, r.models_flagged)) or "-",
+        )  # fmt: skip
+    Console(width=170).print(table)
 
 
 def _pick(option: str, names: list[str], known: dict[str, T]) -> list[T]:

@@ -2,7 +2,8 @@
 
 Invariant: what a release says about a person is replaced by a fixed
 placeholder, never partially masked: e-mail addresses become ``[EMAIL]``,
-phone numbers ``[PHONE]``, IPv4/IPv6 addresses ``[IP]``, and the names a
+phone numbers ``[PHONE]``, IPv4/IPv6 addresses ``[IP]``, street addresses
+``[ADDRESS]`` (the forms :mod:`arena.data.addresses` knows), and the names a
 user put in their profile ``[NAME]`` (whole words, case-insensitive). The
 rules are regular expressions so the same text always scrubs the same way,
 which keeps releases reproducible.
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+
+from arena.data.addresses import scrub_addresses
 
 __all__ = ["Scrubber", "scrub_text"]
 
@@ -45,10 +48,12 @@ def _phone(match: re.Match[str]) -> str:
 
 
 def scrub_text(text: str, names: Sequence[str] = ()) -> str:
-    """Replace e-mails, IPs, phone numbers and the given names in ``text``."""
+    """Replace e-mails, IPs, street addresses, phone numbers and the given names in ``text``."""
     text = _EMAIL.sub("[EMAIL]", text)
     text = _IPV6.sub("[IP]", text)
     text = _IPV4.sub("[IP]", text)
+    # Before phones: a ZIP+4 code ("94043-1351") would otherwise read as a phone number.
+    text = scrub_addresses(text)
     text = _PHONE.sub(_phone, text)
     for pattern in _name_patterns(names):
         text = pattern.sub("[NAME]", text)

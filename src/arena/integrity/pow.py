@@ -1,13 +1,16 @@
 """Proof of work on vote (ALTCHA, offline): cheap for a person, costly at bot scale.
 
 Invariant: a challenge is bound to one battle (its salt carries ``battle=<id>``), is
-signed with the server's secret and expires; a battle takes one vote, so a solved
-challenge can never be spent twice and no "used" list is needed. Nothing in it
-names a model. The work asked (``maxNumber``: the solver tries on average half of
-that many SHA-256 hashes) grows for identities that look automated: new ones that
-are held back, ones voting at bot rates, flagged ones. A browser solves the base
-level in a fraction of a second; a farm casting thousands of votes pays thousands
-of times over. No third-party service is involved.
+signed with the server's secret and expires; it is handed only to the battle's owner
+(anyone else gets the same 404 as for an unknown battle), and it carries its signed
+``level`` (the ``maxNumber`` it was sized at), which the vote checks against what the
+*voter* owes at vote time, so the difficulty cannot be shopped from a clean address.
+A battle takes one vote, so a solved challenge can never be spent twice and no
+"used" list is needed. Nothing in it names a model. The work asked (``maxNumber``:
+the solver tries on average half of that many SHA-256 hashes) grows for identities
+that look automated: new ones that are held back, ones voting at bot rates, flagged
+ones. A browser solves the base level in a fraction of a second; a farm casting
+thousands of votes pays thousands of times over. No third-party service is involved.
 
 Uses ALTCHA's v1 scheme (``altcha`` on PyPI), which any client can solve with
 plain SHA-256 (the web UI uses Web Crypto).
@@ -87,13 +90,15 @@ class PowPolicy:
             hmac_key=self._key(),
             # The system's clock, not an injected one: altcha checks expiry against it.
             expires=SYSTEM_CLOCK.now() + timedelta(seconds=self.ttl_seconds),
-            params={"battle": battle_id},
+            # Signed with the rest of the salt: the vote reads back the level it was sized at.
+            params={"battle": battle_id, "level": str(max_number)},
         )
         return {**made.to_dict(), "required": self.required, "harder_because": why}
 
-    def check(self, payload: str | None, battle_id: str) -> bool:
-        """Raise if ``payload`` is missing (when required), wrong, expired or for another
-        battle; True if a valid solution was given."""
+    def check(self, payload: str | None, battle_id: str, owed: int = 0) -> bool:
+        """Raise if ``payload`` is missing (when required), wrong, expired, for another
+        battle or sized below ``owed`` (the ``maxNumber`` the voter owes now); True if a
+        valid solution was given."""
         if not payload:
             if self.required:
                 raise Forbidden(
@@ -112,7 +117,17 @@ class PowPolicy:
         params = extract_params(json.loads(base64.b64decode(payload)))
         if params.get("battle") != [battle_id]:
             raise InvalidInput("proof of work not accepted: it was issued for another battle")
+        level = params.get("level", ["0"])[0]
+        if not level.isdigit() or int(level) < owed:
+            raise Forbidden(
+                "proof of work not accepted: it was sized for an easier voter than this one; "
+                f"solve a fresh challenge from GET /api/v1/battles/{battle_id}/challenge"
+            )
         return True
+
+    def owed(self, votes_last_hour: int, status: str | None) -> int:
+        """The ``maxNumber`` a voter owes now (what its challenge must have been sized at)."""
+        return difficulty(self.base, votes_last_hour, status)[0]
 
     def _key(self) -> str:
         # A key of its own, derived from the server's secret salt.
@@ -132,15 +147,23 @@ class VoteWork:
         self._engine = engine
         self._clock = clock
 
-    async def challenge(self, battle_id: str, client_hash: str) -> dict[str, Any]:
+    async def _signals(self, client_hash: str) -> tuple[int, str | None]:
         since = self._clock.now() - timedelta(hours=1)
 
-        def signals() -> tuple[int, str | None]:
+        def read() -> tuple[int, str | None]:
             with self._engine.connect() as conn:
                 return recent_activity(conn, client_hash, since)
 
-        votes, status = await asyncio.to_thread(signals)
+        return await asyncio.to_thread(read)
+
+    async def challenge(self, battle_id: str, client_hash: str) -> dict[str, Any]:
+        votes, status = await self._signals(client_hash)
         return self.policy.challenge(battle_id, votes, status)
 
-    def check(self, payload: str | None, battle_id: str) -> bool:
-        return self.policy.check(payload, battle_id)
+    async def check(self, payload: str | None, battle_id: str, client_hash: str) -> bool:
+        """The vote's check: the solution, and its level against what this voter owes now
+        (a challenge fetched from a cleaner address or cookie does not pass)."""
+        if not payload:
+            return self.policy.check(payload, battle_id)
+        votes, status = await self._signals(client_hash)
+        return self.policy.check(payload, battle_id, self.policy.owed(votes, status))

@@ -34,8 +34,9 @@ class TrustPolicy:
     min_votes : int
         Votes an identity must have cast (0: none needed).
     account_age_factor : float
-        Hook for signed-in accounts (issue 13): their age requirement is multiplied by
-        this. 1.0 (no advantage) until accounts have their own abuse controls.
+        Signed-in accounts: their age requirement is multiplied by this
+        (``ARENA_TRUST_ACCOUNT_AGE_FACTOR``; the public profile: 0.25), since an account
+        has a sign-in with its own abuse limits behind it, a cookie nothing.
     """
 
     min_age_hours: float = 72.0
@@ -58,7 +59,9 @@ def hold_policy(settings: Settings) -> TrustPolicy | None:
     """The server's new-identity hold (``ARENA_TRUST_*``), or None when it is off."""
     if settings.trust_min_age_hours <= 0:
         return None
-    return TrustPolicy(settings.trust_min_age_hours, settings.trust_min_votes)
+    return TrustPolicy(
+        settings.trust_min_age_hours, settings.trust_min_votes, settings.trust_account_age_factor
+    )
 
 
 def trust_weights(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from arena.integrity.identity import ModelIdentity
 
-__all__ = ["model_identity", "side_leaked", "vote_flags"]
+__all__ = ["model_identity", "side_leaked", "uncounted_reason", "vote_flags"]
 
 # ``arena.integrity.identity`` compiles its rules on import (~0.1 s); it is imported by the
 # first vote, not by the server's start-up.
@@ -69,3 +69,40 @@ def vote_flags(
         if elapsed < min_vote_seconds:
             flags["fast_vote"] = round(elapsed, 3)
     return flags
+
+
+def uncounted_reason(
+    flags: dict[str, object],
+    client_status: str | None,
+    *,
+    mode: str,
+    min_vote_seconds: float,
+    hold_rule: str | None,
+) -> str | None:
+    """Why a vote just stored stays off the board, in plain words; None when it counts.
+
+    The reveal carries this so a person (or a script written in good faith) is never
+    thanked for a vote that silently does not count.
+    """
+    if "identity_leak" in flags:
+        sides = " and ".join(str(s).upper() for s in flags["identity_leak"])  # type: ignore[attr-defined]
+        return (
+            f"Not counted: side {sides} named its own model or maker, so the vote was not "
+            "blind. It is kept, but off the board."
+        )
+    if "fast_vote" in flags:
+        return (
+            f"Not counted: it came {flags['fast_vote']:g} s after the answers ended; votes "
+            f"count from {min_vote_seconds:g} s after, so there is time to read both answers."
+        )
+    if client_status == "flagged":
+        return "Not counted for now: votes from this browser are waiting for a review."
+    if client_status == "held":
+        rule = hold_rule or "an identity's votes count once it is old enough"
+        return f"Kept off the board for now: {rule}."
+    if mode != "anonymous":
+        return (
+            "Not on the public board: it counts only anonymous battles, where the names "
+            "were hidden. Your vote is kept."
+        )
+    return None

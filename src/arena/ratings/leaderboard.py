@@ -106,6 +106,10 @@ class Leaderboard:
     min_votes: int = 0
     warnings: list[str] = field(default_factory=list)
     reweighted: bool = False
+    waiting: dict[str, int] = field(default_factory=dict)
+    """The models left out for too few votes, and how many each has (before the cut)."""
+    all_votes: int = 0
+    """Votes read, before models under ``min_votes`` were left out (``total_votes`` is after)."""
 
     def to_dicts(self, digits: int = 2) -> list[dict[str, Any]]:
         """Rows as the public API shapes them (rounded to ``digits``).
@@ -138,6 +142,12 @@ class Leaderboard:
             out.append(d)
         return out
 
+    def waiting_rows(self) -> list[dict[str, Any]]:
+        """The models waiting for ``min_votes``, most votes first: what a board says instead
+        of "no votes" when it shows nobody yet."""
+        ordered = sorted(self.waiting.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [{"model": m, "votes": v} for m, v in ordered]
+
     def to_json_obj(self, computed_at: str) -> dict[str, Any]:
         """The ``/api/v1/leaderboard`` body (without the web's registry fields)."""
         out: dict[str, Any] = {
@@ -148,6 +158,8 @@ class Leaderboard:
             "reweighted": self.reweighted,
             "order": "rank",
             **self.graph_block(),
+            "waiting": self.waiting_rows(),
+            "all_votes": max(self.all_votes, self.total_votes),
             "models": self.to_dicts(),
         }
         if self.style_control:
@@ -323,7 +335,9 @@ def build_leaderboard(
     Leaderboard
     """
     check_interval(interval, rounds)
+    read = counts
     counts, excluded = drop_rare(counts, min_votes)
+    before = dict(zip(read.models, read.votes_per_model(), strict=True))
     models = counts.models
     k = counts.n_models
     fitted = counts.scaled(counts.inverse_pair_weights()) if reweighted else counts
@@ -374,6 +388,8 @@ def build_leaderboard(
         min_votes=min_votes,
         warnings=[] if converged else [NOT_CONVERGED],
         reweighted=reweighted,
+        waiting={m: round(before[m]) for m in excluded},
+        all_votes=round(read.total),
     )
 
 

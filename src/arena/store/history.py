@@ -2,11 +2,11 @@
 
 "Mine" is the ownership rule (:mod:`arena.battles.ownership`) turned into a query: the
 battle's ``owner_key`` is the requester's client key, or its ``user_id`` the signed-in
-user. Deleting a battle drops its conversation (messages, preview outcomes), clears both
-owners and marks it ``deleted``: it leaves the history, every export and every future
-release, and any later request for it is the plain 404 of an unknown id. Its vote, if any,
-stays counted on the live board: a vote is not personal text, and letting a voter
-withdraw votes after seeing the board would be a way to shape it.
+user. Deleting a battle drops its conversation (messages, preview outcomes) and its share
+link, clears both owners and marks it ``deleted``: it leaves the history, every export and
+every future release, and any later request for it (or its share link) is the plain 404 of
+an unknown id. Its vote, if any, stays counted on the live board: a vote is not personal
+text, and letting a voter withdraw votes after seeing the board would be a way to shape it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from arena.store.requester import Requester
 from arena.store.tables import (
     PUBLIC_VISIBILITY,
     BattleRow,
+    BattleShareRow,
     BattleTagRow,
     ExpertiseRow,
     MessageRow,
@@ -130,10 +131,12 @@ def list_mine(
             model_a.name.label("a_name"),
             model_b.name.label("b_name"),
             VoteRow.winner,
+            BattleShareRow.share_id,
         )
         .join(model_a, model_a.id == BattleRow.model_a_id)
         .outerjoin(model_b, model_b.id == BattleRow.model_b_id)
         .outerjoin(VoteRow, VoteRow.battle_id == BattleRow.id)
+        .outerjoin(BattleShareRow, BattleShareRow.battle_id == BattleRow.id)
         .where(and_(*where))
         .order_by(BattleRow.created_at.desc(), BattleRow.id.desc())
         .limit(limit)
@@ -158,6 +161,7 @@ def list_mine(
             "turns": r.turns,
             "created_at": r.created_at,
             "winner": r.winner,
+            "share_id": r.share_id,
             "model_a": r.a_name,
             "model_b": r.b_name,
             "messages": messages[r.id],
@@ -179,6 +183,8 @@ def delete_mine(conn: Connection, requester: Requester, battle_id: str | None) -
         return []
     conn.execute(delete(MessageRow).where(MessageRow.battle_id.in_(ids)))
     conn.execute(delete(PreviewOutcomeRow).where(PreviewOutcomeRow.battle_id.in_(ids)))
+    # The battle row stays (its vote counts), so no cascade removes its share link.
+    conn.execute(delete(BattleShareRow).where(BattleShareRow.battle_id.in_(ids)))
     conn.execute(
         update(BattleRow)
         .where(BattleRow.id.in_(ids))

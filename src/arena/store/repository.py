@@ -47,16 +47,29 @@ class StoredModel:
 
 
 def upsert_models(conn: Connection, specs: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Insert new models and refresh descriptive fields; return name -> id for all of them."""
+    """Insert new models and refresh descriptive fields; return name -> id for all of them.
+
+    Idempotent under concurrency: every worker of ``arena serve --workers N`` registers
+    the same roster at start, so a new name goes in with ``ON CONFLICT DO NOTHING`` and
+    the worker that loses the race reads the winner's row (one ``model_registered``
+    event, no ``UniqueViolation``)."""
     existing = {row.name: row for row in conn.execute(select(ModelRow))}
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     ids: dict[str, int] = {}
     for spec in specs:
         row = existing.get(spec["name"])
         if row is None:
-            result = conn.execute(insert(ModelRow).values(**spec).returning(ModelRow.id))
-            ids[spec["name"]] = result.scalar_one()
-            _event(conn, "model_registered", spec["name"], "registry", spec)
-            continue
+            inserted = conn.execute(
+                dialect.insert(ModelRow)
+                .values(**spec)
+                .on_conflict_do_nothing(index_elements=["name"])
+                .returning(ModelRow.id)
+            ).scalar_one_or_none()
+            if inserted is not None:
+                ids[spec["name"]] = inserted
+                _event(conn, "model_registered", spec["name"], "registry", spec)
+                continue
+            row = conn.execute(select(ModelRow).where(ModelRow.name == spec["name"])).one()
         ids[row.name] = row.id
         # After registration the status is owned by `arena models set-status` and the
         # admin API (each change audited), so the registry no longer sets it.
@@ -150,15 +163,27 @@ def get_battle(conn: Connection, battle_id: str) -> StoredBattle | None:
     )
 
 
-def _idle_at(battle_id: str, expected_turns: int, now: datetime | None) -> Any:
+Owners = tuple[str | None, str | None]
+"""A battle's (``owner_key``, ``user_id``) as a caller last saw them."""
+
+
+def _idle_at(
+    battle_id: str, expected_turns: int, now: datetime | None, owners: Owners | None = None
+) -> Any:
     """The battle is open, no turn holds it at ``now``, and it has exactly
-    ``expected_turns`` turns."""
-    return and_(
+    ``expected_turns`` turns; with ``owners``, its owners are still those (signing out
+    everywhere or deleting the account clears them, and a worker's cached snapshot must
+    not keep a browser in)."""
+    clauses = [
         BattleRow.id == battle_id,
         BattleRow.status == "open",
         BattleRow.turns == expected_turns,
         or_(BattleRow.turn_lock_until.is_(None), BattleRow.turn_lock_until < (now or utcnow())),
-    )
+    ]
+    if owners is not None:
+        clauses.append(BattleRow.owner_key.is_not_distinct_from(owners[0]))
+        clauses.append(BattleRow.user_id.is_not_distinct_from(owners[1]))
+    return and_(*clauses)
 
 
 def lock_turn(
@@ -168,14 +193,16 @@ def lock_turn(
     until: datetime,
     owner: str | None = None,
     now: datetime | None = None,
+    owners: Owners | None = None,
 ) -> bool:
     """Claim the battle for one turn; fails if another turn runs or the battle moved on.
 
     ``owner`` is the claiming worker, so a restart can free a dead worker's lease
-    (``arena.store.workers``); ``now`` is the caller's clock (the system's if None)."""
+    (``arena.store.workers``); ``now`` is the caller's clock (the system's if None);
+    ``owners`` the battle's owners the caller checked (the claim fails if they changed)."""
     result = conn.execute(
         update(BattleRow)
-        .where(_idle_at(battle_id, expected_turns, now))
+        .where(_idle_at(battle_id, expected_turns, now, owners))
         .values(turn_lock_until=until, turn_lock_owner=owner)
     )
     return result.rowcount == 1
@@ -274,17 +301,21 @@ def record_vote(
     flags: dict[str, Any],
     expected_turns: int | None = None,
     now: datetime | None = None,
+    owners: Owners | None = None,
 ) -> bool:
     """Insert the vote unless the battle already has one; True if this call counted it.
 
     A vote with any flag is stored as not valid: kept in the data, off the board.
     With ``expected_turns`` (a vote judged on a cached snapshot) the vote counts only
     if the battle is still open, unlocked and has exactly that many turns. ``now`` is
-    the caller's clock (the system's if None): the vote's time, and the lease check.
+    the caller's clock (the system's if None): the vote's time, and the lease check;
+    ``owners`` (with ``expected_turns``) the owners the snapshot was checked against.
     """
     if expected_turns is not None:
         still = conn.execute(
-            update(BattleRow).where(_idle_at(battle_id, expected_turns, now)).values(status="voted")
+            update(BattleRow)
+            .where(_idle_at(battle_id, expected_turns, now, owners))
+            .values(status="voted")
         )
         if still.rowcount != 1:
             return False

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, delete, insert, select
 
-from arena.store.tables import BattleShareRow
+from arena.store.history import DELETED
+from arena.store.tables import BattleRow, BattleShareRow
 
 __all__ = ["battle_of_share", "delete_share", "live_share", "put_share"]
 
@@ -31,6 +32,13 @@ def delete_share(conn: Connection, battle_id: str) -> bool:
 
 
 def battle_of_share(conn: Connection, share_id: str) -> str | None:
-    """The battle a live share opens, or None (revoked, unknown, or the battle deleted)."""
-    stmt = select(BattleShareRow.battle_id).where(BattleShareRow.share_id == share_id)
+    """The battle a live share opens, or None (revoked, unknown, or the battle deleted).
+
+    Deleting a battle deletes its share; the status check also closes shares that a
+    delete from before that left behind."""
+    stmt = (
+        select(BattleShareRow.battle_id)
+        .join(BattleRow, BattleRow.id == BattleShareRow.battle_id)
+        .where(BattleShareRow.share_id == share_id, BattleRow.status != DELETED)
+    )
     return conn.execute(stmt).scalar_one_or_none()

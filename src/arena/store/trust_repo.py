@@ -24,6 +24,7 @@ __all__ = [
     "HELD",
     "TRUSTED",
     "client_history",
+    "client_status",
     "hold_if_new",
     "pending_summary",
     "pending_votes",
@@ -79,6 +80,16 @@ def release_client(
         return False
     _event(conn, "client_released", client_hash, actor, {"reason": reason, **payload})
     return True
+
+
+def client_status(conn: Connection, client_hash: str | None) -> str | None:
+    """One client's status (flagged, cleared, held, trusted), or None without a row."""
+    if not client_hash:
+        return None
+    row = conn.execute(
+        select(FlaggedClientRow.status).where(FlaggedClientRow.client_hash == client_hash)
+    ).first()
+    return None if row is None else str(row[0])
 
 
 def statuses(conn: Connection) -> dict[str, str]:

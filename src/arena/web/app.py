@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
             clock=clock,
         )
         service.min_vote_seconds = settings.min_vote_seconds
+        service.max_prompt_chars = settings.max_prompt_chars
         trust = hold_policy(settings)
         service.hold_new_clients = trust.describe() if trust else None
         presence = WorkerPresence(writer, settings.worker_heartbeat_seconds, clock)

@@ -30,7 +30,7 @@ def _describe(exc: RequestValidationError, request: Request | None = None) -> st
         if err.get("type") == "extra_forbidden":
             message = "unknown field"
         if err.get("type") == "json_invalid":
-            return "request body is not valid JSON"
+            return "request body is not valid JSON (it must be UTF-8)"
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts) or "invalid request"
 
@@ -84,6 +84,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # FastAPI's own 400 for a body it could not decode (bytes that are not UTF-8):
+            # a bad body is a 422 like every other, in the one error shape.
+            return error_response(422, "request body is not valid JSON (it must be UTF-8)")
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404:
             message = "not found"

@@ -112,6 +112,15 @@ class LeaderboardCache:
                 compute=self._cached,
             )
 
+    async def vote_rows(self, category: str = "overall") -> list[tuple[str, str, str, str]]:
+        """The votes behind a board, to download: (public id, model a, model b, winner) for
+        each counted vote in ``category`` between two models the board shows. Over the
+        overall board their fingerprint is its ``vote_set_sha256``."""
+        data = await self.get(category)
+        shown = frozenset(r["model"] for r in data["models"])
+        async with self._lock:
+            return await asyncio.to_thread(self.model.vote_rows, category, shown)
+
     def _cached(self, key: BoardKey) -> dict[str, Any]:
         cached = self._boards.get(key)
         if cached is None or time.monotonic() - cached[0] > BOARD_MAX_AGE:

@@ -6,10 +6,22 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from arena.battles.service import Mode
-from arena.boards.schema import CountedVotes, LeaderboardOut, LeaderboardRow, PendingVotes
+from arena.boards.schema import (
+    CountedVotes,
+    LeaderboardOut,
+    LeaderboardRow,
+    PendingVotes,
+    WaitingModel,
+)
 from arena.vocabulary import LEGACY_WINNERS, Arena, Winner
 
-__all__ = ["CountedVotes", "LeaderboardOut", "LeaderboardRow", "PendingVotes"]
+__all__ = ["CountedVotes", "LeaderboardOut", "LeaderboardRow", "PendingVotes", "WaitingModel"]
+
+STORE_INT_MAX = 2**31 - 1
+"""The largest integer a request may carry towards the store: PostgreSQL's ``INTEGER``
+(SQLite's own limit, 2**63 - 1, is higher). Every integer a route takes (query, path,
+body) is bounded by it here, so a huge number is a 422, never a 500 from the driver;
+``tests/test_int_bounds.py`` reads the OpenAPI schema so a new unbounded one fails."""
 
 
 def _model_names(count: int) -> dict[str, object]:
@@ -108,6 +120,8 @@ class VoteCreate(BaseModel):
 class Reveal(BaseModel):
     model_a: PublicModelOut
     model_b: PublicModelOut
+    counted: bool = Field(True, description="False when the vote is kept but off the board")
+    reason: str | None = Field(None, description="Why it is off the board, in plain words")
 
 
 class ModelOut(BaseModel):
@@ -127,10 +141,16 @@ class ModelsOut(BaseModel):
 class ArenaOut(BaseModel):
     name: Arena
     models: int = Field(description="battle-ready models in this arena")
+    prompt_chars: int = Field(
+        16_000, description="the longest prompt the smallest model of this arena can read"
+    )
 
 
 class ArenasOut(BaseModel):
     arenas: list[ArenaOut]
+    vote_delay_seconds: float = Field(
+        0.0, description="A vote counts only this long after the last answer ends"
+    )
 
 
 class ImageStored(BaseModel):

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from arena.web.edge import CSP
+from arena.web.state import app_state
 
 MISSING_UI = """<!doctype html><meta charset="utf-8"><title>Arena</title>
 <h1>Arena is running, but its web UI has not been built.</h1>
@@ -22,10 +23,12 @@ def page_headers(request: Request) -> dict[str, str]:
     """The page may frame only WebDev previews: a sandboxed app that navigates its own frame
     (the one way out that ``connect-src 'none'`` leaves it) can go nowhere else, not to
     another host and not to another path of Arena's."""
-    origin = f"{request.url.scheme}://{request.url.netloc}"
+    base = app_state(request).settings.public_base
+    if base is None:  # only this response's own browser sees the origin it asked for
+        base = f"{request.url.scheme}://{request.url.netloc}"
     return {
         "Cache-Control": "no-cache",
-        "Content-Security-Policy": f"{CSP}; frame-src {origin}/api/v1/battles/",
+        "Content-Security-Policy": f"{CSP}; frame-src {base}/api/v1/battles/",
     }
 
 

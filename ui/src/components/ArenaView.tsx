@@ -10,6 +10,7 @@ import { ShareControls } from "./ShareControls";
 import { spokenName } from "./LiveRegion";
 import { ImageAttach } from "./ImageAttach";
 import { VoteBar } from "./VoteBar";
+import { usePromptChars, useVoteCountdown } from "../lib/arenaLimits";
 
 interface Props {
   mode: "anonymous" | "side_by_side";
@@ -42,6 +43,9 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
   }, [reset]);
   const { phase, sides, reveal, winner } = state;
   const busy = phase === "sending" || phase === "streaming";
+  // A vote counts only a moment after the answers end: count down rather than drop it.
+  const opensIn = useVoteCountdown(phase === "ready" || phase === "voting");
+  const maxChars = usePromptChars(arena);
   const hasTurns = sides.a.messages.length > 0 || sides.b.messages.length > 0;
   const wantsImage = !!ui.firstTurnImage && !hasTurns;
   const turn = sides.a.messages.filter((m) => m.role === "user").length;
@@ -124,6 +128,9 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
                     : (["a", "b"] as Side[]).filter((s) => sides[s].status === "streaming").map((s) => `Assistant ${s.toUpperCase()}`)
                 }
                 revealed={revealed}
+                opensIn={opensIn}
+                counted={reveal?.counted ?? true}
+                reason={reveal?.reason}
                 failedSides={(["a", "b"] as Side[]).filter((s) => sides[s].status === "error").length}
               />
             </>
@@ -144,10 +151,17 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
       ) : null}
       <Composer
         inputRef={promptRef}
+        maxChars={maxChars}
         onSend={sendTurn}
         busy={busy}
         disabled={!!disabled || phase === "voted" || phase === "voting" || phase === "failed"}
-        placeholder={hasTurns ? "Ask a follow-up… both models continue their conversation" : "Ask anything…"}
+        placeholder={
+          phase === "voted"
+            ? "Voted. Start a new round to ask again."
+            : hasTurns
+              ? "Ask a follow-up… both models continue their conversation"
+              : "Ask anything…"
+        }
         hint={composerHint}
       />
     </div>

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
+import { Suspense, lazy, useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
 import { loadMarkdown } from "./loadMarkdown";
 import { Pictures } from "./Pictures";
 
@@ -37,21 +37,47 @@ const VERDICT_LABEL: Record<Verdict, string | null> = {
 export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel, lastAnswer, headerExtra }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  const pinnedAt = useRef(0);
 
-  // Follow the stream only while the reader is at the bottom; scrolling up stops it.
+  // Follow the stream while the reader stays where we put them (scrolling away stops it),
+  // but never past the top of the newest answer: a long answer, a picture or an app keeps
+  // its top (and the app's Reload/Stop/Full screen) in view instead of its bottom.
+  const follow = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el || !stick.current) return;
+    const bottom = el.scrollHeight - el.clientHeight;
+    const newest = el.querySelector<HTMLElement>("[data-newest]");
+    const top = newest
+      ? newest.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop - 8
+      : bottom;
+    const target = Math.max(0, Math.min(bottom, top));
+    pinnedAt.current = target;
+    el.scrollTop = target;
+  }, []);
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    stick.current = atBottom || Math.abs(el.scrollTop - pinnedAt.current) < 40;
   };
   const lastLen = state.messages.length ? state.messages[state.messages.length - 1].content.length : 0;
-  useLayoutEffect(() => {
+  useLayoutEffect(follow, [follow, lastLen, state.messages.length, state.status]);
+  // Pictures and app frames get their size after they load: follow again when they do.
+  useEffect(() => {
     const el = scrollRef.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [lastLen, state.messages.length, state.status]);
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const watch = new ResizeObserver(() => follow());
+    for (const child of Array.from(el.children)) watch.observe(child);
+    return () => watch.disconnect();
+  }, [follow, state.messages.length, state.status, lastAnswer]);
   useEffect(() => {
     if (state.messages.length === 0) stick.current = true;
   }, [state.messages.length]);
+  // A new turn (the person asked again): take them to it.
+  const turns = state.messages.filter((m) => m.role === "user").length;
+  useEffect(() => {
+    stick.current = true;
+  }, [turns]);
 
   const streaming = state.status === "streaming";
   const verdict = highlight ? VERDICT_LABEL[highlight] : null;
@@ -126,11 +152,16 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
               {m.content}
             </div>
           ) : lastAnswer && i === state.messages.length - 1 ? (
-            <div key={i} className="msg msg-assistant msg-app">
+            <div key={i} className="msg msg-assistant msg-app" data-newest="">
               {lastAnswer}
             </div>
           ) : (
-            <div key={i} className="msg msg-assistant" data-testid={`assistant-msg-${side}`}>
+            <div
+              key={i}
+              className="msg msg-assistant"
+              data-testid={`assistant-msg-${side}`}
+              data-newest={i === state.messages.length - 1 ? "" : undefined}
+            >
               {m.images?.length ? <Pictures ids={m.images} label={`Picture by ${title}`} /> : null}
               {m.content ? (
                 <Suspense fallback={<div className="plain">{m.content}</div>}>

@@ -1,6 +1,6 @@
 import { useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from "react";
 
-/** The server's prompt limit (Settings.max_prompt_chars); longer text is cut here, visibly. */
+/** The server's prompt cap (Settings.max_prompt_chars), when the page knows no smaller limit. */
 export const MAX_PROMPT_CHARS = 16_000;
 
 interface Props {
@@ -11,6 +11,8 @@ interface Props {
   hint?: string;
   /** Lets the page focus the box (after "New round"). */
   inputRef?: RefObject<HTMLTextAreaElement | null>;
+  /** The longest prompt the models can read (the arena's smallest context); cut here. */
+  maxChars?: number;
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -20,7 +22,8 @@ const fmt = (n: number) => n.toLocaleString("en-US");
  * MAX_PROMPT_CHARS; text past that (a big paste) is cut with a notice that says how much
  * was dropped, never silently as a `maxLength` attribute would.
  */
-export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }: Props) {
+export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef, maxChars = MAX_PROMPT_CHARS }: Props) {
+  const MAX = maxChars;
   const [text, setText] = useState("");
   const [cut, setCut] = useState<number | null>(null);
   const ownRef = useRef<HTMLTextAreaElement>(null);
@@ -41,11 +44,11 @@ export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }
 
   const onChange = (e: ChangeEvent<HTMLTextAreaElement>) => {
     const value = e.target.value;
-    if (value.length > MAX_PROMPT_CHARS) {
+    if (value.length > MAX) {
       setCut(value.length);
-      setText(value.slice(0, MAX_PROMPT_CHARS));
+      setText(value.slice(0, MAX));
     } else {
-      if (cut !== null && value.length < MAX_PROMPT_CHARS) setCut(null);
+      if (cut !== null && value.length < MAX) setCut(null);
       setText(value);
     }
   };
@@ -57,7 +60,8 @@ export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }
     }
   };
 
-  const near = text.length >= MAX_PROMPT_CHARS * 0.9;
+  const near = text.length >= MAX * 0.9;
+  const why = MAX < MAX_PROMPT_CHARS ? " (what the smallest model here can read)" : "";
   return (
     <form
       className="composer"
@@ -88,14 +92,14 @@ export function Composer({ onSend, disabled, busy, placeholder, hint, inputRef }
         {hint ? <p className="composer-hint">{hint}</p> : null}
         {text.length > 0 ? (
           <p className={`prompt-count${near ? " near" : ""}`} data-testid="prompt-count">
-            {fmt(text.length)} / {fmt(MAX_PROMPT_CHARS)}
+            {fmt(text.length)} / {fmt(MAX)}
             <span className="sr-only"> characters</span>
           </p>
         ) : null}
       </div>
       <p id="prompt-cut" className="prompt-cut" role="status" data-testid="prompt-cut">
         {cut !== null
-          ? `Your text was ${fmt(cut)} characters; a prompt holds ${fmt(MAX_PROMPT_CHARS)}, so only the first ${fmt(MAX_PROMPT_CHARS)} were kept and the last ${fmt(cut - MAX_PROMPT_CHARS)} were cut.`
+          ? `Your text was ${fmt(cut)} characters; a prompt here holds ${fmt(MAX)}${why}, so only the first ${fmt(MAX)} were kept and the last ${fmt(cut - MAX)} were cut.`
           : null}
       </p>
     </form>

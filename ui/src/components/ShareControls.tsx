@@ -4,18 +4,23 @@ import { revokeShare, shareBattle } from "../lib/shareApi";
 
 interface Props {
   battleId: string;
+  /** The battle's live link, when it is already shared (History knows). */
+  sharedUrl?: string | null;
 }
 
 type Status = { kind: "idle" } | { kind: "busy" } | { kind: "shared"; url: string; copied: boolean } | { kind: "revoked" };
 
-export function ShareControls({ battleId }: Props) {
-  const [status, setStatus] = useState<Status>({ kind: "idle" });
+const initial = (sharedUrl?: string | null): Status =>
+  sharedUrl ? { kind: "shared", url: new URL(sharedUrl, window.location.origin).toString(), copied: false } : { kind: "idle" };
+
+export function ShareControls({ battleId, sharedUrl }: Props) {
+  const [status, setStatus] = useState<Status>(() => initial(sharedUrl));
   const [error, setError] = useState<string | null>(null);
-  // A new battle starts unshared.
+  // Another battle: its own share state (a new battle starts unshared).
   useEffect(() => {
-    setStatus({ kind: "idle" });
+    setStatus(initial(sharedUrl));
     setError(null);
-  }, [battleId]);
+  }, [battleId, sharedUrl]);
 
   const share = async () => {
     setStatus({ kind: "busy" });

@@ -28,11 +28,28 @@ interface Props {
   failedSides?: number;
   /** After an anonymous vote, who was who: shown (and announced) with the thanks. */
   revealed?: { a: string; b: string } | null;
+  /** Seconds before a vote can count; the buttons stay closed until then. */
+  opensIn?: number;
+  /** The server's word on the vote: counted, or kept off the board and why. */
+  counted?: boolean;
+  reason?: string | null;
 }
 
 /** Always takes the same height so the page does not jump when voting opens. */
-export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFor = [], failedSides = 0, revealed }: Props) {
-  const canVote = phase === "ready";
+export function VoteBar({
+  phase,
+  hasTurns,
+  winner,
+  onVote,
+  onNewRound,
+  waitingFor = [],
+  failedSides = 0,
+  revealed,
+  opensIn = 0,
+  counted = true,
+  reason,
+}: Props) {
+  const canVote = phase === "ready" && opensIn <= 0;
   const barRef = useRef<HTMLDivElement>(null);
   const newRoundRef = useRef<HTMLButtonElement>(null);
   // The vote button a person pressed disables itself, which would drop focus to the page;
@@ -55,13 +72,17 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
       status =
         failedSides > 0
           ? "The last turn failed and was not kept. Vote on the earlier answers, or start a new round."
-          : "Which answer is better? Vote, or ask a follow-up.";
+          : opensIn > 0
+            ? `Read both answers: voting opens in ${Math.ceil(opensIn)} s.`
+            : "Which answer is better? Vote, or ask a follow-up.";
       break;
     case "voting":
       status = "Recording your vote…";
       break;
     case "voted":
-      status = `Thanks! You voted: ${winner ? LABEL[winner] : ""}.`;
+      status = counted
+        ? `Thanks! You voted: ${winner ? LABEL[winner] : ""}. Your vote counts.`
+        : `You voted: ${winner ? LABEL[winner] : ""}. ${reason ?? "Your vote is kept but not counted on the board."}`;
       break;
     case "failed":
       status =
@@ -71,7 +92,13 @@ export function VoteBar({ phase, hasTurns, winner, onVote, onNewRound, waitingFo
       break;
   }
   return (
-    <div className="vote-bar" data-testid="vote-bar" data-phase={phase} ref={barRef}>
+    <div
+      className="vote-bar"
+      data-testid="vote-bar"
+      data-phase={phase}
+      data-counted={phase === "voted" ? String(counted) : undefined}
+      ref={barRef}
+    >
       {/* A live region: the names are news, and on a phone one pane is above the fold. */}
       <p className="vote-status" data-testid="vote-status" aria-live="polite" aria-atomic="true">
         {status}

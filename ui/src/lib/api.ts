@@ -22,6 +22,8 @@ export const DEFAULT_ARENA: Arena = "text";
 export interface ArenaInfo {
   name: Arena;
   models: number;
+  /** The longest prompt the arena's smallest model can read. */
+  prompt_chars?: number;
 }
 
 export interface StoredImage {
@@ -53,6 +55,9 @@ export interface RevealedModel {
 export interface VoteResult {
   model_a: RevealedModel;
   model_b: RevealedModel;
+  /** False when the vote is kept but off the board; `reason` says why in plain words. */
+  counted?: boolean;
+  reason?: string | null;
 }
 
 export interface LeaderboardRow {
@@ -79,6 +84,8 @@ export interface LeaderboardRow {
   /** Medians of this server's recent replies. */
   median_ttft_ms?: number | null;
   median_tokens_per_s?: number | null;
+  /** When it was deprecated (ISO), for the badge's date. */
+  deprecated_at?: string | null;
 }
 
 export interface Leaderboard {
@@ -98,6 +105,10 @@ export interface Leaderboard {
   components?: number;
   /** Models no other beats on both score and blended price, cheapest first. */
   pareto_front?: string[];
+  /** The models under `min_votes`, with the votes each has. */
+  waiting?: { model: string; votes: number }[];
+  /** Every counted vote, models shown or not (`total_votes` counts the shown ones). */
+  all_votes?: number;
   models: LeaderboardRow[];
   /** Votes held back from the board while their identities are new. */
   pending?: { votes: number; clients: number; reason?: string | null };
@@ -144,7 +155,13 @@ export function listModels(signal?: AbortSignal): Promise<{ models: PublicModel[
   return request("/models", { signal });
 }
 
-export function listArenas(signal?: AbortSignal): Promise<{ arenas: ArenaInfo[] }> {
+export interface ArenasInfo {
+  arenas: ArenaInfo[];
+  /** A vote counts only this long after the last answer ends (the buttons count down). */
+  vote_delay_seconds?: number;
+}
+
+export function listArenas(signal?: AbortSignal): Promise<ArenasInfo> {
   return request("/arenas", { signal });
 }
 

@@ -20,7 +20,7 @@ export interface CategoriesMeta {
 
 export interface Overview {
   categories: string[];
-  models: { model: string; ranks: Record<string, number | null> }[];
+  models: { model: string; ranks: Record<string, number | null>; deprecated_at?: string | null }[];
   min_votes: number;
 }
 

@@ -19,6 +19,8 @@ export interface HistoryItem {
   prompts: string[];
   sides: Record<string, HistorySide>;
   models: Record<string, string>;
+  /** The live share link ("/s/<id>"), or null when the battle is not shared. */
+  share_url?: string | null;
 }
 
 export interface HistoryPage {

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import { ShareControls } from "../components/ShareControls";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { streamTurn } from "../lib/api";
 import { deleteAllBattles, deleteBattle, listHistory, type HistoryItem } from "../lib/meApi";
@@ -181,6 +182,8 @@ function HistoryView({ item, onDelete, onChanged }: { item: HistoryItem; onDelet
           </div>
         </div>
       ))}
+      {/* Share a past battle as the battle page does: an anonymous one once it is voted. */}
+      {item.mode !== "anonymous" || item.winner ? <ShareControls battleId={item.battle_id} sharedUrl={item.share_url} /> : null}
       {item.mode === "anonymous" ? (
         <p className="muted">{item.winner ? "Voted battles stay closed; start a new battle to ask again." : "Open anonymous battles continue on the Battle page."}</p>
       ) : null}

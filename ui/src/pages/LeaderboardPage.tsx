@@ -4,6 +4,9 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { PriceChart } from "../components/PriceChart";
 import { ScoreChart } from "../components/ScoreChart";
 import { ArenaPicker } from "../components/ArenaPicker";
+import { WaitingNote } from "../components/WaitingNote";
+import { DeprecatedBadge } from "../components/DeprecatedBadge";
+import { BoardDownloads } from "../components/BoardDownloads";
 import { ApiError, DEFAULT_ARENA, type Arena, type Leaderboard, type LeaderboardRow } from "../lib/api";
 import { getBoard, type RankedRow } from "../lib/categoriesApi";
 
@@ -78,6 +81,13 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
   const [loading, setLoading] = useState(true);
   const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: "rank", asc: true });
   const [reload, setReload] = useState(0);
+
+  // Keep the address in step with the chosen category, so it can be copied and reloaded
+  // (replaceState: no hashchange, so the page is not rebuilt).
+  useEffect(() => {
+    const want = category === "overall" ? "#/leaderboard" : `#/leaderboard?category=${encodeURIComponent(category)}`;
+    if (window.location.hash !== want) window.history.replaceState(window.history.state, "", want);
+  }, [category]);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -160,6 +170,9 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
         <div className="lb-meta" data-testid="leaderboard-meta">
           <span>
             <strong data-testid="total-votes">{(data?.total_votes ?? 0).toLocaleString()}</strong> votes
+            {(data?.all_votes ?? 0) > (data?.total_votes ?? 0) ? (
+              <span data-testid="all-votes"> shown, of {(data?.all_votes ?? 0).toLocaleString()}</span>
+            ) : null}
           </span>
           {data?.min_votes ? (
             <span data-testid="min-votes" title={(data.too_few_votes ?? []).join(", ") || undefined}>
@@ -186,6 +199,7 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
           Some models never met the others: the board has {data.components} separate groups, and scores compare only within a group.
         </p>
       ) : null}
+      <BoardDownloads data={data} arena={arena} category={category} styleControl={styleControl} />
       <div className={`card table-card${loading ? " loading" : ""}`}>
         <div className="table-scroll">
           <table className="lb-table" data-testid="leaderboard-table">
@@ -215,7 +229,7 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
               {!loading && rows.length === 0 && !error ? (
                 <tr>
                   <td colSpan={COLUMNS.length} className="empty" data-testid="leaderboard-empty">
-                    No votes yet. Battle a few rounds and come back.
+                    <WaitingNote data={data} empty category={category} />
                   </td>
                 </tr>
               ) : null}
@@ -223,6 +237,11 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
           </table>
         </div>
       </div>
+      {rows.length > 0 && data?.waiting?.length ? (
+        <p className="board-note">
+          <WaitingNote data={data} empty={false} category={category} />
+        </p>
+      ) : null}
       {rows.length > 0 ? (
         <div className="card chart-card">
           <h2>Score and 95% interval</h2>
@@ -267,11 +286,7 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
             provisional
           </span>
         ) : null}
-        {r.deprecated ? (
-          <span className="badge badge-dep" title="No longer in new battles" data-testid="badge-deprecated">
-            deprecated
-          </span>
-        ) : null}
+        {r.deprecated ? <DeprecatedBadge at={r.deprecated_at} /> : null}
       </td>
       {/* data-label: on a phone each row is a card and the cells carry their own labels. */}
       <td className="num score" data-label="Score">{r.score.toFixed(0)}</td>

@@ -1,3 +1,4 @@
+import { DeprecatedBadge } from "../components/DeprecatedBadge";
 import { useEffect, useState } from "react";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ApiError } from "../lib/api";
@@ -70,6 +71,7 @@ export function OverviewPage() {
                 <tr key={r.model} data-testid="overview-row" data-model={r.model}>
                   <th scope="row" className="model-cell">
                     {r.model}
+                    {r.deprecated_at ? <> <DeprecatedBadge at={r.deprecated_at} /></> : null}
                   </th>
                   {columns.map((c) => (
                     <td key={c} className="num" data-category={c} style={{ background: heat(r.ranks[c], rows.length) }}>

@@ -88,11 +88,19 @@ async def add_turn(
 
 
 @router.get("/{battle_id}/challenge", responses=ERRORS)
-async def challenge(battle_id: str, work: VoteWorkDep, client: ClientHash) -> dict[str, object]:
+async def challenge(
+    battle_id: str,
+    work: VoteWorkDep,
+    client: ClientHash,
+    battles: BattlesDep,
+    requester: RequesterDep,
+) -> dict[str, object]:
     """A proof-of-work challenge for voting on this battle (ALTCHA v1, SHA-256), harder for
-    identities that look automated. Names no model."""
+    identities that look automated. Names no model. Only the battle's owner gets one
+    (anyone else: the same 404 as for an unknown battle), so its level cannot be shopped."""
     if len(battle_id) > 64:
         raise InvalidInput("no such battle id")
+    await battles.check_access(battle_id, requester)
     return await work.challenge(battle_id, client)
 
 
@@ -112,12 +120,14 @@ async def vote(
     work: VoteWorkDep,
 ) -> Reveal:
     winner = body.parsed()
-    work.check(body.altcha, battle_id)
+    await work.check(body.altcha, battle_id, client)
     cast = await battles.vote(battle_id, winner, client, requester.user_id, requester)
     leaderboard.invalidate()  # every arena's board: cheap, each rechecks the store once
     return Reveal(
         model_a=PublicModelOut(name=cast.model_a.name, organization=cast.model_a.organization),
         model_b=PublicModelOut(name=cast.model_b.name, organization=cast.model_b.organization),
+        counted=cast.counted,
+        reason=cast.reason,
     )
 
 

@@ -92,7 +92,12 @@ async def overview(
             if row["model"] in ranks:
                 ranks[row["model"]][category] = row["rank"]
     models = [
-        {"model": row["model"], "ranks": {c: ranks[row["model"]].get(c) for c in columns}}
+        {
+            "model": row["model"],
+            "ranks": {c: ranks[row["model"]].get(c) for c in columns},
+            # a deprecated model stays, marked, with the date
+            "deprecated_at": row.get("deprecated_at") if row.get("deprecated") else None,
+        }
         for row in overall["models"]
     ]
     return {"categories": columns, "models": models, "min_votes": board.category_min_votes}

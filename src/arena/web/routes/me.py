@@ -18,7 +18,7 @@ from arena.errors import InvalidInput, NotFound
 from arena.store import history
 from arena.vocabulary import Arena
 from arena.web.deps import BattlesDep, ClockDep, RequesterDep
-from arena.web.schemas import error_responses
+from arena.web.schemas import STORE_INT_MAX, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["me"])
 ERRORS = error_responses(400, 404, 422)
@@ -67,6 +67,8 @@ def _entry(row: dict[str, Any], battles: BattlesDep) -> dict[str, Any]:
         "prompts": prompts,
         "sides": sides,
         "models": models,
+        # The live share link, if any: History offers Share and Revoke like the battle page.
+        "share_url": f"/s/{row['share_id']}" if row.get("share_id") else None,
     }
 
 
@@ -82,7 +84,7 @@ async def my_battles(
     """Newest first; ``next`` is the cursor of the following page, null at the end."""
     offset = 0
     if cursor:
-        if not cursor.isdigit():
+        if not cursor.isdigit() or int(cursor) > STORE_INT_MAX:
             raise InvalidInput("cursor must be the 'next' value of a previous page")
         offset = int(cursor)
     rows = await asyncio.to_thread(

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arena.battles.webdev import preview_document
 from arena.web.deps import BattlesDep, RequesterDep, SettingsDep
-from arena.web.schemas import error_responses
+from arena.web.schemas import STORE_INT_MAX, error_responses
 
 router = APIRouter(prefix="/api/v1/battles", tags=["webdev"])
 
@@ -56,7 +56,7 @@ Side = Literal["a", "b"]
 class PreviewOutcome(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    turn: int = Field(ge=1)
+    turn: int = Field(ge=1, le=STORE_INT_MAX)
     status: Literal["rendered", "error"]
     error: str | None = Field(default=None, max_length=2000)
 
@@ -89,7 +89,7 @@ async def preview(
     battles: BattlesDep,
     settings: SettingsDep,
     requester: RequesterDep,
-    turn: int | None = Query(None, ge=1),
+    turn: int | None = Query(None, ge=1, le=STORE_INT_MAX),
 ) -> HTMLResponse:
     """A WebDev side's app as one HTML document, once its turn is stored (owner only)."""
     _turn, app = await battles.previews.source(battle_id, side, turn, requester)

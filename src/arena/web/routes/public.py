@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from arena.vocabulary import Arena
 from arena.web.deps import BattlesDep, LeaderboardDep
@@ -76,5 +79,30 @@ async def list_arenas(battles: BattlesDep) -> ArenasOut:
     """Arenas with at least two battle-ready models: the ones a voter can use now."""
     await battles.models()
     return ArenasOut(
-        arenas=[ArenaOut(name=arena, models=count) for arena, count in battles.arenas().items()]
+        arenas=[
+            ArenaOut(name=arena, models=count, prompt_chars=battles.prompt_chars(arena))
+            for arena, count in battles.arenas().items()
+        ],
+        vote_delay_seconds=battles.min_vote_seconds,
+    )
+
+
+@router.get("/leaderboard/votes", responses=error_responses(422))
+async def leaderboard_votes(
+    board: LeaderboardDep,
+    category: str = Query("overall", max_length=64),
+    arena: Arena = Arena.text,
+) -> Response:
+    """The votes behind a board, as CSV (the ids a release publishes, the two models, the
+    winner): anyone can refit the board, or check its ``vote_set_sha256``, from them."""
+    rows = await board.board(arena).vote_rows(category)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "model_a", "model_b", "winner"])
+    writer.writerows(rows)
+    name = f"arena-{arena.value}-{category}-votes.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

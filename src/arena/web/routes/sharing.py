@@ -53,6 +53,7 @@ async def shared_battle(share_id: str, links: LinksDep, response: Response) -> d
 @router.get("/s/{share_id}", include_in_schema=False, response_class=HTMLResponse)
 async def shared_page(share_id: str, links: LinksDep, request: Request) -> HTMLResponse:
     """The UI's page with the battle's Open Graph tags; the UI reads the id from the path.
+    ``og:url`` is there only when ``ARENA_PUBLIC_URL`` says where Arena lives.
 
     A revoked or unknown link still gets the page (status 404, no tags), which says so.
     """
@@ -66,18 +67,22 @@ async def shared_page(share_id: str, links: LinksDep, request: Request) -> HTMLR
     except NotFound:
         return HTMLResponse(page, status_code=404, headers=headers)
     title, description = describe(snapshot)
-    url = f"{request.url.scheme}://{request.url.netloc}{share_url(share_id)}"
+    # An absolute URL only from the configured public URL: the Host header is the client's
+    # to write, and a page that echoed it would point crawlers (and caches) elsewhere.
+    base = app_state(request).settings.public_base
+    url = f"{base}{share_url(share_id)}" if base else None
     return HTMLResponse(_with_meta(page, title, description, url), headers=headers)
 
 
-def _with_meta(page: str, title: str, description: str, url: str) -> str:
+def _with_meta(page: str, title: str, description: str, url: str | None) -> str:
     tags = {
         "og:type": "article",
         "og:site_name": "Arena",
         "og:title": title,
         "og:description": description,
-        "og:url": url,
     }
+    if url is not None:
+        tags["og:url"] = url
     meta = "".join(
         f'<meta property="{key}" content="{html.escape(value, quote=True)}" />'
         for key, value in tags.items()
