@@ -68,7 +68,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def write_registry(path: Path, upstream_url: str, models: list[dict[str, Any]]) -> Path:
+def write_registry(
+    path: Path,
+    upstream_url: str,
+    models: list[dict[str, Any]],
+    search_backends: list[dict[str, Any]] | None = None,
+) -> Path:
     entries = []
     for model in models:
         entry = {
@@ -79,7 +84,10 @@ def write_registry(path: Path, upstream_url: str, models: list[dict[str, Any]]) 
             **model,
         }
         entries.append(entry)
-    path.write_text(yaml.safe_dump({"models": entries}))
+    registry: dict[str, Any] = {"models": entries}
+    if search_backends:
+        registry["search_backends"] = search_backends
+    path.write_text(yaml.safe_dump(registry))
     return path
 
 
@@ -158,7 +166,10 @@ def start_app(db_url: str, tmp_path: Path, fake_upstream: Any) -> Iterator[Calla
         # Tests rank boards of a few votes; the minimum-votes default has its own test.
         settings.setdefault("leaderboard_min_votes", 0)
         registry = write_registry(
-            tmp_path / f"models-{len(stops)}.yaml", fake_upstream.base_url, models
+            tmp_path / f"models-{len(stops)}.yaml",
+            fake_upstream.base_url,
+            models,
+            settings.pop("search_backends", None),
         )
         config = Settings(db_url=db_url, models_file=str(registry), port=free_port(), **settings)
         base_url, stop = run_in_thread(config, clock)
@@ -190,14 +201,27 @@ ARENA_SERVER_MODELS = [
     # WebDev only: they say back the prompt, so a test's prompt is the app they "build".
     {"name": "parrot-a", "model": "parrot", "arenas": ["webdev"]},
     {"name": "parrot-b", "model": "parrot", "arenas": ["webdev"]},
+    # Search only: one searches by itself, one through the loopback SearXNG ("web").
+    {"name": "searcher", "model": "searcher", "arenas": ["search"], "search": "native"},
+    {"name": "web-echo", "model": "echo-b", "arenas": ["search"], "search_backend": "web"},
 ]
+
+
+def searxng_backends(upstream_base_url: str) -> list[dict[str, Any]]:
+    """The registry's ``search_backends``: the fake upstream's SearXNG JSON API."""
+    return [{"name": "web", "kind": "searxng", "url": upstream_base_url.removesuffix("/v1")}]
 
 
 @pytest.fixture(scope="session")
 def arena_server(tmp_path_factory: pytest.TempPathFactory, fake_upstream: Any) -> Iterator[str]:
     """A real ``arena serve`` process on a free port, with loopback models."""
     folder = tmp_path_factory.mktemp("arena-server")
-    registry = write_registry(folder / "models.yaml", fake_upstream.base_url, ARENA_SERVER_MODELS)
+    registry = write_registry(
+        folder / "models.yaml",
+        fake_upstream.base_url,
+        ARENA_SERVER_MODELS,
+        searxng_backends(fake_upstream.base_url),
+    )
     port = free_port()
     arena = Path(sys.executable).parent / "arena"
     process = subprocess.Popen(

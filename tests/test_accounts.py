@@ -124,7 +124,9 @@ def test_csrf_token_required_with_a_session(start_app) -> None:
 
 
 def test_wrong_credentials_are_generic_and_rate_limited(start_app) -> None:
-    app = start_app(PAIR, rate_login_attempts=3, trusted_proxies="127.0.0.1/32")
+    app = start_app(
+        PAIR, rate_login_attempts=3, rate_login_account_attempts=3, trusted_proxies="127.0.0.1/32"
+    )
     with app.client() as client:
 
         def login(username: str, password: str, address: str) -> httpx.Response:
@@ -148,7 +150,7 @@ def test_wrong_credentials_are_generic_and_rate_limited(start_app) -> None:
         )
 
         # Per account: guesses from many addresses still run out on the one account,
-        # and then even the right password waits.
+        # and then even the right password waits, from a browser that never signed in.
         assert login("linus", "guess two", "10.0.0.3").status_code == 401
         assert login("linus", "guess three", "10.0.0.4").status_code == 401
         limited = login("linus", PASSWORD, "10.0.0.5")
@@ -158,6 +160,59 @@ def test_wrong_credentials_are_generic_and_rate_limited(start_app) -> None:
         for name in ("a1-user", "a2-user", "a3-user"):
             assert login(name, PASSWORD, "10.0.1.1").status_code == 401
         assert login("a4-user", PASSWORD, "10.0.1.1").status_code == 429
+
+
+def _login(client: httpx.Client, username: str, password: str, address: str) -> int:
+    return client.post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": password},
+        headers={"X-Forwarded-For": address},
+    ).status_code
+
+
+def test_nobody_can_lock_an_account_out(start_app) -> None:
+    """Issue 31 item 4. Guesses from many addresses run out the account's limit, but the
+    owner's browser (a known device: it signed in before) still signs in; and with the
+    default limits, ten wrong guesses from ten addresses leave the account open to the
+    right password from an eleventh, even from a browser that never signed in."""
+    proxies = "127.0.0.1/32"
+    app = start_app(
+        PAIR, rate_login_attempts=3, rate_login_account_attempts=5, trusted_proxies=proxies
+    )
+    with app.client() as owner, app.client() as attacker, app.client() as stranger:
+        for n, client in enumerate((owner, attacker, stranger)):  # own address each
+            client.headers["X-Forwarded-For"] = f"10.0.9.{n}"
+        _sign_in(owner, "bob")
+        assert owner.post("/api/v1/auth/logout").status_code == 204  # keeps arena_device
+        del owner.headers["X-CSRF-Token"]
+        assert "arena_device" in owner.cookies
+        answers = [_login(attacker, "bob", f"guess {i}", f"10.1.0.{i}") for i in range(10)]
+        assert answers == [401] * 5 + [429] * 5
+        assert _login(owner, "bob", PASSWORD, "10.1.0.11") == 200
+        # A browser that never signed in to bob waits, password unchecked.
+        assert _login(stranger, "bob", PASSWORD, "10.1.0.12") == 429
+        # A device cookie of another account, or a forged one, is no key to bob's.
+        _sign_in(attacker, "mallory")
+        assert _login(attacker, "bob", PASSWORD, "10.1.0.13") == 429
+
+    defaults = start_app(PAIR, trusted_proxies=proxies)
+    with defaults.client() as client, defaults.client() as attacker, defaults.client() as fresh:
+        _sign_in(client, "carol")
+        for i in range(10):
+            assert _login(attacker, "carol", f"guess {i}", f"10.2.0.{i}") == 401
+        assert _login(fresh, "carol", PASSWORD, "10.2.0.11") == 200
+
+
+def test_brute_force_from_one_address_is_slowed(start_app) -> None:
+    app = start_app(PAIR, rate_login_attempts=3, trusted_proxies="127.0.0.1/32")
+    with app.client() as client, app.client() as guesser:
+        _sign_in(client, "dave")
+        assert [_login(guesser, "dave", f"guess {i}", "10.3.0.1") for i in range(3)] == [401] * 3
+        assert _login(guesser, "dave", "guess 4", "10.3.0.1") == 429
+        assert _login(guesser, "dave", PASSWORD, "10.3.0.1") == 429
+        # A known device tries under its own limit, and it runs out too.
+        assert [_login(client, "dave", f"guess {i}", "10.3.0.2") for i in range(3)] == [401] * 3
+        assert _login(client, "dave", PASSWORD, "10.3.0.2") == 429
 
 
 def test_weak_passwords_and_bad_usernames_refused(start_app) -> None:

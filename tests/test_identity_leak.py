@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from arena.integrity.identity import identity_of, names_own_model, normalize
 from arena.integrity.leak_eval import evaluate, load_set
+from arena.integrity.model_families import FAMILIES
 from arena.registry import ModelSpec
 from arena.store.engine import create_store_engine
 from arena.store.tables import VoteRow
@@ -181,3 +182,96 @@ def test_leak_eval_on_a_failing_set_exits_1_and_on_bad_input_explains(tmp_path: 
     )
     assert done.returncode == 2 and "bad.jsonl:1: not JSON" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+FAMILY_CASES = [
+    (key, template.format(word), family.makers[0])
+    for key, family in FAMILIES.items()
+    for template, words in (("I am {}.", family.products), ("I was made by {}.", family.makers))
+    for word in words
+]
+
+
+@pytest.mark.parametrize(("family", "reply", "maker"), FAMILY_CASES)
+def test_every_family_entry_is_caught(family: str, reply: str, maker: str) -> None:
+    """Table-driven over ``model_families``: a model of the family (known only by its
+    maker's name) gives itself away by each product and each maker of the table, so a
+    family or a spelling dropped from the table fails here (issue 31)."""
+    assert names_own_model(reply, {"name": "test-model", "organization": maker}), family
+
+
+# Written out here, not read from the table, so a family dropped from ``model_families``
+# fails: (a deployed name of the family, its maker, one of its products).
+KNOWN_FAMILIES = [
+    ("gpt-4o-mini", "OpenAI", "ChatGPT"),
+    ("claude-3-haiku", "Anthropic", "Claude"),
+    ("llama-3-8b", "Meta", "Llama"),
+    ("gemma-2-9b", "Google", "Gemini"),
+    ("qwen-2-7b", "Alibaba Cloud", "通义千问"),
+    ("mixtral-8x7b", "Mistral AI", "Le Chat"),
+    ("deepseek-v3", "DeepSeek", "DeepSeek"),
+    ("phi-3-mini", "Microsoft", "Copilot"),
+    ("grok-2-mini", "xAI", "Grok"),
+    ("smollm-2-135m", "Hugging Face", "SmolLM"),
+    ("command-r-plus", "Cohere", "Command R"),
+    ("chatglm-3-6b", "Zhipu AI", "ChatGLM"),
+    ("kimi-k2-base", "Moonshot AI", "Kimi"),
+    ("ernie-4-turbo", "Baidu", "文心一言"),
+    ("yi-1.5-34b", "01.AI", "Yi"),
+    ("doubao-pro-32k", "ByteDance", "豆包"),
+    ("hunyuan-large-v2", "Tencent", "Hunyuan"),
+    ("spark-4-ultra", "iFlytek", "讯飞星火"),
+    ("abab-6.5-chat", "MiniMax", "Hailuo"),
+    ("nova-pro-v1", "Amazon", "Nova"),
+    ("nemotron-4-340b", "NVIDIA", "Nemotron"),
+    ("jamba-1.5-mini", "AI21 Labs", "Jamba"),
+    ("granite-3-8b", "IBM", "Granite"),
+    ("olmo-2-7b", "Allen Institute for AI", "OLMo"),
+    ("stablelm-2-1.6b", "Stability AI", "StableLM"),
+    ("gigachat-pro-v2", "Sber", "GigaChat"),
+    ("yandexgpt-4-lite", "Yandex", "YandexGPT"),
+]
+
+
+@pytest.mark.parametrize(("name", "maker", "product"), KNOWN_FAMILIES)
+def test_no_family_is_missing_from_the_table(name: str, maker: str, product: str) -> None:
+    """Known by its maker alone, a model names its product; known by its deployed name
+    alone, it names its maker: both need the family's row in the table."""
+    assert names_own_model(f"I am {product}.", {"name": "test-model", "organization": maker})
+    assert names_own_model(f"I was made by {maker}.", {"name": name, "organization": "unknown"})
+
+
+MADE_BY_TEAM = [
+    "Built by the OpenAI team, I answer questions.",
+    "Trained by the OpenAI team, I can help with that.",
+    "Made by the OpenAI team.",
+    "Built by OpenAI, I answer questions.",
+    "Créé par l'équipe d'OpenAI, je réponds aux questions.",
+    "Creado por el equipo de OpenAI, puedo ayudarte.",
+    "Criado pela equipe da OpenAI, eu respondo perguntas.",
+    "Creato dal team di OpenAI, io rispondo alle domande.",
+    "Entwickelt vom OpenAI-Team, beantworte ich Fragen.",
+    "Созданный командой OpenAI, я отвечаю на вопросы.",
+    "由OpenAI团队打造，我回答问题。",
+    "OpenAIのチームによって開発された私は質問に答えます。",
+    "OpenAI 팀이 만든 저는 질문에 답합니다.",
+    "تم تطويري من قبل فريق OpenAI، أجيب على الأسئلة.",
+]
+
+
+@pytest.mark.parametrize("reply", MADE_BY_TEAM)
+def test_made_by_the_team_is_a_claim_in_every_language(reply: str) -> None:
+    """A sentence opened by "built/made/trained by the X team" is about the speaker."""
+    assert names_own_model(reply, OPENAI)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Trained by Meta, Llama 3 is an open-weights model; OpenAI's are closed.",
+        "GPT-4 was built by the OpenAI team.",
+        "Built by OpenAI. Claude, by contrast, comes from Anthropic.",
+    ],
+)
+def test_made_by_about_another_subject_is_not_a_claim(reply: str) -> None:
+    assert not names_own_model(reply, OPENAI)

@@ -12,6 +12,12 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from tests.app_fixtures import ARENA_TEST_MODELS, LiveApp
+from tests.support.images import (
+    METADATA_MARKERS,
+    jpeg_with_metadata,
+    png_with_metadata,
+    webp_with_metadata,
+)
 
 GPS_TAG = 0x8825
 ORIENTATION_TAG = 0x0112
@@ -86,6 +92,31 @@ def test_png_text_chunks_are_dropped(app: LiveApp) -> None:
     stored = Image.open(io.BytesIO(data))
     assert stored.format == "PNG" and stored.mode == "RGBA"
     assert not getattr(stored, "text", {})
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (jpeg_with_metadata, "image/jpeg"),
+        (webp_with_metadata, "image/webp"),
+        (png_with_metadata, "image/png"),
+    ],
+    ids=["jpeg-exif-xmp-c2pa", "webp-exif-xmp", "png-itxt-xmp-exif-c2pa"],
+)
+def test_metadata_is_absent_from_the_served_bytes(
+    app: LiveApp, make: Callable[[], bytes], kind: str
+) -> None:
+    upload = make()
+    present = [m for m in METADATA_MARKERS if m in upload]
+    assert len(present) >= 2  # the upload really carries them
+    response = _upload(app, upload, "meta." + kind.split("/")[1], kind)
+    assert response.status_code == 201, response.text
+    with app.client() as client:
+        served = client.get(f"/api/v1/images/{response.json()['image_id']}").content
+    assert [m for m in present if m in served] == []
+    assert b"http://ns.adobe.com/xap/1.0/" not in served and b"jumb" not in served
+    stored = Image.open(io.BytesIO(served))
+    assert not {"xmp", "exif", "XML:com.adobe.xmp"} & set(stored.info)
 
 
 def test_same_image_twice_is_stored_once(app: LiveApp, tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("boards",),
     ("data",),
     ("categories",),
-    ("providers", "images", "accounts"),
+    ("providers", "images", "accounts", "search"),
     ("store",),
     ("ratings",),
     ("settings",),

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
+from typer.testing import CliRunner
 
+from arena.battles.lifecycle import PROVISIONAL_VOTES
+from arena.cli import app as cli_app
 from arena.store.engine import create_store_engine
 from arena.store.tables import ModelRow
 from tests.support.api import battle_with_turns, cast_vote
 from tests.support.rosters import WITH_PREVIEW as MODELS
+from tests.support.store import add_votes
 
 ARENA = str(Path(sys.executable).parent / "arena")
 TOKEN = "test-admin-token"
+runner = CliRunner()
 
 
 def _auth() -> dict[str, str]:
@@ -110,9 +117,30 @@ def test_release_after_many_preview_variants_is_provisional(start_app, db_url) -
         )
         assert released.json()["provisional"] is True
         cast_vote(client, battle_with_turns(client, "hi"))
-        rows = {r["model"]: r for r in client.get("/api/v1/leaderboard").json()["models"]}
-        assert rows["secret-model"]["provisional"] is True
-        assert rows["open-model"]["provisional"] is False
+
+        def boards() -> tuple[dict[str, bool], dict[str, bool]]:
+            """provisional per model on the web board and on ``arena leaderboard --db``."""
+            web = client.get("/api/v1/leaderboard").json()["models"]
+            cli = runner.invoke(
+                cli_app,
+                ["leaderboard", "--db", db_url, "--format", "json", "--bootstrap", "20",
+                 "--min-votes", "0"],
+            )  # fmt: skip
+            assert cli.exit_code == 0, cli.output
+            return (
+                {r["model"]: r["provisional"] for r in web},
+                {r["model"]: r["provisional"] for r in json.loads(cli.stdout)["models"]},
+            )
+
+        expected = {"secret-model": True, "open-model": False}
+        assert boards() == (expected, expected)
+        # Provisional until 2,000 valid votes after release (issue 31): 1,999 is not enough.
+        later = datetime.now(UTC) + timedelta(minutes=1)
+        add_votes(db_url, "secret-model", "open-model", PROVISIONAL_VOTES - 2, later)
+        assert boards() == (expected, expected)
+        add_votes(db_url, "secret-model", "open-model", 1, later)
+        settled = {"secret-model": False, "open-model": False}
+        assert boards() == (settled, settled)
 
 
 def test_cli_set_status_and_tokens(tmp_path: Path) -> None:

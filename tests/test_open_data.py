@@ -24,6 +24,9 @@ from arena.store.engine import create_store_engine
 from arena.store.tables import BattleRow, MessageRow
 from tests.support.store import START, seed_store
 
+# Every test here runs in UTC and in Asia/Kathmandu: stored times are UTC, naive or not.
+pytestmark = pytest.mark.usefixtures("time_zone")
+
 
 @pytest.fixture
 def source(tmp_path: Path) -> Engine:

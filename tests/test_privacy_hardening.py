@@ -7,6 +7,7 @@ text the stores cannot hold, oversized bodies, silent upstreams, every vote spel
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from datetime import UTC, datetime, timedelta
@@ -105,6 +106,12 @@ def test_every_answer_carries_the_security_headers(start_app) -> None:
             client.get("/api/v1/battles/nope"),
             client.post("/api/v1/battles", content=b"{"),
             client.post("/api/v1/battles/%00/vote", json={"winner": "tie"}),
+            client.get("/docs"),
+            client.get("/docs/init.js"),
+            client.get("/docs/assets/swagger-ui-bundle.js"),
+            client.get("/docs/assets/swagger-ui.css"),
+            client.get("/openapi.json"),
+            client.get("/redoc"),
         ]
     for response in answers:
         policy = response.headers["content-security-policy"]
@@ -118,6 +125,23 @@ def test_every_answer_carries_the_security_headers(start_app) -> None:
     for rule in ("script-src 'self'", "style-src 'self'", "img-src 'self' data:",
                  "frame-ancestors 'none'"):  # fmt: skip
         assert rule in CSP
+
+
+def test_the_api_docs_load_nothing_from_another_host(start_app) -> None:
+    app = start_app(PAIR)
+    with app.client() as client:
+        page = client.get("/docs")
+        assert page.status_code == 200 and "swagger-ui" in page.text
+        # Every script and stylesheet is a path on this server, and each one answers.
+        refs = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert refs and all(ref.startswith("/") and not ref.startswith("//") for ref in refs)
+        for ref in refs:
+            asset = client.get(ref)
+            assert asset.status_code == 200, ref
+            assert asset.headers["content-security-policy"] == CSP
+        assert "<script>" not in page.text  # no inline script: script-src 'self' holds
+        assert re.search(r"https?://", page.text) is None
+        assert client.get("/redoc").status_code == 404
 
 
 # ------------------------------------------------------------ text the stores cannot hold

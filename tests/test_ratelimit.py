@@ -6,6 +6,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from arena.web.ratelimit import MemoryLimiter, RedisLimiter, build_limiter
 from tests.app_fixtures import free_port
 from tests.support.api import send_turn
 from tests.support.rosters import ECHO_PAIR as PAIR
+from tests.support.tcp_proxy import TcpProxy
 
 REDIS_URL = os.environ.get("ARENA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -238,3 +240,47 @@ def test_client_address_reads_forwarding_only_from_trusted_proxies() -> None:
     assert client_address("10.1.1.1", [], proxies) == "10.1.1.1"
     with pytest.raises(InvalidInput):
         TrustedProxies("10.0.0.0/8, not-an-address")
+
+
+def test_sign_in_fails_closed_when_redis_goes_away(start_app, redis_url: str) -> None:
+    """Issue 31 item 4: a Redis outage must not lift the sign-in limits. With Redis gone
+    mid-run, sign-in (and sign-up) answer 503 with a message; new battles, whose limit
+    fails open, go on."""
+    parts = urlsplit(redis_url)
+    proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 6379))
+    app = start_app(
+        PAIR,
+        redis_url=f"redis://127.0.0.1:{proxy.port}{parts.path}",
+        rate_login_attempts=5,
+        rate_battles_per_minute=100,
+        client_salt=uuid.uuid4().hex,  # fresh Redis keys for this test
+    )
+    credentials = {"username": "redis-user", "password": "correct horse battery"}
+    with app.client() as client:
+        assert client.post("/api/v1/auth/signup", json=credentials).status_code == 201
+        assert client.post("/api/v1/battles", json={"mode": "anonymous"}).status_code == 201
+        proxy.cut()
+        login = client.post("/api/v1/auth/login", json=credentials)
+        assert login.status_code == 503, login.text
+        assert "sign-in is unavailable" in login.json()["error"]
+        signup = client.post("/api/v1/auth/signup", json={**credentials, "username": "other"})
+        assert signup.status_code == 503
+        assert client.post("/api/v1/battles", json={"mode": "anonymous"}).status_code == 201
+
+
+def test_an_unreachable_redis_refuses_sign_in_but_not_other_limits() -> None:
+    """The same at the limiter: an unreachable Redis URL, counters that fail closed."""
+    limiter = RedisLimiter(f"redis://127.0.0.1:{free_port()}/0")
+
+    async def run() -> None:
+        try:
+            assert await limiter.hit("votes:x", 1, 60) is None
+            assert await limiter.peek("login:account:x", 1) is None
+            with pytest.raises(ServiceUnavailable, match="sign-in is unavailable"):
+                await limiter.hit("login:client:x", 1, 60, fail_closed=True)
+            with pytest.raises(ServiceUnavailable, match="sign-in is unavailable"):
+                await limiter.peek("login:account:x", 1, fail_closed=True)
+        finally:
+            await limiter.aclose()
+
+    asyncio.run(run())

@@ -14,6 +14,9 @@ from arena.data import VoteFilters, parse_time, read_votes
 from arena.errors import InvalidInput
 from arena.ratings import PairCounts
 
+# Every test here runs in UTC and in Asia/Kathmandu: stored times are UTC, naive or not.
+pytestmark = pytest.mark.usefixtures("time_zone")
+
 WINNERS = ["model_a", "model_b", "tie", "both_bad", "tie (bothbad)"]
 
 
@@ -203,3 +206,19 @@ def test_parse_time() -> None:
     assert parse_time(None) is None
     with pytest.raises(InvalidInput):
         parse_time("yesterday")
+
+
+def test_times_without_a_zone_are_utc(tmp_path: Path) -> None:
+    """Naive times in a votes file are UTC, whatever the reader's local zone (issue 31):
+    the mixed column (numbers, offsets, naive ISO) is read value by value."""
+    t0 = 1_700_000_000  # 2023-11-14 22:13:20 UTC
+    times = ["2023-11-14 22:13:20", "2023-11-14T22:13:20", str(t0), "2023-11-15T03:58:20+05:45"]
+    p = tmp_path / "v.jsonl"
+    p.write_text(
+        "".join(
+            json.dumps({"model_a": "a", "model_b": "b", "winner": "tie", "tstamp": t}) + "\n"
+            for t in times
+        )
+    )
+    window = VoteFilters(anonymous_only=False, include_named=True, since=t0 - 1, until=t0 + 1)
+    assert len(read_votes(p, filters=window).outcome) == len(times)

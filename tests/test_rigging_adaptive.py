@@ -74,17 +74,20 @@ def test_selective_voting_is_seen_pooled_across_identities() -> None:
 
 
 def test_change_point_catches_a_sleeper_not_an_honest_history() -> None:
+    """Forty honest votes, then twelve battles with the target, all for it: the record as a
+    whole still looks ordinary, its final stretch with the target does not."""
     theta = np.arange(8) * 0.3
     rng = np.random.default_rng(5)
     a = rng.integers(0, 8, 40)
     b = (a + rng.integers(1, 8, 40)) % 8
     p = 1 / (1 + np.exp(-(theta[a] - theta[b])))
-    honest_out = (rng.random(40) < p) * 1.0
-    # Client 0 honest throughout; client 1 honest for 30 votes, then backs the weaker side.
-    weaker_a = (theta[a] < theta[b]) * 1.0
-    client = np.r_[np.zeros(40, int), np.ones(40, int)]
-    outcome = np.r_[honest_out, np.r_[honest_out[:30], weaker_a[30:]]]
-    log = VoteLog(client, np.r_[a, a], np.r_[b, b], np.ones(80, bool), outcome,
-                  np.r_[np.arange(40.0), np.arange(40.0)])  # fmt: skip
+    honest = (rng.random(40) < p) * 1.0
+    rival = rng.integers(2, 8, 12)
+    pair_a, pair_b = np.r_[a, np.full(12, 1)], np.r_[b, rival]
+    client = np.r_[np.zeros(52, int), np.ones(52, int)]
+    fair = (rng.random(12) < 1 / (1 + np.exp(-(theta[1] - theta[rival])))) * 1.0
+    outcome = np.r_[honest, fair, honest, np.ones(12)]  # client 1 backs model 1 at the end
+    log = VoteLog(client, np.r_[pair_a, pair_a], np.r_[pair_b, pair_b], np.ones(104, bool),
+                  outcome, np.r_[np.arange(52.0), np.arange(52.0)])  # fmt: skip
     z = change_point_z(log, theta, 2)
     assert z[1] <= -4.5 < z[0]

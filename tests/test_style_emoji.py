@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from typer.testing import CliRunner
 
 from arena.cli import app as cli_app
-from arena.data.style_counts import emoji_count, side_style, tone_counts
+from arena.data.style_counts import emoji_count, side_style, side_tone, tone_counts
 from arena.ratings.style import STYLE_FEATURES, StyleData, build_style_leaderboard, fit_style
 from tests.support.api import voted_battle
 
@@ -24,7 +24,7 @@ def test_emoji_are_counted_per_pictograph() -> None:
     assert emoji_count("naïve café — “quotes” → arrows") == 0
     meta = tone_counts([("hi 😊", 3), ("again 😊😊", 3)], [("hello", 1)])
     assert meta == {"emoji_count_a": 3, "emoji_count_b": 0}
-    assert side_style(meta, "a", tone=True)[-1] == 3.0 and len(side_style(meta, "a")) == 4
+    assert side_tone(meta, "a") == (3.0,) and len(side_style(meta, "a")) == 4
 
 
 def _votes(seed: int, n: int = 1500):

@@ -22,6 +22,25 @@ APP = (
 )
 
 
+PREVIEW_POLICY = {
+    "sandbox": ["allow-scripts"],
+    "default-src": ["'none'"],
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:", "blob:"],
+    "font-src": ["data:"],
+    "media-src": ["data:", "blob:"],
+    "connect-src": ["'none'"],
+    "form-action": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-src": ["'none'"],
+    "child-src": ["'none'"],
+    "worker-src": ["'none'"],
+    "frame-ancestors": ["'self'"],
+    "webrtc": ["'block'"],
+}
+
+
 @pytest.fixture
 def app(start_app: Callable[..., LiveApp]) -> LiveApp:
     return start_app(MODELS)
@@ -47,12 +66,13 @@ def test_preview_is_a_sandboxed_document_with_no_network(app: LiveApp) -> None:
         response = client.get(f"/api/v1/battles/{battle_id}/preview/a")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    csp = [d.strip() for d in response.headers["content-security-policy"].split(";")]
-    assert "sandbox allow-scripts" in csp
-    assert "allow-same-origin" not in response.headers["content-security-policy"]
-    assert "connect-src 'none'" in csp and "default-src 'none'" in csp
-    assert "frame-ancestors 'self'" in csp and "form-action 'none'" in csp
-    assert not any("http" in directive for directive in csp)  # no external host anywhere
+    # The whole policy, directive by directive: any widening ("img-src *") fails here.
+    policy = {}
+    for directive in response.headers["content-security-policy"].split(";"):
+        name, *values = directive.split()
+        assert name not in policy, f"{name} twice"
+        policy[name] = values
+    assert policy == PREVIEW_POLICY
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "<button id='b'" in response.text and "arenaPreview" in response.text
 
@@ -112,3 +132,48 @@ def test_a_model_naming_itself_in_its_code_is_kept_off_the_board(app: LiveApp) -
         board = client.get("/api/v1/leaderboard", params={"arena": "webdev"}).json()
     assert vote.status_code == 200
     assert board["total_votes"] == 0
+
+
+def test_preview_and_outcome_answer_a_stranger_as_an_unknown_battle(app: LiveApp) -> None:
+    """Only the owner: another client gets exactly the 404 of an id that does not exist."""
+    with app.client() as owner, app.client() as stranger:
+        battle_id = battle_with_turns(owner, APP, arena="webdev")
+        assert owner.get(f"/api/v1/battles/{battle_id}/preview/a").status_code == 200
+        outcome = {"turn": 1, "status": "error", "error": "stranger's report"}
+        for path in (battle_id, "00000000-0000-0000-0000-000000000000"):
+            for side in ("a", "b"):
+                shown = stranger.get(f"/api/v1/battles/{path}/preview/{side}")
+                told = stranger.post(f"/api/v1/battles/{path}/preview/{side}/outcome", json=outcome)
+                assert shown.status_code == told.status_code == 404, (shown.text, told.text)
+                assert shown.json() == told.json() == {"error": "no such battle"}
+                assert "button" not in shown.text
+        # The stranger's report was not stored; the owner's first report still counts.
+        view = owner.get(f"/api/v1/battles/{battle_id}").json()
+        assert view["previews"] == []
+        url = f"/api/v1/battles/{battle_id}/preview/a/outcome"
+        assert owner.post(url, json={"turn": 1, "status": "rendered"}).status_code == 204
+        assert owner.get(f"/api/v1/battles/{battle_id}").json()["previews"][0]["status"] == (
+            "rendered"
+        )
+
+
+def test_a_browser_gets_a_preview_only_as_a_frame_of_arenas_page(app: LiveApp) -> None:
+    """Opened in a tab of its own, an app could navigate that tab anywhere."""
+    with app.client() as client:
+        battle_id = battle_with_turns(client, APP, arena="webdev")
+        url = f"/api/v1/battles/{battle_id}/preview/a"
+        framed = {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "same-origin"}
+        assert client.get(url, headers=framed).status_code == 200
+        refused = [
+            {"Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"},  # typed or opened in a tab
+            {"Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "same-origin"},  # a link in Arena
+            {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "cross-site"},  # framed elsewhere
+            {"Sec-Fetch-Dest": "embed", "Sec-Fetch-Site": "same-origin"},
+            {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "same-site"},
+        ]
+        for headers in refused:
+            for path in (url, "/api/v1/battles/nope/preview/a"):
+                response = client.get(path, headers=headers)
+                assert response.status_code == 403, headers
+                assert "inside Arena's page" in response.json()["error"]
+                assert "<button" not in response.text

@@ -75,6 +75,13 @@ class ModelSpec(BaseModel):
     timeout_connect: float = Field(default=10.0, gt=0)
     timeout_first_token: float = Field(default=60.0, gt=0)
     timeout_total: float = Field(default=300.0, gt=0)
+    # search arena
+    search_backend: str | None = None
+    """The registry's ``search_backends`` entry Arena searches with for this model (the
+    bundled offline corpus when unset); ignored with ``search: native``."""
+    search: Literal["native", "arena"] = "arena"
+    """``native``: the endpoint searches by itself and its reply carries the sources
+    (``citations``, ``search_results`` or ``url_citation`` annotations)."""
 
     @field_validator("aliases")
     @classmethod
@@ -134,10 +141,50 @@ class ModelSpec(BaseModel):
         return self.model or self.name
 
 
+class SearchBackendSpec(BaseModel):
+    """A search backend of the search arena: a SearXNG instance or a local corpus file.
+
+    Configured by the operator, so trusted even on loopback (unlike the pages a
+    search finds)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    kind: Literal["searxng", "corpus"]
+    url: str | None = None
+    """SearXNG's base URL (its JSON API answers ``/search?format=json``)."""
+    path: str | None = None
+    """A JSON Lines or Parquet file of passages with ``url``, ``title`` and ``text``."""
+    results: int = Field(default=5, ge=1, le=20)
+    timeout: float = Field(default=5.0, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _fields(self) -> SearchBackendSpec:
+        if self.kind == "searxng" and not self.url:
+            raise ValueError(f"search backend {self.name!r}: kind 'searxng' needs 'url'")
+        if self.kind == "corpus" and not self.path:
+            raise ValueError(f"search backend {self.name!r}: kind 'corpus' needs 'path'")
+        return self
+
+
 class Registry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     models: list[ModelSpec] = Field(min_length=1)
+    search_backends: list[SearchBackendSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _backends(self) -> Registry:
+        names = [b.name for b in self.search_backends]
+        if len(set(names)) != len(names):
+            raise ValueError("a search backend name appears twice")
+        for spec in self.models:
+            if spec.search_backend is not None and spec.search_backend not in names:
+                raise ValueError(
+                    f"model {spec.name!r}: search_backend {spec.search_backend!r} is not "
+                    f"in search_backends ({', '.join(names) or 'none declared'})"
+                )
+        return self
 
     @model_validator(mode="after")
     def _unique(self) -> Registry:

@@ -26,7 +26,10 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    client_salt: str = "arena-development-salt"
+    client_salt: str | None = None
+    """Salt of the hashes of client addresses (rate limits, vote trust) and key of the
+    proof-of-work challenges; ``None``: a random salt made once and kept in the store,
+    shared by every worker (there is no placeholder default)."""
     admin_tokens: str = ""
     """Comma-separated admin bearer tokens (or create them with ``arena tokens create``)."""
     max_prompt_chars: int = 16_000
@@ -64,8 +67,11 @@ class Settings:
     session_hours: float = 14 * 24
     """How long a sign-in lasts; the session cookie and its server-side row expire then."""
     rate_login_attempts: int = 10
-    """Sign-in and sign-up attempts per 15 minutes, counted per account and per client;
-    0 means unlimited."""
+    """Sign-in and sign-up attempts per 15 minutes, counted per client address and per
+    (account, address); 0 means unlimited."""
+    rate_login_account_attempts: int = 100
+    """Failed sign-ins per account per 15 minutes from all addresses together; past it
+    only a browser that signed in to the account before may try; 0 means unlimited."""
     oidc_issuer: str | None = None
     """OpenID Connect provider (its issuer URL); ``None``: only username and password."""
     oidc_client_id: str | None = None

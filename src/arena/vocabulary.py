@@ -12,6 +12,12 @@ from arena.errors import InvalidInput
 
 # The original arena's spellings, still accepted from older clients and data files.
 LEGACY_WINNERS = {"tie (bothbad)": "both_bad", "tie(bothbad)": "both_bad"}
+# Every spelling a votes file may use (compared lower-cased, spaces around stripped).
+FILE_WINNERS = {
+    "model_a": "model_a", "a": "model_a", "model_b": "model_b", "b": "model_b",
+    "tie": "tie", "both_bad": "both_bad", "bothbad": "both_bad", "both bad": "both_bad",
+    **LEGACY_WINNERS,
+}  # fmt: skip
 
 
 class Winner(StrEnum):
@@ -30,6 +36,27 @@ class Winner(StrEnum):
             return cls(value)
         except ValueError:
             raise InvalidInput("winner must be one of model_a, model_b, tie, both_bad") from None
+
+    @classmethod
+    def lookup(cls, value: object) -> Winner | None:
+        """Any spelling a votes file uses (case and outer spaces ignored), or None."""
+        if not isinstance(value, str):
+            return None
+        known = FILE_WINNERS.get(value.strip().lower())
+        return None if known is None else cls(known)
+
+    @property
+    def code(self) -> int:
+        """0 A won, 1 B won, 2 tie, 3 both bad (the order of the members)."""
+        return _CODES[self]
+
+    @property
+    def outcome(self) -> float:
+        """The outcome for model A: 1.0, 0.0, or 0.5 for a tie or both bad."""
+        return (1.0, 0.0, 0.5, 0.5)[_CODES[self]]
+
+
+_CODES = {w: i for i, w in enumerate(Winner)}
 
 
 class Arena(StrEnum):
@@ -54,6 +81,7 @@ class Arena(StrEnum):
     text_to_image = "text_to_image", "images"
     image_edit = "image_edit", "images"
     webdev = "webdev", "chat"
+    search = "search", "chat"
 
     @classmethod
     def parse(cls, value: str) -> Arena:

@@ -35,11 +35,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     setattr(item, f"rep_{report.when}", report)
 
 
+def browser_required(environ: dict[str, str] | None = None) -> bool:
+    """In CI (``CI`` set, as ``.ci/run`` runs) or with ``ARENA_REQUIRE_BROWSER``, a missing
+    browser fails the browser tests instead of skipping them."""
+    env = os.environ if environ is None else environ
+    return any(
+        env.get(name, "").lower() not in ("", "0", "false")
+        for name in ("CI", "ARENA_REQUIRE_BROWSER")
+    )
+
+
+def missing_browser(message: str) -> None:
+    if browser_required():
+        pytest.fail(f"{message} (browser tests are required here: CI or ARENA_REQUIRE_BROWSER)")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="package")
 def _playwright() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing_browser("Playwright is not installed: bash scripts/install.sh --test")
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: run scripts/install_browser.sh")
+        missing_browser(f"{CHROMIUM} is missing: run scripts/install_browser.sh")
     with sync_api.sync_playwright() as pw:
         yield pw
 

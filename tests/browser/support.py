@@ -153,3 +153,44 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
         if v["impact"] in impacts
         for node in v["nodes"]
     ]
+
+
+def focused_testid(page: Page) -> str | None:
+    return page.evaluate("() => document.activeElement?.dataset?.testid ?? null")
+
+
+def tab_to(page: Page, testid: str, key: str = "Tab", limit: int = 30) -> int:
+    """Press Tab (or Shift+Tab) until the element is focused, as a keyboard user would;
+    how many presses it took."""
+    for presses in range(limit):
+        if focused_testid(page) == testid:
+            return presses
+        page.keyboard.press(key)
+    raise AssertionError(f"{testid} not reached with {key}; focus is on {focused_testid(page)}")
+
+
+def amend_json(page: Page, pattern: str, change: Any) -> None:
+    """Let matching requests through to the server, and hand the page its JSON answer
+    after ``change(body)`` (which edits the dict in place)."""
+
+    def handle(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        change(body)
+        route.fulfill(response=response, body=json.dumps(body))
+
+    page.route(re.compile(pattern), handle)
+
+
+def top_in_view(page: Page, testid: str, container: str) -> bool:
+    """Is the element's top edge inside its scrolling container's visible box?"""
+    return page.evaluate(
+        """([id, box]) => {
+            const el = [...document.querySelectorAll(`[data-testid="${id}"]`)].pop();
+            const pane = document.querySelector(`[data-testid="${box}"]`);
+            if (!el || !pane) return false;
+            const top = el.getBoundingClientRect().top, view = pane.getBoundingClientRect();
+            return top >= view.top - 1 && top < view.bottom - 24;
+        }""",
+        [testid, container],
+    )

@@ -118,9 +118,10 @@ def test_axe_finds_no_serious_violations(new_page: NewPage, size: str, scheme: s
 def test_keyboard_walk_prompt_send_vote_new_round(page: Page) -> None:
     page.goto("/")
     expect(page.get_by_test_id("pane-a")).to_be_visible()
-    # The first Tab reaches the skip link, shown on screen; it moves focus to the content
-    # without changing the route.
-    page.keyboard.press("Tab")
+    # Focus starts in the prompt box; the skip link is the first stop from the top of the
+    # page, shown on screen, and moves focus to the content without changing the route.
+    expect(page.get_by_test_id("prompt-input")).to_be_focused()
+    tab_to(page, "skip-link", key="Shift+Tab", limit=40)
     skip = page.get_by_test_id("skip-link")
     expect(skip).to_be_focused()
     b = skip.bounding_box()

@@ -21,9 +21,12 @@ from tests.browser.webdev_hostile import (
     NORMAL_COUNTER,
     REACT_BROKEN,
     REACT_COUNTER,
+    WEBRTC,
     hostile,
+    webrtc,
 )
 from tests.fake_upstream import FakeUpstream
+from tests.support.udp import udp_listeners
 
 pytestmark = pytest.mark.browser
 SECRET = "s3cr3t-value"
@@ -84,6 +87,39 @@ def test_hostile_app_cannot_escape(page: Page, name: str, fake_upstream: FakeUps
         assert SECRET not in text and "LEAK:" not in text, text
     # The voter can still vote: both previews settled.
     expect(page.get_by_test_id("vote-tie")).to_be_enabled()
+
+
+# Long enough for ICE to send its first STUN requests (they go out within a second).
+ICE_WAIT_MS = 2500
+
+
+def test_the_stun_listener_hears_a_peer_connection_outside_the_preview(page: Page) -> None:
+    """The control for the test below: the same connection, made by a page that is not a
+    preview, reaches the listener. So 0 requests below means blocked, not unheard."""
+    page.goto("/api/v1/models")  # any page of Arena's own, without the preview's guards
+    with udp_listeners(["control"]) as listeners:
+        page.evaluate(
+            "port => { const pc = new RTCPeerConnection("
+            "{iceServers: [{urls: `stun:127.0.0.1:${port}`}]});"
+            "pc.createDataChannel('x'); pc.createOffer().then(o => pc.setLocalDescription(o)); }",
+            listeners["control"].port,
+        )
+        page.wait_for_timeout(ICE_WAIT_MS)
+        assert listeners["control"].stun_requests() > 0
+
+
+@pytest.mark.parametrize("name", sorted(WEBRTC))
+def test_a_preview_cannot_reach_the_network_through_webrtc(page: Page, name: str) -> None:
+    attempts, _ = WEBRTC[name]
+    with udp_listeners(attempts) as listeners:
+        _build(page, webrtc(name, {a: listener.port for a, listener in listeners.items()}))
+        for side in ("a", "b"):
+            # The app's last script ran: every attempt before it was made.
+            _settled(page, side, "error")
+            expect(page.get_by_test_id(f"preview-error-{side}")).to_contain_text("RTC-DONE")
+        page.wait_for_timeout(ICE_WAIT_MS)
+        heard = {a: n for a, listener in listeners.items() if (n := len(listener.datagrams))}
+    assert heard == {}, f"STUN requests got out of the preview: {heard}"
 
 
 @pytest.mark.parametrize("name", sorted(HEAVY))

@@ -12,6 +12,8 @@ so a request that got out would be answered and seen.
 
 from __future__ import annotations
 
+import json
+
 # The app tries the escape; on success it reports what it got as its error text.
 REPORT = "function leak(x){parent.postMessage({arenaPreview:1,status:'error',error:'LEAK:'+x},'*')}"
 
@@ -91,3 +93,120 @@ REACT_COUNTER = (
     "onClick={() => setN(n + 1)}>clicked {n}</button>;\n}\n```"
 )
 REACT_BROKEN = "```tsx\nexport default function App() { return <div>{missing.value}</div>; }\n```"
+
+
+# WebRTC: ICE sends STUN Binding requests over UDP to whatever server an app names, and
+# `connect-src 'none'` does not cover it. Each way of reaching a peer connection points at
+# its own loopback UDP port ("PORT-name-END"), so the test can say which one got through. The
+# last script says "RTC-DONE" as the app's error, which proves the app's scripts ran. Each
+# connection is kept (``window.keep``): one left to the garbage collector may close unheard.
+def _pc(name: str) -> str:
+    return (
+        "var pc=new RTCPeerConnection({iceServers:[{urls:'stun:127.0.0.1:PORT-"
+        + name
+        + "-END'}]});(window.keep=window.keep||[]).push(pc);pc.createDataChannel('x');"
+        "pc.createOffer().then(function(o){return pc.setLocalDescription(o)});"
+    )
+
+
+def _in_frame(name: str) -> str:
+    """An iframe whose own document makes the connection (a fresh window)."""
+    return '<iframe srcdoc="<script>' + _pc(name).replace("'", "&#39;") + '</script>"></iframe>'
+
+
+def _try(code: str) -> str:
+    return "<script>try{" + code + "}catch(e){}</script>"
+
+
+def _js(text: str) -> str:
+    """``text`` as a JavaScript string literal (JSON's is one)."""
+    return json.dumps(text).replace("</", "<\\/")
+
+
+_DONE = (
+    "<script>setTimeout(function(){parent.postMessage("
+    "{arenaPreview:1,status:'error',error:'RTC-DONE'},'*')},300)</script>"
+)
+_RTC_CONSTRUCTORS = [
+    ("direct", _try(_pc("direct"))),
+    (
+        "webkit-prefix",
+        _try("var RTCPeerConnection=window.webkitRTCPeerConnection;" + _pc("webkit-prefix")),
+    ),
+    (
+        "global-lookup",
+        _try("var RTCPeerConnection=globalThis['RTC'+'PeerConnection'];" + _pc("global-lookup")),
+    ),
+    (
+        "about-blank-window",
+        "<iframe id=blank></iframe>"
+        + _try(
+            "var RTCPeerConnection="
+            "document.getElementById('blank').contentWindow.RTCPeerConnection;"
+            + _pc("about-blank-window")
+        ),
+    ),
+]
+_RTC_FRAMES = [
+    ("srcdoc", _in_frame("srcdoc")),
+    (
+        "script-srcdoc",
+        _try(
+            "var f=document.createElement('iframe');f.srcdoc="
+            + _js("<script>" + _pc("script-srcdoc") + "</script>")
+            + ";document.body.appendChild(f)"
+        ),
+    ),
+    (
+        "javascript-url",
+        "<iframe src=\"javascript:'<script>"
+        + _pc("javascript-url").replace("'", "\\x27")
+        + "<\\/script>'\"></iframe>",
+    ),
+    (
+        "declarative-shadow",
+        "<div><template shadowrootmode=closed>"
+        + _in_frame("declarative-shadow")
+        + "</template></div>",
+    ),
+    (
+        "patched-prototypes-shadow",
+        "<div id=host></div>"
+        + _try(
+            "MutationObserver.prototype.observe=function(){};"
+            "Element.prototype.remove=function(){};"
+            "Object.prototype.attributes=false;Object.prototype.attributeOldValue=true;"
+            "var r=document.getElementById('host').attachShadow({mode:'closed'});"
+            "r.innerHTML=" + _js(_in_frame("patched-prototypes-shadow"))
+        ),
+    ),
+    ("write", _try("document.write(" + _js(_in_frame("write")) + ")")),
+]
+
+
+def _rtc_app(cases: list[tuple[str, str]], before: str = "") -> str:
+    body = "".join(code for _, code in cases)
+    return (
+        f"Here is the app.\n\n```html\n{before}<!DOCTYPE html><html><head><title>t</title>"
+        f"</head><body><p>app</p>{body}{_DONE}</body></html>\n```"
+    )
+
+
+# Each app holds several attempts; a port per attempt.
+WEBRTC: dict[str, tuple[list[str], str]] = {
+    "constructors": ([n for n, _ in _RTC_CONSTRUCTORS], _rtc_app(_RTC_CONSTRUCTORS)),
+    "nested-frames": ([n for n, _ in _RTC_FRAMES], _rtc_app(_RTC_FRAMES)),
+    # The tokenizer ends a comment at "<!-->": a script "inside" it runs before the doctype.
+    "before-the-doctype": (
+        ["before-doctype"],
+        _rtc_app([], before="<!-->" + _try(_pc("before-doctype")) + "-->"),
+    ),
+}
+
+
+def webrtc(name: str, ports: dict[str, int]) -> str:
+    """The WebRTC app ``name`` with each attempt's STUN server on its own loopback port."""
+    names, text = WEBRTC[name]
+    for attempt in names:
+        text = text.replace(f"PORT-{attempt}-END", str(ports[attempt]))
+    return text

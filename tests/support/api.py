@@ -132,3 +132,26 @@ def upload_photo(client: httpx.Client) -> str:
     response = client.post("/api/v1/images", files={"file": ("p.jpg", data, "image/jpeg")})
     assert response.status_code == 201, response.text
     return response.json()["image_id"]
+
+
+def counted_anonymous_vote(client: httpx.Client, tries: int = 80) -> dict[str, Any]:
+    """An anonymous battle voted so that the board counts it: the loopback echo models say
+    their own name ("Reply from echo-a"), an identity leak that keeps a vote off the board,
+    so battles are drawn until neither side is an echo model. Solves the server's proof of
+    work when it asks for one. The reveal."""
+    from tests.support.pow import solve
+
+    for _ in range(tries):
+        battle_id = create_battle(client)
+        text = "".join(replies(finished_turn(client, battle_id, "Say something")).values())
+        if "Reply from" in text:
+            continue
+        body: dict[str, Any] = {"winner": "model_a"}
+        challenge = client.get(f"/api/v1/battles/{battle_id}/challenge")
+        if challenge.status_code == 200 and challenge.json():
+            body["altcha"] = solve(challenge.json())
+        reveal = client.post(f"/api/v1/battles/{battle_id}/vote", json=body)
+        assert reveal.status_code == 200, reveal.text
+        assert reveal.json()["counted"] is True, reveal.json()
+        return reveal.json()
+    raise AssertionError(f"no anonymous battle without an echo model in {tries} tries")

@@ -408,3 +408,37 @@ SCHEMA_CHAT_1M = pa.schema(
 def write_chat_1m(path: Path) -> Path:
     pq.write_table(pa.Table.from_pylist(rows_chat_1m(), schema=SCHEMA_CHAT_1M), path)
     return path
+
+
+def rows_search_arena() -> list[dict[str, Any]]:
+    """search-arena-24k: no id column (the side A conversation id names a battle),
+    ``messages_a``/``messages_b``, and rows without a vote (an empty winner)."""
+    winners = ["model_a", "tie", None, "model_b", "both_bad", None]
+    return [
+        {
+            "model_a": MODELS[i % 4],
+            "model_b": MODELS[(i + 1) % 4],
+            "winner": winners[i],
+            "judge": f"{i:064x}",
+            "turn": 1,
+            "timestamp": datetime(2025, 3, 18, 16, 39, i, tzinfo=UTC),
+            "messages_a": [
+                {"content": PROMPTS[i % len(PROMPTS)], "role": "user"},
+                {"content": REPLY_A, "role": "assistant"},
+            ],
+            "messages_b": [
+                {"content": PROMPTS[i % len(PROMPTS)], "role": "user"},
+                {"content": REPLY_B, "role": "assistant"},
+            ],
+            "system_a_metadata": {"conv_id": f"{i:032x}a", "client_country": None},
+            "system_b_metadata": {"conv_id": f"{i:032x}b", "client_country": None},
+            "primary_intent": "Info",
+            "languages": ["English"],
+        }
+        for i in range(6)
+    ]
+
+
+def write_search_arena(path: Path) -> Path:
+    pq.write_table(pa.Table.from_pylist(rows_search_arena()), path)
+    return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import Engine, insert, select, update
 from arena.store import migrate
 from arena.store import repository as repo
 from arena.store.engine import create_store_engine
-from arena.store.tables import BattleRow, UserProfileRow, VoteRow
+from arena.store.tables import BattleRow, ModelRow, UserProfileRow, VoteRow
 
 
 def stored_rows(db_url: str, stmt: Any) -> list:
@@ -132,3 +133,41 @@ def seed_store(url: str, n: int = 60, seed: int = 7) -> Engine:
                 )
             )
     return engine
+
+
+def add_votes(db_url: str, model_a: str, model_b: str, n: int, at: datetime) -> None:
+    """``n`` anonymous battles of two stored models, each with a valid vote at ``at``:
+    thousands in one bulk insert, for thresholds counted in votes (provisional scores)."""
+    engine = create_store_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            ids = dict(conn.execute(select(ModelRow.name, ModelRow.id)).all())
+            battles = [
+                {
+                    "id": str(uuid.uuid4()),
+                    "mode": "anonymous",
+                    "model_a_id": ids[model_a],
+                    "model_b_id": ids[model_b],
+                    "sampling_policy": "uniform",
+                    "status": "voted",
+                    "turns": 1,
+                    "created_at": at,
+                }
+                for _ in range(n)
+            ]
+            conn.execute(insert(BattleRow), battles)
+            conn.execute(
+                insert(VoteRow),
+                [
+                    {
+                        "battle_id": b["id"],
+                        "winner": "tie",
+                        "flags": {},
+                        "valid": True,
+                        "created_at": at,
+                    }
+                    for b in battles
+                ],
+            )
+    finally:
+        engine.dispose()

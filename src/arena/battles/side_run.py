@@ -38,6 +38,8 @@ class SideResult:
     failed: bool = False
     done_fields: dict[str, Any] = field(default_factory=dict)
     """Fields an arena adds to this side's ``done`` event (public before the vote)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """What an arena keeps with the reply beyond its text (stored, never streamed)."""
 
     @property
     def reply(self) -> str:

@@ -217,6 +217,7 @@ def turn_rows(
                 "finish_reason": "error" if result.failed else result.finish_reason,
                 "image_ids": result.image_ids or None,
                 "parts": plugin.reply_parts(result, pictures),
+                "extra": result.extra or None,
             }
         )
     return rows
@@ -235,6 +236,6 @@ def turn_details(
             if m["side"] == side and m["role"] == "assistant"
         ]
 
-    meta = plugin.count_style(replies("a"), replies("b"))
+    meta = plugin.count_style(replies("a"), replies("b")) | plugin.more_style(messages)
     meta["longest_prompt_chars"] = max(len(p) for p in prompts)
     return {"conv_metadata": meta, "is_code": looks_like_code(prompts)}

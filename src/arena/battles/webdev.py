@@ -8,9 +8,11 @@ block (``// App.tsx``, ``File: index.html``, ``**style.css**``, ``<!-- index.htm
 name its kind when the fence does not. A reply cut off inside a fence still yields its
 code, so an app cut at the token limit can be judged as it is.
 
-The preview document is the untrusted code plus a tiny reporter that tells the parent page,
-by ``postMessage``, whether the app rendered or threw. Where it may run is decided by the
-HTTP response that carries it (``web/routes/preview.py``), not here.
+The preview document is the untrusted code behind two scripts that run before any of it: the
+lockdown (``preview_lockdown.js``: no WebRTC, no nested frames that would bring it back) and a
+tiny reporter that tells the parent page, by ``postMessage``, whether the app rendered or
+threw. Where it may run is decided by the HTTP response that carries it
+(``web/routes/preview.py``), not here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -189,18 +192,32 @@ window.__arenaReport=send;
 window.addEventListener("load",function(){setTimeout(function(){send("rendered");},60);});})();</script>"""
 
 
+@lru_cache(maxsize=1)
+def lockdown_script() -> str:
+    """The ``<script>`` that closes WebRTC before the app's first line runs."""
+    js = resources.files("arena.battles").joinpath("preview_lockdown.js").read_text()
+    js = re.sub(r"^\s*//.*\n", "", js, flags=re.M)  # its comments are for people reading it
+    return f"<script>{_script_safe(js)}</script>"
+
+
+def _guards() -> str:
+    return lockdown_script() + REPORTER
+
+
 def preview_document(app: ExtractedApp, runtime_js: str | None) -> str:
-    """The HTML the preview frame loads: the app with the reporter (and the React runtime)."""
+    """The HTML the preview frame loads: the lockdown and the reporter first, then the app
+    (and the React runtime)."""
     if app.kind == "html":
-        return _with_reporter(app.code)
+        return _guarded(app.code)
     if app.kind == "react":
         if runtime_js is None:
             return _message_page("The preview runtime is not built (run the UI build).")
         payload = json.dumps(app.code).replace("<", "\\u003c")
         return (
             '<!DOCTYPE html><html><head><meta charset="utf-8">'
+            f"{_guards()}"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"{REPORTER}<script>{_script_safe(runtime_js)}</script></head>"
+            f"<script>{_script_safe(runtime_js)}</script></head>"
             '<body><div id="root"></div>'
             f'<script type="application/json" id="arena-app">{payload}</script>'
             "<script>window.__arenaMount(JSON.parse("
@@ -210,14 +227,22 @@ def preview_document(app: ExtractedApp, runtime_js: str | None) -> str:
     return _message_page("No app was found in this answer.")
 
 
-def _with_reporter(document: str) -> str:
-    head = re.search(r"<head[^>]*>", document, re.I)
-    if head:
-        return document[: head.end()] + REPORTER + document[head.end() :]
-    html = re.search(r"<html[^>]*>", document, re.I)
-    if html:
-        return document[: html.end()] + REPORTER + document[html.end() :]
-    return REPORTER + document
+# The doctype, if the document opens with one (a doctype after the guards would make it a
+# quirks-mode page). Nothing else is skipped: the tokenizer ends a comment at "<!-->",
+# which a regular expression over comments would not, and an app's script could hide there.
+_PROLOGUE = re.compile(r"\A[\ufeff\s]*(?:<!DOCTYPE[^>]*>)?", re.I)
+# A declarative shadow root is made by the parser alone, and the lockdown cannot see into a
+# closed one: renamed, the attribute is inert (``shadowRootMode`` in code changes with it).
+_DECLARATIVE_SHADOW = re.compile("shadowrootmode", re.I)
+
+
+def _guarded(document: str) -> str:
+    """The guards as the document's first elements: right after the doctype, before any
+    ``<html>``, ``<head>`` or ``<script>`` of the app's (the parser puts them in the head)."""
+    document = _DECLARATIVE_SHADOW.sub("noshadowrootmode", document)
+    at = _PROLOGUE.match(document)
+    end = at.end() if at else 0
+    return document[:end] + _guards() + document[end:]
 
 
 def _script_safe(js: str) -> str:
@@ -227,8 +252,8 @@ def _script_safe(js: str) -> str:
 
 def _message_page(text: str) -> str:
     return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        f'{REPORTER}</head><body style="font-family:sans-serif;color:#555">'
+        f'<!DOCTYPE html><html><head><meta charset="utf-8">{_guards()}</head>'
+        '<body style="font-family:sans-serif;color:#555">'
         f"<p>{text}</p><script>window.__arenaReport('error', {json.dumps(text)});</script>"
         "</body></html>"
     )

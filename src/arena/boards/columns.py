@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from arena.categories.names import LANGUAGE_PREFIX
 from arena.categories.structural import battle_categories
-from arena.data.style_counts import SENTIMENT_FIELDS, side_style
+from arena.data.style_counts import SENTIMENT_FIELDS, side_style, side_tone
 from arena.data.vote_digest import MODULUS, digest_hex, vote_hash
 from arena.store import battle_tags
 
@@ -30,12 +31,18 @@ EMOJI_FIELD = SENTIMENT_FIELDS["emoji"].format("a")
 class VoteColumns:
     """What the board needs of each counted vote, appended as votes arrive."""
 
+    style_of: Callable[[dict[str, Any], str], tuple[float, ...]] = side_style
+    """One side's style covariates from ``conv_metadata`` (the arena's own)."""
+
     model_a: list[str] = field(default_factory=list)
     model_b: list[str] = field(default_factory=list)
     winner: list[str] = field(default_factory=list)
     categories: list[frozenset[str]] = field(default_factory=list)
     style_a: list[tuple[float, ...]] = field(default_factory=list)
     style_b: list[tuple[float, ...]] = field(default_factory=list)
+    # Tone covariates (emoji) per side, beside the arena's style ones.
+    tone_a: list[tuple[float, ...]] = field(default_factory=list)
+    tone_b: list[tuple[float, ...]] = field(default_factory=list)
     has_style: list[bool] = field(default_factory=list)
     # Votes whose stored metadata counts emoji (older votes do not: they stay off a
     # board that controls for emoji rather than count as emoji-free).
@@ -69,9 +76,10 @@ class VoteColumns:
         found = self._intern(self._found(len(self.base) - 1))
         self.categories.append(found)
         self.seen_categories |= found
-        style_a, style_b = _style_counts(meta)
-        self.style_a.append(style_a)
-        self.style_b.append(style_b)
+        self.style_a.append(self.style_of(meta, "a"))
+        self.style_b.append(self.style_of(meta, "b"))
+        self.tone_a.append(side_tone(meta, "a"))
+        self.tone_b.append(side_tone(meta, "b"))
         self.has_style.append(bool(meta))
         self.has_emoji.append(EMOJI_FIELD in meta)
         self._add_hash(len(self.model_a) - 1, str(vote_id), found | {"overall"}, +1)
@@ -155,9 +163,3 @@ def board_key(category: str, style_control: bool, *, emoji: bool = False) -> str
     if emoji:
         return f"{category}/style+emoji"
     return f"{category}/style" if style_control else category
-
-
-def _style_counts(meta: dict[str, Any]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(tokens, headers, lists, bold, emoji) per side: the ratings engine's STYLE_FEATURES
-    then the tone covariates."""
-    return side_style(meta, "a", tone=True), side_style(meta, "b", tone=True)

@@ -28,6 +28,7 @@ from arena.boards.columns import VoteColumns
 from arena.categories.names import LANGUAGE_PREFIX
 from arena.categories.structural import CATEGORIES
 from arena.clock import SYSTEM_CLOCK, Clock
+from arena.data.style_counts import side_style
 from arena.errors import InvalidInput
 from arena.ratings import Leaderboard, PairCounts, build_leaderboard, build_style_leaderboard
 from arena.ratings.leaderboard import ORDERS
@@ -36,6 +37,7 @@ from arena.store import battle_tags
 from arena.store import repository as repo
 from arena.store.speed_repo import model_speeds
 from arena.store.trust_repo import pending_summary
+from arena.store.vote_holds import holds_version
 from arena.vocabulary import Arena
 
 __all__ = ["BoardKey", "BoardReadModel", "Compute"]
@@ -68,6 +70,8 @@ class BoardReadModel:
         min_votes: int = 0,
         category_min_votes: int = 10,
         style_unavailable: str | None = None,
+        style_features: tuple[str, ...] = STYLE_FEATURES,
+        style_of: Callable[[dict[str, Any], str], tuple[float, ...]] | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.arena = arena
@@ -76,12 +80,15 @@ class BoardReadModel:
         self.category_min_votes = category_min_votes
         # Why this arena's board cannot control for style (None: it can).
         self.style_unavailable = style_unavailable
+        # The arena's style covariates: their names, and how to read them from metadata.
+        self.style_features = style_features
+        self._style_of = style_of or side_style
         # Key of public battle ids: the fingerprint covers the ids a release publishes.
         self.id_key: str | None = None
         self._engine = engine
         self._describe = describe
         self._clock = clock
-        self._flags_version: tuple[int, str, str] | None = None
+        self._flags_version: tuple[Any, ...] | None = None
         self.shown: frozenset[str] = frozenset()
         self.pending: dict[str, Any] = {"votes": 0, "clients": 0}
         self.speeds: dict[str, dict[str, Any]] | None = None
@@ -89,7 +96,7 @@ class BoardReadModel:
 
     def reset(self) -> None:
         self.counts: PairCounts | None = None
-        self.columns = VoteColumns()
+        self.columns = VoteColumns(style_of=self._style_of)
         self._last_vote_id = 0
         self._cutoff: tuple[int, datetime | None] = (0, None)
         self._tags_since: datetime | None = None
@@ -99,7 +106,8 @@ class BoardReadModel:
         """Read what is new in the store; True when computed boards are now stale."""
         stale = False
         with self._engine.connect() as conn:
-            flags = repo.flagged_clients_version(conn)
+            # Flags, reviews and releases of clients, and votes held or released for review.
+            flags = (*repo.flagged_clients_version(conn), holds_version(conn))
             if flags != self._flags_version:
                 # A newly flagged client's earlier votes must leave the counts: start over.
                 self.reset()
@@ -262,9 +270,12 @@ class BoardReadModel:
                 min_votes=self.min_votes,
                 reweighted=reweighted,
             )
-        names = (*STYLE_FEATURES, *(("emoji",) if key.emoji else ()))
-        style_a = np.asarray(columns.style_a, dtype=float)[mask][:, : len(names)]
-        style_b = np.asarray(columns.style_b, dtype=float)[mask][:, : len(names)]
+        names = (*self.style_features, *(("emoji",) if key.emoji else ()))
+        style_a = np.asarray(columns.style_a, dtype=float)[mask]
+        style_b = np.asarray(columns.style_b, dtype=float)[mask]
+        if key.emoji:
+            style_a = np.hstack([style_a, np.asarray(columns.tone_a, dtype=float)[mask]])
+            style_b = np.hstack([style_b, np.asarray(columns.tone_b, dtype=float)[mask]])
         return build_style_leaderboard(
             a,
             b,

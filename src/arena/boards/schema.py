@@ -71,6 +71,8 @@ class PendingVotes(BaseModel):
     votes: int
     clients: int
     reason: str | None = None
+    held_for_review: int = 0
+    """Votes on a model whose pooled record looked rigged, held until a reviewer decides."""
 
 
 class WaitingModel(BaseModel):

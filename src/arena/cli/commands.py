@@ -75,6 +75,10 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
             "arena.cli.votes:review",
             "Record a reviewer's decision on a flagged client (an audit event with who and why).",
         ),
+        "release-held": (
+            "arena.cli.votes:release_held",
+            "Release votes the model-level tests held for review (an audit event with why).",
+        ),
         "leak-eval": (
             "arena.cli.votes:leak_eval",
             "Precision and recall of the identity-leak check on a labelled set of replies.",

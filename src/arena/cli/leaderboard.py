@@ -212,7 +212,7 @@ def leaderboard(
              "--composite": composite or None},
         )  # fmt: skip
         return
-    from arena.cli.leaderboard_db import looks_like_database
+    from arena.cli.votes_path import looks_like_database
 
     if emoji:
         raise _fail(
@@ -225,7 +225,7 @@ def leaderboard(
             f"`arena leaderboard --db sqlite:///{votes}` to read the server's store"
         )
     from arena.data import VoteFilters, parse_time, read_votes
-    from arena.data.release import vote_set_block
+    from arena.data.vote_set import vote_set_block
     from arena.errors import InvalidInput
     from arena.ratings import build_leaderboard, build_style_leaderboard
     from arena.ratings.leaderboard import order_rows

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from arena.cli.votes_path import looks_like_database
 from arena.errors import InvalidInput
 
 __all__ = ["COUNTED_RULES", "looks_like_database", "store_board"]
@@ -24,18 +25,6 @@ COUNTED_RULES = (
     "as the web board counts: valid votes in anonymous battles (side-by-side and direct "
     "chats left out), not from a client flagged for review, between public or deprecated models"
 )
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def looks_like_database(path: Path) -> bool:
-    """A SQLite file (by its header, or by its name when it does not exist)."""
-    if path.suffix.lower() in (".db", ".sqlite", ".sqlite3"):
-        return True
-    try:
-        with path.open("rb") as fh:
-            return fh.read(16) == _SQLITE_MAGIC
-    except OSError:
-        return False
 
 
 def _describer(engine: Engine) -> Any:
@@ -120,13 +109,13 @@ def store_board(
             min_votes=min_votes,
             category_min_votes=settings.category_min_votes,
             style_unavailable=plugin.style_unavailable,
+            style_features=plugin.style_features,
+            style_of=plugin.style_values,
         )
         # The fingerprint covers the public ids a release publishes, as the server's does.
         model.id_key = server_secret(engine, settings.secret_key)
         model.refresh()
-        data = model.board(
-            category, style_control, reweighted=reweighted, order=order, emoji=emoji
-        )
+        data = model.board(category, style_control, reweighted=reweighted, order=order, emoji=emoji)
         # the API's own response model, so the JSON is the API's byte for byte
         return LeaderboardOut.model_validate(data).model_dump(mode="json")
     except SQLAlchemyError as exc:

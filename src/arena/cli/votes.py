@@ -73,6 +73,19 @@ def scan(
         f"{rigging.established} established clients, {len(rigging.newly_flagged)} newly "
         f"flagged; {len(rigging.released)} new identities released, {rigging.held} still held."
     )
+    if rigging.models is not None:
+        m = rigging.models
+        reference = (
+            "the prior (young arena: too few veterans; no identity judged)"
+            if m.young
+            else f"{m.veterans} veterans"
+        )
+        console.print(
+            f"model-level tests against {reference}: {len(m.flags)} model(s) flagged, "
+            f"{m.held} votes newly held for review (arena votes release-held to release)."
+        )
+        for model, test, z_value in m.flags:
+            typer.echo(f"  {model}  {test}  z={z_value:+.2f}")
     for f in rigging.flagged:
         typer.echo(
             f"  {f.client[:12]}  {f.test}  {f.model}  z={f.z:+.2f}  "
@@ -92,6 +105,33 @@ def scan(
             "yes" if s.client in new else "",
         )
     console.print(table)
+
+
+def release_held(
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the audit log.")],
+    model: Annotated[
+        str | None, typer.Option("--model", help="Only votes on battles with this model.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Release votes the model-level tests held for review (an audit event with why).
+
+    Each counts again unless another flag keeps it off the board.
+
+    Example: arena votes release-held --model my-model --reason "a launch day, not a ring"
+    """
+    from arena.store import migrate
+    from arena.store.engine import create_store_engine
+    from arena.store.vote_holds import release_held as release
+
+    engine = create_store_engine(db)
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            released = release(conn, model, f"cli:{getpass.getuser()}", reason)
+    finally:
+        engine.dispose()
+    typer.echo(f"{released} held votes released.")
 
 
 STATUSES = ("flagged", "cleared", "held", "trusted")

@@ -1,6 +1,7 @@
 """Turn one row of a public dataset into an :class:`ImportRecord`, or say why not.
 
-Accepted shapes (DESIGN.md, "Votes file"):
+Accepted shapes (DESIGN.md, "Votes file"; each one a module of
+:mod:`arena.data.shapes`, which says what sets it apart):
 
 - the 140k release, which is also what ``arena export`` writes (``id``,
   ``winner`` with ``both_bad``, ``timestamp``, no ``anony`` or ``turn``,
@@ -12,7 +13,9 @@ Accepted shapes (DESIGN.md, "Votes file"):
 - the 55k Kaggle shape (``prompt``/``response_a``/``response_b`` as JSON lists
   of strings, one-hot ``winner_model_a``/``winner_model_b``/``winner_tie``);
 - ``lmsys-chat-1m`` conversations (``conversation_id``, ``model``,
-  ``conversation``), which carry no vote and become direct-mode battles.
+  ``conversation``), which carry no vote and become direct-mode battles;
+- ``search-arena-24k`` (``messages_a``/``messages_b``, ids in
+  ``system_a_metadata.conv_id``; a row without a winner is a battle without a vote).
 
 Invariant: a record that passes :func:`normalize` fits every column of the
 store (lengths, one message per (side, turn, role)), so a batch insert of valid
@@ -34,8 +37,8 @@ from arena.data.published import (
     published_extras,
     published_metadata,
 )
-from arena.errors import InvalidInput
-from arena.vocabulary import Arena, Winner
+from arena.data.shapes import shape_of
+from arena.vocabulary import FILE_WINNERS, Arena, Winner
 
 ARENA_NAMES = frozenset(a.value for a in Arena)
 
@@ -43,7 +46,7 @@ __all__ = ["BadRow", "ImportRecord", "normalize", "normalize_columns"]
 
 ONE_HOT = ("winner_model_a", "winner_model_b", "winner_tie")
 ROLES = {"user", "assistant", "system"}
-WINNERS = {w.value: w.value for w in Winner} | {"tie (bothbad)": Winner.both_bad.value}
+WINNERS = dict(FILE_WINNERS)  # exact spellings, for the column-wise fast path
 MAX_ID = 128
 MAX_NAME = 128
 MAX_TAG = 64
@@ -229,40 +232,16 @@ def _flag_values(flags: Any, flagged: Any) -> list[str]:
 def _winner(raw: dict[str, Any]) -> str:
     value = raw.get("winner")
     if value not in (None, ""):
-        known = WINNERS.get(value) if isinstance(value, str) else None
-        if known is not None:
-            return known
-        try:
-            return Winner.parse(str(value)).value
-        except InvalidInput:
-            raise BadRow(f"unknown winner {value!r}") from None
+        known = Winner.lookup(value)
+        if known is None:
+            raise BadRow(f"unknown winner {value!r}")
+        return known.value
     if all(k in raw for k in ONE_HOT):
         hot = [_bool(raw[k]) for k in ONE_HOT]
         if sum(bool(h) for h in hot) != 1:
             raise BadRow("winner_model_a/winner_model_b/winner_tie must be one-hot")
         return ("model_a", "model_b", "tie")[hot.index(True)]
     raise BadRow("missing winner")
-
-
-def _kaggle_conversations(raw: dict[str, Any]) -> tuple[list[Any], list[Any]]:
-    prompts = _json_list(raw.get("prompt"), "prompt")
-    sides = []
-    for key in ("response_a", "response_b"):
-        replies = _json_list(raw.get(key), key)
-        if len(replies) != len(prompts):
-            raise BadRow(f"{key} has {len(replies)} replies for {len(prompts)} prompts")
-        conv = []
-        for prompt, reply in zip(prompts, replies, strict=True):
-            # null (the reply never came) stays distinguishable from "" (an empty reply)
-            conv += [("user", *_kaggle_text(prompt)), ("assistant", *_kaggle_text(reply))]
-        sides.append(conv)
-    return sides[0], sides[1]
-
-
-def _kaggle_text(value: Any) -> tuple[str, None, list[dict[str, Any]] | None]:
-    if value is None:
-        return "", None, []
-    return str(value), None, None
 
 
 def _with_metadata(record: ImportRecord, meta: Any, get: Any) -> ImportRecord:
@@ -286,15 +265,19 @@ def normalize(raw: dict[str, Any], source: str) -> ImportRecord:
     if not isinstance(raw, dict):
         raise BadRow("a row must be a JSON object")
     if "model_a" not in raw and "conversation_id" in raw:
-        return _chat(raw, source)
-    ext = _text(raw, "id", MAX_ID) or _text(raw, "question_id", MAX_ID)
+        return chat_record(raw, source)
+    shape = shape_of(raw.keys())
+    if shape.record is not None:
+        return shape.record(raw, source)
+    ext = _row_id(raw, shape.id_columns)
     if ext is None:
-        raise BadRow("missing id (or question_id)")
+        raise BadRow(f"missing id ({' or '.join(shape.id_columns)})")
     model_a = _text(raw, "model_a", MAX_NAME, required=True)
     model_b = _text(raw, "model_b", MAX_NAME, required=True)
-    winner = _winner(raw)
-    if "prompt" in raw and "response_a" in raw:
-        conv_a, conv_b = _kaggle_conversations(raw)
+    no_vote = shape.optional_winner and raw.get("winner") in (None, "")
+    winner = None if no_vote else _winner(raw)
+    if shape.conversations is not None:
+        conv_a, conv_b = shape.conversations(raw)
     else:
         conv_a = _conversation(raw.get("conversation_a"), "conversation_a")
         conv_b = _conversation(raw.get("conversation_b"), "conversation_b")
@@ -337,7 +320,21 @@ def _tag(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _chat(raw: dict[str, Any], source: str) -> ImportRecord:
+def _row_id(raw: dict[str, Any], columns: tuple[str, ...]) -> str | None:
+    """The first id the shape names (``a.b``: field ``b`` of the object ``a``)."""
+    for column in columns:
+        head, _, field_name = column.partition(".")
+        value = raw.get(head)
+        if field_name:
+            value = value.get(field_name) if isinstance(value, dict) else None
+        text = _text_value(value, head, MAX_ID)
+        if text is not None:
+            return text
+    return None
+
+
+def chat_record(raw: dict[str, Any], source: str) -> ImportRecord:
+    """A conversation without a vote (lmsys-chat-1m): a direct-mode battle."""
     ext = _text(raw, "conversation_id", MAX_ID, required=True) or ""
     model = _text(raw, "model", MAX_NAME, required=True) or ""
     conversation = _conversation(raw.get("conversation"), "conversation")

@@ -12,44 +12,36 @@ Invariants:
   (:mod:`arena.data.published`), and typed content parts per message.
 - A bad row never stops the import: it is reported with its line (JSONL, CSV)
   or row number (Parquet) and the reason, and the rest goes in.
-- Streaming: rows are read and written in batches, one transaction per batch
-  (committed, so durability is the store's usual), straight through the driver's
-  ``executemany`` rather than the app's one-write-at-a-time queue. Parquet is
-  read and normalized column-wise, a record batch at a time.
+- Streaming: rows are read (:mod:`arena.data.import_reading`) and written in
+  batches, one transaction per batch (committed, so durability is the store's
+  usual), straight through the driver's ``executemany`` rather than the app's
+  one-write-at-a-time queue.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, insert, select
 
-from arena.data.import_shapes import BadRow, ImportRecord, normalize, normalize_columns
-from arena.errors import InvalidInput
+from arena.data.import_reading import check_file, read_records, read_rows
+from arena.data.import_shapes import BadRow, ImportRecord
 from arena.store.tables import EventRow, ModelRow
 
 __all__ = ["BadRowReport", "ImportReport", "import_files", "read_records", "read_rows"]
 
 BATCH = 50_000
-PARQUET_BATCH = 10_000  # rows per record batch read from a Parquet file
 ID_CHUNK = 2_000  # ids per IN (...) lookup, well under SQLite's parameter limit
 BULK_CACHE_KB = 128 * 1024  # SQLite page cache for the import connection
 NAMESPACE = uuid.UUID("5b0c3f8e-7f0e-4f3b-9a51-0a4e2c1d6a11")
 _NS = NAMESPACE.bytes
-SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-SUFFIXES |= {".json": "json", ".csv": "csv"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,153 +79,6 @@ class ImportReport:
         self.conflict_count += 1
         if len(self.conflicts) < self.max_bad_kept:
             self.conflicts.append(ConflictReport(file, external_id, reason))
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _check(path: Path) -> str:
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise InvalidInput(f"{path}: unsupported file type; use .parquet, .jsonl, .json or .csv")
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
-    return kind
-
-
-def read_rows(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line or row number, raw row or the exception that made it unreadable), streamed."""
-    kind = _check(path)
-    try:
-        if kind == "parquet":
-            yield from _parquet_rows(path)
-        elif kind == "csv":
-            yield from _csv_rows(path)
-        else:
-            yield from _json_rows(path)
-    except (OSError, pa.ArrowException, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc}") from None
-
-
-def _parquet_rows(path: Path) -> Iterator[tuple[int, Any]]:
-    number = 0
-    for columns, _ in _parquet_batches(path):
-        names = list(columns)
-        for values in zip(*columns.values(), strict=True):
-            number += 1
-            yield number, dict(zip(names, values, strict=True))
-
-
-def _parquet_batches(path: Path) -> Iterator[tuple[dict[str, list[Any]], int]]:
-    """(Python values by column name, number of rows) per record batch."""
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH):
-        names = batch.schema.names
-        yield {name: _column_values(name, batch.column(name)) for name in names}, batch.num_rows
-
-
-def read_records(path: Path, source: str) -> Iterator[tuple[int, ImportRecord | BadRow]]:
-    """(line or row number, normalized record or why the row is bad), streamed.
-
-    Parquet is normalized a batch of columns at a time (:func:`normalize_columns`);
-    only the rows that path leaves out get a dict and :func:`normalize`.
-    """
-    if _check(path) != "parquet":
-        for number, raw in read_rows(path):
-            yield number, _normalize(raw, source)
-        return
-    number = 0
-    try:
-        for columns, rows in _parquet_batches(path):
-            records = normalize_columns(columns, rows, source)
-            for i, record in enumerate(records):
-                if record is None:
-                    raw = {name: values[i] for name, values in columns.items()}
-                    yield number + i + 1, _normalize(raw, source)
-                else:
-                    yield number + i + 1, record
-            number += rows
-    except (OSError, pa.ArrowException) as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc}") from None
-
-
-def _normalize(raw: Any, source: str) -> ImportRecord | BadRow:
-    if isinstance(raw, BadRow):
-        return raw
-    try:
-        return normalize(raw, source=source)
-    except BadRow as exc:
-        return exc
-
-
-def _column_values(name: str, col: pa.Array) -> list[Any]:
-    """Python values of one column; conversations and style counts without per-cell dicts.
-
-    ``to_pylist`` on list<struct> builds a dict per message, which dominated
-    the import time; here a conversation is a list of (role, content) tuples.
-    """
-    t = col.type
-    if pa.types.is_list(t) and pa.types.is_struct(t.value_type):
-        fields = {t.value_type.field(i).name for i in range(t.value_type.num_fields)}
-        content = t.value_type.field("content").type if "content" in fields else None
-        # Only plain (role, string content) messages take the fast path; typed parts
-        # and num_tokens (100k, 140k shapes) come as dicts.
-        if fields == {"role", "content"} and content is not None and pa.types.is_string(content):
-            values = col.values
-            pairs = list(
-                zip(
-                    values.field("role").to_pylist(),
-                    values.field("content").to_pylist(),
-                    strict=True,
-                )
-            )
-            offsets = col.offsets.to_pylist()
-            out = [pairs[a:b] for a, b in pairwise(offsets)]
-            if col.null_count:
-                out = [
-                    v if ok else None for v, ok in zip(out, col.is_valid().to_pylist(), strict=True)
-                ]
-            return out
-    if pa.types.is_timestamp(t) and t.unit != "ns":
-        # UTC-aware datetimes with the standard library's UTC (pyarrow's own tzinfo
-        # would send every value through a slower conversion later)
-        naive = col.cast(pa.timestamp(t.unit)).to_pylist()
-        return [None if v is None else v.replace(tzinfo=UTC) for v in naive]
-    return col.to_pylist()
-
-
-def _json_rows(path: Path) -> Iterator[tuple[int, Any]]:
-    with path.open("r", encoding="utf-8") as fh:
-        first = fh.read(1)
-        while first.isspace():
-            first = fh.read(1)
-        fh.seek(0)
-        if first == "[":  # a whole-array .json file: small files only
-            try:
-                rows = json.load(fh)
-            except json.JSONDecodeError as exc:
-                raise InvalidInput(f"{path}: not valid JSON: {exc}") from None
-            yield from enumerate(rows, start=1)
-            return
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, BadRow(f"not valid JSON: {exc.msg} at column {exc.colno}")
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, Any]]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with path.open("r", encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        start = 2
-        for row in reader:
-            if None in row:
-                yield start, BadRow("more fields than the header")
-            else:
-                yield start, row
-            start = reader.line_num + 1
 
 
 # ---------------------------------------------------------------- writing
@@ -524,7 +369,7 @@ def import_files(
 ) -> ImportReport:
     """Import every file; raises :class:`InvalidInput` before writing if one is unreadable."""
     for path in paths:
-        _check(path)
+        check_file(path)
     report = ImportReport()
     models: dict[str, int] = {}
     now = datetime.now(UTC)

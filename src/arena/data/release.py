@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 from arena import __version__
 from arena.data.export import ExportOptions, Format, export_votes
 from arena.data.release_categories import category_boards
+from arena.data.vote_set import vote_set_block
 from arena.ratings import Leaderboard
 from arena.store.server_secrets import server_secret
 from arena.store.tables import UserProfileRow
@@ -96,33 +97,9 @@ def leaderboard_of(
     return board, counted
 
 
-def vote_set_block(
-    filters: Any, digest: str | None, interval: str, rounds: int, seed: int
-) -> dict[str, Any]:
-    """Which votes a file-based board counted, as the API's ``counted_votes`` states it.
-
-    ``vote_set_sha256`` is comparable with the server's: same votes, same hash.
-    """
-    return {
-        "filters": {
-            "category": filters.category or "overall",
-            "anonymous_only": filters.anonymous_only or not filters.include_named,
-            "dedup_sampled_only": not filters.include_deduped,
-            "exclude_flagged": filters.exclude_flagged,
-            "since": filters.since,
-            "until": filters.until,
-            "arena": getattr(filters, "arena", "text"),
-        },
-        "vote_set_sha256": digest,
-        "method": f"bradley_terry/{interval}",
-        "bootstrap_rounds": rounds if interval == "bootstrap" else 0,
-        "seed": seed,
-    }
-
-
 def _arenas_in(votes: Path) -> list[str]:
     """The arenas a votes file holds votes of, text first."""
-    from arena.data.votes_reader import iter_batches
+    from arena.data.vote_files import iter_batches
 
     seen: set[str] = set()
     for batch in iter_batches(votes, 65_536, ["arena"]):

@@ -29,7 +29,7 @@ def category_boards(
 ) -> dict[str, Any]:
     """``{category: board}`` for every tag with at least one vote in ``votes``."""
     from arena.data import VoteFilters, read_votes
-    from arena.data.release import vote_set_block
+    from arena.data.vote_set import vote_set_block
     from arena.ratings import build_leaderboard
 
     overall_rank = {row["model"]: row["rank"] for row in overall}

@@ -26,6 +26,7 @@ __all__ = [
     "estimate_tokens",
     "markdown_counts",
     "side_style",
+    "side_tone",
     "style_field",
     "tone_counts",
 ]
@@ -165,12 +166,19 @@ def style_field(feature: str, side: str) -> str:
     return STYLE_FIELDS[feature].format(side)
 
 
-def side_style(meta: dict[str, Any], side: str, *, tone: bool = False) -> tuple[float, ...]:
+def side_style(meta: dict[str, Any], side: str) -> tuple[float, ...]:
     """One side's style covariates from a ``conv_metadata`` dict, in ``STYLE_FIELDS``
-    order (then ``SENTIMENT_FIELDS`` order with ``tone``); a struct of counts adds up, a
-    missing field is 0."""
+    order; a struct of counts adds up, a missing field is 0."""
+    return _values(meta, side, STYLE_FIELDS.values())
+
+
+def side_tone(meta: dict[str, Any], side: str) -> tuple[float, ...]:
+    """One side's tone covariates (``SENTIMENT_FIELDS`` order) from a battle's metadata."""
+    return _values(meta, side, SENTIMENT_FIELDS.values())
+
+
+def _values(meta: dict[str, Any], side: str, fields: Iterable[str]) -> tuple[float, ...]:
     values = []
-    fields = (*STYLE_FIELDS.values(), *(SENTIMENT_FIELDS.values() if tone else ()))
     for field in fields:
         value = meta.get(field.format(side))
         if isinstance(value, dict):

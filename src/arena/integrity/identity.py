@@ -246,7 +246,8 @@ _SELF_OTHER = _items(
     me llamo | fui | mi nombre es | sou | eu sou | me chamo | meu nome é | eu fui | sono
     mi chiamo | il mio nome è | sono stato | sono stata | ich bin | ich heiße
     mein name ist | ich wurde | я | меня зовут | я был | я была | моё имя | мое имя | أنا
-    اسمي | 我是 | 我叫 | 我的名字是 | 我的名字叫 | 我由 | 我来自 | 我是由 | 本模型由
+    اسمي | تم تطويري | تم تدريبي | تم إنشائي | طورني | صنعني | دربني
+    我是 | 我叫 | 我的名字是 | 我的名字叫 | 我由 | 我来自 | 我是由 | 本模型由
     本助手由 | 私の名前は | わたしの名前は | 제 이름은 | 내 이름은
     """
 )
@@ -297,8 +298,36 @@ _FILLERS_LATIN = _items(
     искусственный | интеллект | ассистент | помощник | большая | большой | разработанная
     разработанный | созданная | созданный | обученная | обученный | компанией | компании
     командой | от | на | основе | нейросетевая | нейросеть | создан | разработан | обучен
-    نموذج | لغوي | مساعد | ذكاء | اصطناعي | من | طورته | تم | تطويري
+    نموذج | لغوي | مساعد | ذكاء | اصطناعي | من | طورته | تم | تطويري | قبل | فريق | vom
     """
+)
+# A sentence opened by a participle about its unnamed subject, the speaker: "Built by the
+# OpenAI team, I ...", "Créé par l'équipe d'OpenAI, je ...", "由OpenAI团队打造，我".
+_PARTICIPLES = _items(
+    """
+    made | built | trained | created | developed | designed | programmed | fine-tuned
+    créé | créée | conçu | conçue | développé | développée | entraîné | entraînée | formé
+    formée | creado | creada | desarrollado | desarrollada | entrenado | entrenada | diseñado
+    diseñada | construido | construida | hecho | hecha | criado | criada | desenvolvido
+    desenvolvida | treinado | treinada | construído | construída | feito | feita | creato
+    creata | sviluppato | sviluppata | addestrato | addestrata | costruito | costruita
+    entwickelt | erstellt | trainiert | gebaut | созданный | созданная | разработанный
+    разработанная | обученный | обученная
+    """
+)
+_FILLERS_LATIN += [p for p in _PARTICIPLES if p not in _FILLERS_LATIN]
+_BY_HEAD = re.compile(rf"^\s*(?:(?:{_alt(_PARTICIPLES)})(?!{_WORD_CHAR})|由)")
+_TEAM = re.compile(
+    r"^(?:\s|-|'s)*(?P<team>team|équipe|equipo|equipe|squadra|команда|团队|公司)?"
+    r"\s*(?:开发|研发|训练|打造|创建|构建|创造)?(?:的)?"
+)
+_BY_FOLLOW = re.compile(r"^\s*[,，、]\s*(?:\w+\s+){1,2}ich\b")  # "..., beantworte ich"
+_CLAUSE_END = re.compile(r"^\s*(?:[.!?。！？\n]|$)")
+# Term first, the team and the making after it (ja, ko): "OpenAIのチームによって開発された私は".
+_TEAM_MADE_ME = re.compile(
+    r"^\s*(?:の)?\s*(?:チーム\s*(?:によって|により|が)\s*(?:開発|作|訓練|トレーニング)\S{0,4}?"
+    r"(?:された|した|られた)\s*(?:私|わたし|僕)|팀\s*(?:이|에서|의)?\s*"
+    r"(?:만든|개발한|개발된|훈련한|훈련된)\s*(?:저|나))"
 )
 _FILLERS_CJK = _items(
     """
@@ -382,6 +411,8 @@ def _claims(text: str, start: int, end: int, c: _Compiled) -> bool:
     cuts = list(_CLAUSE_START.finditer(window))
     before = window[cuts[-1].end() :] if cuts else window
     after = text[end : end + 80]
+    if _TEAM_MADE_ME.match(after):
+        return True
     possessive = _POSSESSIVE.match(after)
     if possessive:
         rest = after[possessive.end() :]
@@ -397,6 +428,8 @@ def _claims(text: str, start: int, end: int, c: _Compiled) -> bool:
     gap_start = tokens[first_gap].start() if first_gap < len(tokens) else len(before)
     if not before[:gap_start].strip() and _HERE.match(after):
         return True
+    if not before[:gap_start].strip() and _BY_HEAD.match(before) and _made_by(after, c):
+        return True
     if not _ANY_MARKER.search(before):
         return False
     # The first-person words may end anywhere inside the descriptive gap ("I was" +
@@ -406,6 +439,17 @@ def _claims(text: str, start: int, end: int, c: _Compiled) -> bool:
         _first_person(before[max(0, cut - 48) : cut], after, c, before[cut:].strip(_BARE))
         for cut in cuts_at
     )
+
+
+def _made_by(after: str, c: _Compiled) -> bool:
+    """After "Built by (the) <term>": the speaker goes on in first person ("..., I"), or
+    the sentence ends after the team that made it ("Made by the OpenAI team.")."""
+    rest = _skip_terms(after, c)
+    team = _TEAM.match(rest)
+    rest = rest[team.end() :] if team else rest
+    if _AS_FOLLOW.match(rest) or _BY_FOLLOW.match(rest):
+        return True
+    return bool(team and team["team"] and _CLAUSE_END.match(rest))
 
 
 def _first_person(head: str, after: str, c: _Compiled, gap: str) -> bool:

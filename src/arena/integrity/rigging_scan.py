@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from arena.clock import SYSTEM_CLOCK, Clock
+from arena.integrity.model_scan import ModelScanReport, scan_models
 from arena.integrity.trust import TrustPolicy, trust_weights
 from arena.ratings.favouritism import FAVOURITISM_Z, Favouritism, favouritism_scan
 from arena.store import repository as repo
@@ -50,6 +51,8 @@ class RiggingScanReport:
     held: int = 0
     suspects: int = 0
     """Held identities that leaned with a coordinated group: they need a longer history."""
+    models: ModelScanReport | None = None
+    """The model-level tests (selective voting pooled across identities, sleepers)."""
 
 
 def scan_rigging(
@@ -60,6 +63,7 @@ def scan_rigging(
     z_threshold: float = FAVOURITISM_Z,
     coordination_hours: float = COORDINATION_HOURS,
     actor: str = "scan",
+    models: bool = True,
 ) -> RiggingScanReport:
     """Flag favouritism and coordinated new identities; release matured held identities.
 
@@ -116,6 +120,9 @@ def scan_rigging(
             if trust_repo.release_client(conn, c, actor, reason, payload):
                 released.append(c)
     held = sum(1 for s in status.values() if s == trust_repo.HELD) - len(released)
+    by_model = scan_models(engine, policy=policy, now=now, actor=actor) if models else None
+    if by_model is not None:
+        newly += by_model.newly_flagged
     return RiggingScanReport(
         clients=len(names),
         established=len(established),
@@ -124,6 +131,7 @@ def scan_rigging(
         newly_flagged=newly,
         released=released,
         held=held,
+        models=by_model,
     )
 
 
@@ -202,5 +210,5 @@ async def periodic_rigging_scan(
         except Exception:
             log.exception("the rigging scan failed; retrying at the next interval")
             continue
-        if report.newly_flagged or report.released:
+        if report.newly_flagged or report.released or (report.models and report.models.held):
             board.invalidate(full=True)

@@ -15,8 +15,9 @@ on a :class:`VoteLog` (every battle opened, voted or abandoned):
 
 And one per identity, for sleepers that aged before they rigged:
 
-- ``change_point``: an identity's agreement with the reference, judged over its whole
-  history: the most negative standardized residual over any final stretch of its votes.
+- ``change_point``: an identity judged over its whole history: for each model it met,
+  the largest standardized residual (wins against the reference) over any final stretch
+  of its battles with that model, so an honest past does not dilute a rigged present.
 
 Invariant: the reference comes only from veterans (:func:`reference_theta`); when an
 arena has too few of them it is *young*: the reference is the operator's prior or a frozen
@@ -40,11 +41,14 @@ from scipy.special import expit
 __all__ = [
     "IDENTITY_Z",
     "MODEL_Z",
+    "VETERAN_HOURS",
+    "VETERAN_VOTES",
     "ModelFlag",
     "VoteLog",
     "change_point_z",
     "model_flags",
     "reference_theta",
+    "suspect_rows",
 ]
 
 #: One-sided z for a model-level test (a normal tail past 4.5 holds ~3.4e-6; the arrival
@@ -56,6 +60,9 @@ IDENTITY_Z = 4.5
 MIN_SEGMENT = 25
 #: Shortest final stretch of an identity's votes the change-point test looks at.
 MIN_TAIL = 5
+#: A veteran: an identity this old with this many votes (the reference is fitted on them).
+VETERAN_HOURS = 7 * 24.0
+VETERAN_VOTES = 20
 #: A young arena has fewer veterans or fewer of their votes than this.
 MIN_VETERANS = 10
 MIN_VETERAN_VOTES = 300
@@ -225,36 +232,58 @@ def _arrival(resid: np.ndarray, var: np.ndarray, t: np.ndarray) -> tuple[float, 
 
 
 def change_point_z(log: VoteLog, theta: np.ndarray, n_clients: int) -> np.ndarray:
-    """Per identity: the most negative standardized agreement with the reference over
-    any final stretch of at least ``MIN_TAIL`` of its votes (0 with fewer votes).
+    """Per identity: minus the largest |standardized residual| of one model's record over
+    any final stretch of at least ``MIN_TAIL`` of the identity's battles with that model
+    (0 with fewer).
 
-    Agreement is the vote's score for the reference's favourite minus its win probability,
-    so an honest history drifts around 0 and a sleeper's rigged tail sinks below.
+    For each (identity, model), a vote's residual is the model's score minus its win
+    probability under the reference, in time order. An honest history drifts around 0;
+    a sleeper that turns to back (or sink) one model leaves a final stretch far from it,
+    however long and honest its earlier record was, which a test of the whole record (or
+    of agreement with the favourite, which backing a target against weaker models
+    satisfies) dilutes.
     """
     rows = np.flatnonzero(log.voted & (log.outcome != 0.5))
     out = np.zeros(n_clients)
     if len(rows) == 0:
         return out
-    order = rows[np.lexsort((log.t[rows], log.client[rows]))]
-    client = log.client[order]
-    gap = theta[log.a[order]] - theta[log.b[order]]
-    p_a = expit(gap)
-    fav_a = gap >= 0
-    agree = np.where(fav_a, log.outcome[order], 1.0 - log.outcome[order])
-    p = np.where(fav_a, p_a, 1.0 - p_a)
-    resid, var = agree - p, p * (1 - p)
-    starts = np.flatnonzero(np.r_[True, client[1:] != client[:-1]])
-    ends = np.r_[starts[1:], len(client)]
+    k = len(theta)
+    p_a = expit(theta[log.a[rows]] - theta[log.b[rows]])
+    won = np.r_[log.outcome[rows], 1.0 - log.outcome[rows]]
+    p = np.r_[p_a, 1.0 - p_a]
+    key = np.r_[log.client[rows] * k + log.a[rows], log.client[rows] * k + log.b[rows]]
+    t = np.r_[log.t[rows], log.t[rows]]
+    order = np.lexsort((t, key))
+    key, resid, var = key[order], (won - p)[order], (p * (1 - p))[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], len(key)]
     group = np.repeat(np.arange(len(starts)), ends - starts)
-    # Suffix sums within each identity: reverse cumulative sums, restarted per group.
+    # Suffix sums within each (identity, model): reverse cumulative sums, restarted per group.
     rev_r = np.cumsum(resid[::-1])[::-1]
     rev_v = np.cumsum(var[::-1])[::-1]
-    after_r = np.r_[rev_r, 0.0][ends][group]
-    after_v = np.r_[rev_v, 0.0][ends][group]
-    tail_r, tail_v = rev_r - after_r, rev_v - after_v
-    tail_n = ends[group] - np.arange(len(client))
+    tail_r = rev_r - np.r_[rev_r, 0.0][ends][group]
+    tail_v = rev_v - np.r_[rev_v, 0.0][ends][group]
+    tail_n = ends[group] - np.arange(len(key))
     judged = (tail_n >= MIN_TAIL) & (tail_v > 0)
-    zs = np.where(judged, tail_r / np.sqrt(np.maximum(tail_v, 1e-12)), 0.0)
-    lowest = np.minimum.reduceat(zs, starts)
-    out[client[starts]] = np.minimum(lowest, 0.0)
-    return out
+    zs = np.where(judged, np.abs(tail_r) / np.sqrt(np.maximum(tail_v, 1e-12)), 0.0)
+    worst = np.maximum.reduceat(zs, starts)
+    np.maximum.at(out, key[starts] // k, worst)
+    return -out
+
+
+def suspect_rows(log: VoteLog, flags: list[ModelFlag], veteran_rows: np.ndarray) -> np.ndarray:
+    """Votes to hold on flagged models: from identities without a long history, since the
+    model's split, on battles with the model, and every vote from then on of such an
+    identity that backed it (votes against the models around a target are the other half
+    of the omnipresent attack)."""
+    held = np.zeros(len(log.t), bool)
+    n = int(log.client.max()) + 1 if len(log.client) else 0
+    for f in flags:
+        window = log.voted & ~veteran_rows & (log.t >= f.since)
+        shows = (log.a == f.model) | (log.b == f.model)
+        for_a, for_b = log.outcome == 1.0, log.outcome == 0.0
+        backed = window & (((log.a == f.model) & for_a) | ((log.b == f.model) & for_b))
+        suspect = np.zeros(n, bool)
+        suspect[log.client[backed]] = True
+        held |= window & (shows | suspect[log.client])
+    return held

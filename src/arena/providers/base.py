@@ -53,6 +53,9 @@ class Delta:
     finish_reason: str | None = None
     image: ImageInput | None = None
     """A picture the model made (image arenas), as the upstream sent it: not yet cleaned."""
+    cited: dict[str, Any] | None = None
+    """The sources a model that searches by itself cited, as its upstream sent them
+    (``citations``, ``search_results``, ``annotations``); on the last delta only."""
 
 
 @dataclass(frozen=True, slots=True)

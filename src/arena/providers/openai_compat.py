@@ -66,6 +66,9 @@ class OpenAICompatProvider(ProviderBase):
         text_seen = False
         finish: str | None = None
         usage: Usage | None = None
+        # Search-augmented endpoints add their sources to the chunks (Perplexity's
+        # ``citations`` and ``search_results``, OpenAI's ``url_citation`` annotations).
+        cited: dict[str, Any] = {}
         try:
             # The SDK sends the request, authenticates and maps HTTP errors; the events
             # are read from the raw response, because building a pydantic model for
@@ -84,7 +87,13 @@ class OpenAICompatProvider(ProviderBase):
                         chunk["usage"].get("prompt_tokens") or 0,
                         chunk["usage"].get("completion_tokens") or 0,
                     )
+                for key in ("citations", "search_results"):
+                    if isinstance(chunk.get(key), list):
+                        cited[key] = chunk[key]
                 for choice in (chunk.get("choices") or [])[:1]:
+                    notes = (choice.get("delta") or {}).get("annotations")
+                    if isinstance(notes, list):
+                        cited.setdefault("annotations", []).extend(notes)
                     content = (choice.get("delta") or {}).get("content")
                     if content:
                         text_seen = True
@@ -97,7 +106,7 @@ class OpenAICompatProvider(ProviderBase):
             # The SDK ends quietly when the connection closes between events.
             kind = "after partial text" if text_seen else "before any text"
             raise ProviderError(f"stream closed {kind} without a finish_reason")
-        yield Delta(usage=usage, finish_reason=finish)
+        yield Delta(usage=usage, finish_reason=finish, cited=cited or None)
 
     async def _open(
         self, messages: Sequence[ChatMessage], params: GenerationParams

@@ -17,9 +17,9 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy.special import expit, log_expit
 
 from arena.ratings.counts import PairCounts
+from arena.ratings.fastmath import expit, log_expit
 
 __all__ = [
     "DEFAULT_L2",

@@ -14,19 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from arena.vocabulary import FILE_WINNERS, Winner
+
 __all__ = ["WINNER_OUTCOME", "PairCounts", "outcome_codes", "parse_winner"]
 
-#: Every accepted spelling of a vote's winner, mapped to the outcome for model A.
+#: Every accepted spelling of a vote's winner (the one vocabulary's), mapped to the
+#: outcome for model A.
 WINNER_OUTCOME: dict[str, float] = {
-    "model_a": 1.0,
-    "a": 1.0,
-    "model_b": 0.0,
-    "b": 0.0,
-    "tie": 0.5,
-    "both_bad": 0.5,
-    "tie (bothbad)": 0.5,
-    "bothbad": 0.5,
-    "both bad": 0.5,
+    spelling: Winner(value).outcome for spelling, value in FILE_WINNERS.items()
 }
 
 #: arena-rank's ``min_pair_count``: a pair seen fewer times weighs as if seen this often.

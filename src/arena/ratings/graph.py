@@ -7,10 +7,9 @@ the first model's index), so component 0 is always the largest.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from arena.ratings.counts import PairCounts
+from arena.ratings.fastmath import undirected_components
 
 __all__ = ["components", "separation_notes"]
 
@@ -26,8 +25,7 @@ def components(counts: PairCounts) -> np.ndarray:
     k = counts.n_models
     if k == 0:
         return np.zeros(0, dtype=np.int64)
-    g = coo_matrix((np.ones(counts.a.size), (counts.a, counts.b)), shape=(k, k))
-    _, labels = connected_components(g, directed=False)
+    _, labels = np.unique(undirected_components(counts.a, counts.b, k), return_inverse=True)
     sizes = np.bincount(labels)
     first = np.full(sizes.size, k)
     np.minimum.at(first, labels, np.arange(k))

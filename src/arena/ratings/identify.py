@@ -20,11 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from arena.ratings.bt import DEFAULT_L2, bt_gradient, bt_hessian, bt_loglik, fit_theta
 from arena.ratings.counts import PairCounts
+from arena.ratings.fastmath import strong_components
 
 __all__ = [
     "NOT_RATED",
@@ -63,9 +62,7 @@ def _beat_graph_scc(counts: PairCounts) -> np.ndarray:
     k = counts.n_models
     src = np.concatenate([counts.a[counts.wins_a > 0], counts.b[counts.wins_b > 0]])
     dst = np.concatenate([counts.b[counts.wins_a > 0], counts.a[counts.wins_b > 0]])
-    g = coo_matrix((np.ones(src.size), (src, dst)), shape=(k, k))
-    _, strong = connected_components(g, directed=True, connection="strong")
-    return strong
+    return strong_components(src, dst, k)
 
 
 def identify(counts: PairCounts) -> Identification:

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.special import expit
 
 from arena.ratings.bt import DEFAULT_L2, bt_hessian, fit_theta
 from arena.ratings.counts import PairCounts
+from arena.ratings.fastmath import PairScatter, expit
 
 __all__ = [
     "MIN_BOOTSTRAP_ROUNDS",
@@ -34,15 +33,6 @@ Z95 = 1.959963984540054
 #: Fewest bootstrap rounds a 95% interval may rest on: with fewer, the 2.5 and 97.5
 #: percentiles are the extreme draws or an interpolation between two of them.
 MIN_BOOTSTRAP_ROUNDS = 20
-
-
-def _incidence(a: np.ndarray, b: np.ndarray, k: int) -> csr_matrix:
-    """Sparse (M, K) matrix with +1 at column a and -1 at column b of each pair."""
-    m = a.size
-    rows = np.concatenate([np.arange(m), np.arange(m)])
-    cols = np.concatenate([a, b])
-    vals = np.concatenate([np.ones(m), -np.ones(m)])
-    return csr_matrix((vals, (rows, cols)), shape=(m, k))
 
 
 def bootstrap_theta(
@@ -97,8 +87,7 @@ def bootstrap_theta(
     cells = np.flatnonzero(table > 0)
     pvals = table[cells] / table[cells].sum()
     rng = np.random.default_rng(seed)
-    inc = _incidence(a, b, k)
-    inc_t = inc.T.tocsr()
+    scatter = PairScatter(a, b, k)
     w_pair = np.ones(m) if weight is None else np.asarray(weight, dtype=np.float64)
     h_full = bt_hessian(theta_hat, a, b, counts.battles * w_pair, l2)
     h_inv = np.linalg.inv(h_full)
@@ -119,7 +108,7 @@ def bootstrap_theta(
             th = theta[live]
             p = expit(np.take(th, a, axis=1) - np.take(th, b, axis=1))
             g = wa[live] - n[live] * p  # (r_live, M)
-            grad = (inc_t @ np.ascontiguousarray(g.T)).T - l2 * th
+            grad = scatter(g) - l2 * th
             step = grad @ h_inv
             with np.errstate(over="ignore", invalid="ignore"):
                 theta[live] = th + step

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 from arena.ratings.blas import with_one_blas_thread
 from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED
 from arena.ratings.counts import MIN_PAIR_COUNT, PairCounts, outcome_codes
+from arena.ratings.fastmath import expit
 from arena.ratings.identify import fit_identified, fit_unrated
 from arena.ratings.intervals import Z95, linear_map, percentile_interval
 from arena.ratings.leaderboard import (
@@ -544,8 +544,8 @@ def build_style_leaderboard(
         rated=ident.rated,
         pinned=None if anchor is None else anchor[0],
     )
-    given = list(STYLE_FEATURES if feature_names is None else feature_names)
-    names = given[:f] + [f"feature_{i}" for i in range(len(given), f)]
+    known = tuple(feature_names) if feature_names is not None else STYLE_FEATURES
+    names = list(known[:f]) + [f"feature_{i}" for i in range(len(known), f)]
     return Leaderboard(
         rows=rows,
         total_votes=int(data.y.size),

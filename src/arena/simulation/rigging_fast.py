@@ -35,11 +35,14 @@ from scipy.special import expit
 
 from arena.integrity.selective import (
     IDENTITY_Z,
+    VETERAN_HOURS,
+    VETERAN_VOTES,
     VoteLog,
     change_point_z,
     fit_theta_log,
     model_flags,
     reference_theta,
+    suspect_rows,
 )
 from arena.simulation.rigging_world import (
     ATTACKER_KIND,
@@ -58,8 +61,6 @@ DEFENCE_NAMES = ("none", "scan", "defended")
 FAVOURITISM_Z = 4.0
 FAVOURITISM_BATTLES = 8
 MIN_VOTES = 5
-VETERAN_HOURS = 7 * 24.0
-VETERAN_VOTES = 20
 REFITS = 5
 
 
@@ -133,27 +134,20 @@ def judge(
     veteran = (age >= VETERAN_HOURS) & (votes >= VETERAN_VOTES)
     young = True
     theta = np.zeros(K) if prior is None else prior
-    for _ in range(REFITS):  # refit without the flagged until nothing new is flagged
+    for _ in range(REFITS):
+        # Refit without the last pass's flagged and judge everyone afresh against it, until
+        # the flagged set is stable: a reference the attackers bent (they may be veterans)
+        # can flag honest voters in the first pass, never in the last.
         theta, young = reference_theta(log, veteran[log.client] & ~flagged[log.client], K, prior)
         if young:
+            flagged[:] = False
             break  # a prior says nothing about one identity's record
         found = _favouritism(log, theta, n) | (change_point_z(log, theta, n) <= -IDENTITY_Z)
-        if not (found & ~flagged).any():
+        if (found == flagged).all():
             break
-        flagged |= found
+        flagged = found
     flags = model_flags(log, K, theta, ~veteran[log.client], young_arena=young)
-    held = ~matured[log.client]
-    for f in flags:
-        # Suspect: identities without a long history that voted for the flagged model
-        # since its split; all their votes from then on wait for review (votes against
-        # the models around the target are the omnipresent attack's other half).
-        window = voted & ~veteran[log.client] & (log.t >= f.since)
-        for_a, for_b = log.outcome == 1.0, log.outcome == 0.0
-        backed = window & (((log.a == f.model) & for_a) | ((log.b == f.model) & for_b))
-        suspect = np.zeros(n, bool)
-        suspect[log.client[backed]] = True
-        shows = (log.a == f.model) | (log.b == f.model)
-        held |= (window & shows) | (window & suspect[log.client])
+    held = ~matured[log.client] | suspect_rows(log, flags, veteran[log.client])
     counted = voted & ~held & ~flagged[log.client]
     return Verdict(counted, flagged, held & voted, tuple(f.model for f in flags), young)
 

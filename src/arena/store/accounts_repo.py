@@ -132,9 +132,7 @@ def end_all_sessions(engine: Engine, user_id: str) -> int:
     battles (their ``owner_key`` is cleared), so a client cookie left on a shared computer
     no longer lists, reads or continues them. They stay with the account."""
     with engine.begin() as conn:
-        conn.execute(
-            update(BattleRow).where(BattleRow.user_id == user_id).values(owner_key=None)
-        )
+        conn.execute(update(BattleRow).where(BattleRow.user_id == user_id).values(owner_key=None))
         return conn.execute(delete(SessionRow).where(SessionRow.user_id == user_id)).rowcount
 
 

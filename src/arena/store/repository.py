@@ -247,6 +247,7 @@ def list_messages(conn: Connection, battle_id: str) -> list[dict[str, Any]]:
             MessageRow.created_at,
             MessageRow.image_ids,
             MessageRow.parts,
+            MessageRow.extra,
         )
         .where(MessageRow.battle_id == battle_id)
         .order_by(MessageRow.turn, MessageRow.id)

@@ -17,9 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from arena.store.tables import ServerSecretRow
 
-__all__ = ["SERVER_KEY", "public_battle_id", "server_secret"]
+__all__ = ["CLIENT_SALT", "SERVER_KEY", "public_battle_id", "server_secret"]
 
 SERVER_KEY = "server_key"
+CLIENT_SALT = "client_salt"
+"""The salt of client-address hashes, unless ``ARENA_CLIENT_SALT`` is set."""
 
 
 def public_battle_id(key: str, battle_id: str) -> str:

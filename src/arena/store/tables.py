@@ -141,6 +141,9 @@ class MessageRow(Base):
     parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # Revision 0013: ids of the images a message carries (blob store keys, never bytes).
     image_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    # Revision 0017: what an arena keeps with a reply beyond its text (a search answer's
+    # sources and search trace); its arena's ``shown_message`` decides what is shown.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("battle_id", "side", "turn", "role", name="uq_messages_turn"),

@@ -136,11 +136,14 @@ def pending_votes(conn: Connection, modes: tuple[str, ...] = ("anonymous",)) -> 
 
 def pending_summary(conn: Connection) -> dict[str, Any]:
     """What the board states about held-back votes (additive ``pending`` field)."""
+    from arena.store.vote_holds import held_for_review
+
     votes, clients = pending_votes(conn)
     return {
         "votes": votes,
         "clients": clients,
         "reason": "votes of new identities, counted once the identity has a history",
+        "held_for_review": held_for_review(conn),
     }
 
 

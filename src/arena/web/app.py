@@ -28,11 +28,12 @@ from arena.store import migrate
 from arena.store import repository as repo
 from arena.store.blobs import FileBlobStore
 from arena.store.engine import create_store_engine
-from arena.store.server_secrets import server_secret
+from arena.store.server_secrets import CLIENT_SALT, server_secret
 from arena.store.writer import Writer
 from arena.vocabulary import Arena
 from arena.web.client_address import parse_proxies
 from arena.web.client_cookie import ClientCookieMiddleware
+from arena.web.docs import mount_docs
 from arena.web.edge import EdgeMiddleware
 from arena.web.errors import install_error_handlers
 from arena.web.json_body import JsonByDefault
@@ -69,7 +70,6 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
     registry = load_registry(settings.models_file)  # fail fast on a bad file
     policy_by_name(settings.sampling_policy)  # and on an unknown sampling policy
     moderator = Moderator.from_settings(settings)  # and on a bad block list or missing key
-    pow_policy = PowPolicy(settings.client_salt, settings.pow_required, settings.pow_base)
     parse_proxies(settings.trusted_proxies)  # and on a bad proxy list
     if settings.category_judge_model:  # and on a category judge that is not in the registry
         from arena.categories.judge import LlmJudge
@@ -87,6 +87,8 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
         if settings.migrate_on_start:
             migrate.upgrade(engine)
         secret = server_secret(engine, settings.secret_key)
+        client_salt = server_secret(engine, settings.client_salt, CLIENT_SALT)
+        pow_policy = PowPolicy(client_salt, settings.pow_required, settings.pow_base)
         writer = Writer(engine)
         roster = await Roster.build(registry)
         images = FileBlobStore(settings.images_path)
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
             settings=settings,
             clock=clock,
             secret=secret,
+            client_salt=client_salt,
             battles=service,
             leaderboard=board,
             moderator=moderator,
@@ -173,6 +176,8 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
         version=__version__,
         description="Two anonymous models answer; people vote; the board ranks them.",
         lifespan=lifespan,
+        docs_url=None,  # web/docs.py serves /docs from local assets, under the CSP
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(JsonByDefault)
@@ -188,6 +193,7 @@ def create_app(settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK) ->
     app.include_router(accounts.router)
     for router in arena_routers():  # an arena's own routes (web/routes/arenas/)
         app.include_router(router)
+    mount_docs(app)
     mount_ui(app, settings.static_path)
     # Added last, so they run first: the cookie exists before the edge can refuse a
     # request, and every answer (refusals included) carries it and the security headers.

@@ -40,12 +40,14 @@ async def _client_hash(request: Request) -> str:
 
     ``X-Forwarded-For`` counts only from a trusted proxy (see ``client_address``).
     """
-    settings = app_state(request).settings
+    state = app_state(request)
     peer = request.client.host if request.client else ""
     address = client_address(
-        peer, request.headers.getlist("x-forwarded-for"), parse_proxies(settings.trusted_proxies)
+        peer,
+        request.headers.getlist("x-forwarded-for"),
+        parse_proxies(state.settings.trusted_proxies),
     )
-    return hashlib.sha256(f"{settings.client_salt}:{address}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{state.client_salt}:{address}".encode()).hexdigest()[:32]
 
 
 async def _requester(request: Request) -> Requester:

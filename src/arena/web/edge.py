@@ -10,8 +10,7 @@
 - Every response carries a Content-Security-Policy (scripts, styles, fonts and
   connections from this origin only; images from this origin and ``data:``; no
   framing), ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``.
-  A route that sets its own CSP keeps it. ``/docs`` loads Swagger UI from its CDN, so it
-  gets only the framing rule.
+  A route that sets its own CSP keeps it; ``/docs`` has no exception (its assets are local).
 """
 
 from __future__ import annotations
@@ -29,8 +28,6 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_CSP = "frame-ancestors 'none'"
-DOCS_PATHS = ("/docs", "/redoc")
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -134,7 +131,7 @@ class EdgeMiddleware:
 
     @staticmethod
     def _with_headers(scope: Scope, send: Send) -> Send:
-        csp = DOCS_CSP if scope["path"].startswith(DOCS_PATHS) else CSP
+        csp = CSP
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -63,6 +63,8 @@ class LeaderboardCache:
             min_votes=min_votes,
             category_min_votes=CATEGORY_MIN_VOTES,
             style_unavailable=arena_plugin(arena).style_unavailable,
+            style_features=arena_plugin(arena).style_features,
+            style_of=arena_plugin(arena).style_values,
         )
         self._refresh_seconds = refresh_seconds
         self._lock = asyncio.Lock()

@@ -15,7 +15,8 @@ also ``<action>:user:<id>``; a hit is refused if either is over.
 - ``RedisLimiter`` shares counters between every worker and host (``ARENA_REDIS_URL``).
   Unreachable at start: the app refuses to start, because limits that silently stop
   holding are worse than a clear error. Failing mid-run: it logs and lets the request
-  through (fail-open), because an outage of a cache should not take voting down.
+  through (fail-open), because an outage of a cache should not take voting down; except
+  sign-in, which fails closed (503), since guessing passwords must not get easier.
 - ``MemoryLimiter`` counts in this process only: with N workers a client gets up to N
   times the limit. Fine for one worker and for development.
 """
@@ -46,8 +47,17 @@ REDIS_TIMEOUT_S = 0.5
 
 
 class RateLimiter(Protocol):
-    async def hit(self, key: str, limit: int, window_s: int) -> int | None:
-        """Count one hit; ``None`` when allowed, else seconds until it would be."""
+    async def hit(
+        self, key: str, limit: int, window_s: int, fail_closed: bool = False
+    ) -> int | None:
+        """Count one hit; ``None`` when allowed, else seconds until it would be.
+
+        ``fail_closed``: if the counters cannot be reached, refuse (503) instead of
+        allowing; sign-in uses it, because a limit that lifts in an outage is no limit."""
+        ...
+
+    async def peek(self, key: str, limit: int, fail_closed: bool = False) -> int | None:
+        """Like ``hit`` without counting: ``None`` while ``key`` is under ``limit``."""
         ...
 
     async def aclose(self) -> None: ...
@@ -61,7 +71,9 @@ class MemoryLimiter:
         self._windows: dict[str, tuple[float, int]] = {}  # key -> (window end, hits)
         self._next_sweep = 0.0
 
-    async def hit(self, key: str, limit: int, window_s: int) -> int | None:
+    async def hit(
+        self, key: str, limit: int, window_s: int, fail_closed: bool = False
+    ) -> int | None:
         if limit <= 0:
             return None
         now = self._clock()
@@ -74,6 +86,15 @@ class MemoryLimiter:
         if hits > limit:
             return max(1, math.ceil(end - now))
         return None
+
+    async def peek(self, key: str, limit: int, fail_closed: bool = False) -> int | None:
+        if limit <= 0:
+            return None
+        now = self._clock()
+        end, hits = self._windows.get(key, (0.0, 0))
+        if end <= now or hits < limit:
+            return None
+        return max(1, math.ceil(end - now))
 
     def _sweep(self, now: float) -> None:
         """Drop ended windows now and then, so one-off clients do not grow the dict forever."""
@@ -129,21 +150,47 @@ class RedisLimiter:
             ) from exc
         return limiter
 
-    async def hit(self, key: str, limit: int, window_s: int) -> int | None:
+    async def hit(
+        self, key: str, limit: int, window_s: int, fail_closed: bool = False
+    ) -> int | None:
         if limit <= 0:
             return None
         try:
             ttl_ms = await self._script(keys=[self._prefix + key], args=[window_s * 1000, limit])
         except (RedisError, OSError) as exc:
-            log.warning("rate limiter: Redis failed, allowing the request: %s", exc)
-            return None
+            return _outage(exc, fail_closed)
         ttl_ms = int(ttl_ms)
         if ttl_ms < 0:
             return None
         return max(1, math.ceil(ttl_ms / 1000))
 
+    async def peek(self, key: str, limit: int, fail_closed: bool = False) -> int | None:
+        if limit <= 0:
+            return None
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                hits, ttl_ms = await pipe.get(self._prefix + key).pttl(self._prefix + key).execute()
+        except (RedisError, OSError) as exc:
+            return _outage(exc, fail_closed)
+        if hits is None or int(hits) < limit or int(ttl_ms) < 0:
+            return None
+        return max(1, math.ceil(int(ttl_ms) / 1000))
+
     async def aclose(self) -> None:
         await self._redis.aclose()
+
+
+def _outage(exc: Exception, fail_closed: bool) -> None:
+    """Redis failed mid-run: most limits let the request through (an outage of a cache
+    should not take voting down); sign-in's refuse it."""
+    if fail_closed:
+        log.error("rate limiter: Redis failed, refusing a sign-in: %s", exc)
+        raise ServiceUnavailable(
+            "sign-in is unavailable for a moment (its attempt limits cannot be checked); "
+            "try again shortly"
+        ) from exc
+    log.warning("rate limiter: Redis failed, allowing the request: %s", exc)
+    return None
 
 
 def _redacted(url: str) -> str:

@@ -41,6 +41,8 @@ class AppState:
     """The one clock that decides expiry, leases, holds and windows (``arena.clock``)."""
     secret: str
     """The server secret from the store: client keys, CSRF tokens, sign-in flows."""
+    client_salt: str
+    """Salt of client-address hashes (``ARENA_CLIENT_SALT``, else kept in the store)."""
     battles: BattleService
     leaderboard: ArenaBoards
     moderator: Moderator

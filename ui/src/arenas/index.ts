@@ -5,6 +5,7 @@
  */
 import { DEFAULT_ARENA, type Arena } from "../lib/api";
 import { imageEdit } from "./imageEdit";
+import { search } from "./search";
 import { text } from "./text";
 import { textToImage } from "./textToImage";
 import type { ArenaUi } from "./types";
@@ -19,6 +20,7 @@ const ARENA_UI: Record<Arena, ArenaUi> = {
   text_to_image: textToImage,
   image_edit: imageEdit,
   webdev,
+  search,
 };
 
 /** Whether the page can show battles of this arena. */

@@ -4,7 +4,7 @@
  * the battle view asks the registry and never compares arena names.
  */
 import type { ReactNode } from "react";
-import type { Phase, Side } from "../lib/useBattle";
+import type { Message, Phase, Side } from "../lib/useBattle";
 
 /** Where the battle stands, for an arena that shows more than the answer's text. */
 export interface TurnView {
@@ -20,6 +20,8 @@ export interface SidesView {
   headerExtra?: (side: Side) => ReactNode;
   /** Shown in place of a side's last answer (WebDev: the running app); null: the text. */
   lastAnswer?: (side: Side) => ReactNode;
+  /** Shown under each of a side's answers (Search: its numbered sources). */
+  answerExtra?: (side: Side, message: Message) => ReactNode;
   /** What voting still waits for once both sides are done ("both apps to load"). */
   waitingFor?: string[];
 }

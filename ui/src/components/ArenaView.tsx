@@ -1,5 +1,5 @@
 /** Two panes that stream at once, the vote bar and the prompt box. */
-import { useCallback, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { arenaUi, type SidesView, type TurnView } from "../arenas";
 import { DEFAULT_ARENA, type Arena, type PublicModel, type StoredImage } from "../lib/api";
 import { useBattle, type Side } from "../lib/useBattle";
@@ -35,6 +35,12 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
   const [image, setImage] = useState<StoredImage | null>(null);
   const [imageMissing, setImageMissing] = useState(false);
   const promptRef = useRef<HTMLTextAreaElement>(null);
+  // A page to type into: the prompt box has focus from the start (unless the person is
+  // already somewhere, e.g. on the arena tabs that just rebuilt this view).
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active.id === "main") promptRef.current?.focus({ preventScroll: true });
+  }, []);
   const newRound = useCallback(() => {
     reset();
     setImage(null);
@@ -113,6 +119,7 @@ export function ArenaView({ mode, pair, controls, disabled, arena = DEFAULT_AREN
                     newBattleLabel="Start a new battle"
                     headerExtra={view.headerExtra?.(side)}
                     lastAnswer={view.lastAnswer?.(side)}
+                    answerExtra={view.answerExtra ? (m) => view.answerExtra?.(side, m) : undefined}
                   />
                 ))}
               </div>

@@ -5,7 +5,7 @@ import { Pictures } from "./Pictures";
 // The Markdown renderer (with the highlighter) is the bulk of the bundle; it loads
 // right after the first paint and until then answers show as plain text.
 const Markdown = lazy(loadMarkdown);
-import type { SideState } from "../lib/useBattle";
+import type { Message, SideState } from "../lib/useBattle";
 
 interface Props {
   side: "a" | "b";
@@ -23,6 +23,8 @@ interface Props {
   lastAnswer?: ReactNode;
   /** Extra controls in the pane's header (the WebDev code/preview switch). */
   headerExtra?: ReactNode;
+  /** Shown under each answer (an arena's addition, e.g. a search answer's sources). */
+  answerExtra?: (message: Message) => ReactNode;
 }
 
 export type Verdict = "winner" | "loser" | "tie" | "bad";
@@ -34,7 +36,7 @@ const VERDICT_LABEL: Record<Verdict, string | null> = {
   bad: "Both bad",
 };
 
-export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel, lastAnswer, headerExtra }: Props) {
+export function ChatPane({ side, title, model, revealed, state, highlight, placeholder, onNewBattle, newBattleLabel, lastAnswer, headerExtra, answerExtra }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const pinnedAt = useRef(0);
@@ -168,6 +170,7 @@ export function ChatPane({ side, title, model, revealed, state, highlight, place
                   <Markdown text={m.content} />
                 </Suspense>
               ) : streaming && i === state.messages.length - 1 && !m.images?.length ? <span className="cursor" /> : null}
+              {answerExtra?.(m)}
               {m.cutAt !== undefined ? (
                 <p className="cut-note" data-testid={`cut-note-${side}`}>
                   {m.cutAt ? `Cut at ${m.cutAt} tokens` : "Cut at the token limit"}

@@ -111,7 +111,7 @@ export interface Leaderboard {
   all_votes?: number;
   models: LeaderboardRow[];
   /** Votes held back from the board while their identities are new. */
-  pending?: { votes: number; clients: number; reason?: string | null };
+  pending?: { votes: number; clients: number; reason?: string | null; held_for_review?: number };
 }
 
 /** Read an error message out of a failed response: `{"error": "..."}` or FastAPI's `{"detail": ...}`. */

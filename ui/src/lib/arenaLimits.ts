@@ -12,7 +12,7 @@ export const DEFAULT_PROMPT_CHARS = 16_000;
 let info: ArenasInfo | null = null;
 let asked: Promise<ArenasInfo | null> | null = null;
 
-function arenasInfo(): Promise<ArenasInfo | null> {
+function askArenas(): Promise<ArenasInfo | null> {
   asked ??= listArenas()
     .then((d) => (info = d))
     .catch(() => {
@@ -20,6 +20,16 @@ function arenasInfo(): Promise<ArenasInfo | null> {
       return null;
     });
   return asked;
+}
+
+/** The server's answer once it came (null before): lets a view rebuilt later start from it. */
+export function knownArenasInfo(): ArenasInfo | null {
+  return info;
+}
+
+/** The arenas' info, asked once per page load and shared by every view. */
+export function arenasInfo(): Promise<ArenasInfo | null> {
+  return asked ?? askArenas();
 }
 
 function voteDelay(): Promise<number> {

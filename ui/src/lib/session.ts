@@ -3,7 +3,7 @@
  *
  * The session itself lives in an HTTP-only cookie the page cannot read. The CSRF token
  * stays in memory only (never in storage, where another script could find it later);
- * after a reload `GET /api/v1/me` hands it out again. `installCsrf()` wraps `fetch` once,
+ * after a reload `GET /api/v1/session` hands it out again. `installCsrf()` wraps `fetch` once,
  * so every same-origin POST/PUT/PATCH/DELETE carries `X-CSRF-Token` while signed in,
  * whichever module sends it, and waits for that first `/me` so none goes out without it.
  */
@@ -57,11 +57,11 @@ async function errorOf(res: Response): Promise<Error> {
 /** Ask the server who this browser is (after a reload, the token comes back from here). */
 export async function refresh(): Promise<void> {
   try {
-    const res = await nativeFetch("/api/v1/me", { headers: { Accept: "application/json" } });
-    if (res.ok) {
-      const data = (await res.json()) as { username: string; csrf_token: string };
-      set({ username: data.username }, data.csrf_token);
-    } else set(null, null);
+    // Always 200 (signed out too), so a signed-out page load logs no 401 in the console.
+    const res = await nativeFetch("/api/v1/session", { headers: { Accept: "application/json" } });
+    const data = res.ok ? ((await res.json()) as { signed_in: boolean; username?: string; csrf_token?: string }) : null;
+    if (data?.signed_in && data.username && data.csrf_token) set({ username: data.username }, data.csrf_token);
+    else set(null, null);
   } catch {
     set(null, null);
   }

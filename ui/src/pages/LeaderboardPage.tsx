@@ -185,6 +185,11 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
               + {data.pending.votes.toLocaleString()} pending
             </span>
           ) : null}
+          {data?.pending?.held_for_review ? (
+            <span data-testid="held-for-review" title="Votes on a model whose pooled record looked rigged, held until a reviewer decides">
+              + {data.pending.held_for_review.toLocaleString()} held for review
+            </span>
+          ) : null}
           <span>
             Updated <time dateTime={data?.computed_at ?? undefined}>{formatTime(data?.computed_at)}</time>
           </span>

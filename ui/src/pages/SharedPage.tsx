@@ -35,6 +35,7 @@ export function SharedPage({ shareId }: { shareId: string }) {
   if (error)
     return (
       <div className="shared-missing" role="alert" data-testid="shared-missing">
+        <h1>This link does not open a battle</h1>
         <p>{error}</p>
         <a className="btn" href="/#/">
           Start a battle
@@ -46,6 +47,9 @@ export function SharedPage({ shareId }: { shareId: string }) {
   const single = sides.length === 1;
   return (
     <div className="arena shared" data-testid="shared-battle">
+      <div className="page-intro">
+        <h1>{sides.length > 1 ? `${battle.sides.a?.model?.name ?? "Assistant A"} vs ${battle.sides.b?.model?.name ?? "Assistant B"}` : `A chat with ${battle.sides.a?.model?.name ?? "an assistant"}`}</h1>
+      </div>
       <p className="shared-note" data-testid="shared-vote">
         A shared {battle.mode === "direct" ? "chat" : "battle"} (read-only).{battle.winner ? ` ${VOTE_TEXT[battle.winner]}.` : ""}
       </p>

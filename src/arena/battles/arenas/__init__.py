@@ -9,7 +9,7 @@ exporter ask ``arena_plugin(name)``; none of them names an arena.
 
 from __future__ import annotations
 
-from arena.battles.arenas import image_edit, text, text_to_image, vision, webdev
+from arena.battles.arenas import image_edit, search, text, text_to_image, vision, webdev
 from arena.battles.arenas.base import ArenaPlugin, TurnInput
 from arena.vocabulary import Arena
 
@@ -23,6 +23,7 @@ ARENAS: dict[Arena, ArenaPlugin] = {
         text_to_image.ARENA,
         image_edit.ARENA,
         webdev.ARENA,
+        search.ARENA,
     )
 }
 

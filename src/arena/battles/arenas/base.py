@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from arena.battles.events import SideEvent
 from arena.battles.pictures import BattlePictures
 from arena.battles.side_run import SideResult, SideRun, stream_reply
-from arena.data.style_counts import TEXT_STYLE_FEATURES, conv_metadata, tone_counts
+from arena.data.style_counts import TEXT_STYLE_FEATURES, conv_metadata, side_style, tone_counts
 from arena.errors import InvalidInput
 from arena.integrity.validity import side_leaked
 from arena.providers.base import ChatMessage, ImageInput
@@ -152,6 +152,15 @@ class ArenaPlugin:
         tone counts (emoji) beside the published fields."""
         replies_a, replies_b = list(replies_a), list(replies_b)
         return {**conv_metadata(replies_a, replies_b), **tone_counts(replies_a, replies_b)}
+
+    def more_style(self, messages: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Style counts that need more than each reply's text (a search answer's
+        sources), from the stored messages; added to ``conv_metadata``."""
+        return {}
+
+    def style_values(self, meta: dict[str, Any], side: str) -> tuple[float, ...]:
+        """One side's covariates from ``conv_metadata``, in ``style_features`` order."""
+        return side_style(meta, side)
 
     # ---------------------------------------------------------- a vote arrives
 
