@@ -11,6 +11,9 @@ Why each sits where it does:
 - ``cli`` drives everything; ``web`` serves battles; ``simulation`` is offline experiments
   that run the real battle path and the integrity defences (only ``cli`` uses it).
 - ``battles`` is a battle's life; ``integrity`` decides whether its vote counts.
+- ``boards`` is the public board as a read model (counted votes in, the board's body
+  out): the web caches it and the CLI prints it, so it sits below both and above the
+  votes files, the store and the ratings it reads.
 - ``data`` (votes files), then ``categories`` (the tagger, which ``data`` asks about
   imported prompts), then the independent ``providers``, ``images`` and ``accounts``.
 - ``store`` holds everything persistent; ``ratings`` is pure functions from votes to boards.
@@ -33,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("web", "simulation"),
     ("battles",),
     ("integrity",),
+    ("boards",),
     ("data",),
     ("categories",),
     ("providers", "images", "accounts", "search"),

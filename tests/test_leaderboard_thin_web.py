@@ -6,12 +6,13 @@ import inspect
 
 import pytest
 
+from arena.boards.assembly import rerank as _rerank
 from arena.cli.leaderboard import leaderboard as leaderboard_command
 from arena.data.release import DEFAULT_MIN_VOTES as RELEASE_MIN_VOTES
 from arena.errors import InvalidInput
 from arena.ratings.leaderboard import DEFAULT_MIN_VOTES
 from arena.settings import Settings
-from arena.web.leaderboard_cache import LeaderboardCache, _rerank
+from arena.web.leaderboard_cache import LeaderboardCache
 from tests.support.api import voted_battle
 from tests.support.rosters import STYLE_MODELS as MODELS
 

@@ -103,7 +103,7 @@ def test_table_csv_and_plot(votes_file: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "rank,rank_ub,model,score,ci_lower,ci_upper,votes,rated"
+    assert lines[0] == "rank,rank_ub,rank_lb,model,score,ci_lower,ci_upper,votes,rated"
     assert len(lines) == 7
 
 

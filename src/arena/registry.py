@@ -51,6 +51,10 @@ class ModelSpec(BaseModel):
     arenas: list[Arena] | None = None
     """What the model can battle in; chat models default to ``[text]``, image models
     (``openai_images``) to ``[text_to_image, image_edit]``."""
+    price_input_per_mtok: float | None = Field(default=None, ge=0)
+    """US dollars per million prompt tokens, as the provider lists it (shown on the board)."""
+    price_output_per_mtok: float | None = Field(default=None, ge=0)
+    """US dollars per million completion tokens."""
     # openai / anthropic
     base_url: str | None = None
     model: str | None = None

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from arena.battles.arenas import ArenaPlugin, TurnInput
-from arena.battles.categories import looks_like_code
 from arena.battles.context import finish_fields
 from arena.battles.events import SideDone, SideEvent, SideFailed, TurnStarted
 from arena.battles.pictures import BattlePictures
@@ -26,6 +25,7 @@ from arena.battles.recent import BattleSnapshot, RecentBattles
 from arena.battles.roster import Contestant
 from arena.battles.side_run import SideResult, SideRun
 from arena.categories.background import tag_in_background
+from arena.categories.structural import looks_like_code
 from arena.clock import Clock
 from arena.errors import ProviderError
 from arena.providers.base import ChatMessage

@@ -21,6 +21,7 @@ from typing import Annotated
 
 import typer
 
+from arena.cli.leaderboard_show import draw_board, print_store_table, print_table
 from arena.cli.options import DbOption
 from arena.clock import SYSTEM_CLOCK
 from arena.errors import ArenaError
@@ -35,6 +36,11 @@ class OutputFormat(StrEnum):
 class IntervalKind(StrEnum):
     bootstrap = "bootstrap"
     sandwich = "sandwich"
+
+
+class SortOrder(StrEnum):
+    rank = "rank"
+    lower = "lower"
 
 
 def _parse_anchor(value: str | None) -> tuple[str, float] | None:
@@ -144,6 +150,39 @@ def leaderboard(
             "by default they are left out, as LMArena does.",
         ),
     ] = False,
+    reweighted: Annotated[
+        bool,
+        typer.Option(
+            "--reweighted/--no-reweighted",
+            help="Weigh each vote by the inverse of its pair's frequency (LMArena's default "
+            "since July 2025). Off by default: the plain fit is the efficient one when "
+            "Bradley–Terry holds, and keeps boards comparable with earlier releases.",
+        ),
+    ] = False,
+    sort: Annotated[
+        SortOrder,
+        typer.Option(
+            "--sort",
+            help="Row order: rank (rank_ub, LMArena's) or lower (the interval's lower bound).",
+        ),
+    ] = SortOrder.rank,
+    composite: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--composite",
+            help="One board fitted across components, each KIND:NAME=WEIGHT with KIND "
+            "category or arena (repeat; at least two). Each component weighs its WEIGHT "
+            "whatever its number of votes. With --votes.",
+        ),
+    ] = None,
+    emoji: Annotated[
+        bool,
+        typer.Option(
+            "--emoji",
+            help="Style control with the emoji count as one more covariate (LMArena's tone "
+            "control); the store's board only, published files carry no emoji counts.",
+        ),
+    ] = False,
 ) -> None:
     """Rank the models in a votes file, or the server's store, with Bradley–Terry and 95% CIs.
 
@@ -164,15 +203,22 @@ def leaderboard(
     if votes is None:
         _store_leaderboard(
             db, category, style_control, bootstrap, output_format, arena, min_votes, plot,
+            reweighted, sort.value, emoji,
             {"--since": since, "--until": until, "--anchor": anchor,
              "--include-named": include_named or None,
              "--include-deduped": include_deduped or None,
              "--exclude-flagged": exclude_flagged or None,
-             "--anonymous-only": anonymous_only or None},
+             "--anonymous-only": anonymous_only or None,
+             "--composite": composite or None},
         )  # fmt: skip
         return
     from arena.cli.votes_path import looks_like_database
 
+    if emoji:
+        raise _fail(
+            "--emoji needs the store's board (--db): published votes files carry no emoji "
+            "counts in conv_metadata"
+        )
     if looks_like_database(votes):
         raise _fail(
             f"{votes} is a database, not a votes file: use "
@@ -180,7 +226,9 @@ def leaderboard(
         )
     from arena.data import VoteFilters, parse_time, read_votes
     from arena.data.vote_set import vote_set_block
+    from arena.errors import InvalidInput
     from arena.ratings import build_leaderboard, build_style_leaderboard
+    from arena.ratings.leaderboard import order_rows
 
     anchor_pair = _parse_anchor(anchor)
     try:
@@ -194,6 +242,14 @@ def leaderboard(
             include_deduped=include_deduped,
             arena=arena,
         )
+        if composite:
+            if style_control or interval is IntervalKind.sandwich or category or reweighted:
+                raise InvalidInput(
+                    "--composite takes no --style-control, --category, --reweighted or "
+                    "--interval sandwich: name categories as components"
+                )
+            _print_composite(votes, filters, composite, bootstrap, seed, anchor_pair, output_format)
+            return
         table = read_votes(votes, filters=filters, style=style_control, fingerprint=True)
         if style_control:
             board = build_style_leaderboard(
@@ -208,6 +264,7 @@ def leaderboard(
                 seed=seed,
                 anchor=anchor_pair,
                 min_votes=min_votes,
+                reweighted=reweighted,
             )
         else:
             board = build_leaderboard(
@@ -217,6 +274,7 @@ def leaderboard(
                 seed=seed,
                 anchor=anchor_pair,
                 min_votes=min_votes,
+                reweighted=reweighted,
             )
     except (ArenaError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -231,27 +289,51 @@ def leaderboard(
         _counted_line(len(table.outcome), table.rows_read, filters, table.left_out), err=True
     )
     report_dropped(table.dropped, board.warnings)
+    body = {**board.to_json_obj(computed_at), "order": sort.value}
+    body["models"] = order_rows(body["models"], sort.value)
     if output_format is OutputFormat.json:
-        typer.echo(
-            json.dumps({**board.to_json_obj(computed_at), "counted_votes": counted}, indent=2)
-        )
+        typer.echo(json.dumps({**body, "counted_votes": counted}, indent=2))
     elif output_format is OutputFormat.csv:
-        rows = board.to_dicts()
+        rows = body["models"]
         keys = list(dict.fromkeys(k for r in rows for k in r)) or [
-            "rank", "rank_ub", "model", "score", "ci_lower", "ci_upper", "votes"
+            "rank", "rank_ub", "rank_lb", "model", "score", "ci_lower", "ci_upper", "votes"
         ]  # fmt: skip
         writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _print_table(board, votes, digest)
+        print_table(board, body["models"], votes, digest)
     if plot is not None and not board.rows:
         typer.echo("no models to plot; --plot skipped", err=True)
     elif plot is not None:
         try:
-            _plot(board, table.pair_counts(), plot)
+            draw_board(board, table.pair_counts(), plot)
         except OSError as exc:
             raise _fail(f"cannot write {plot}: {exc}") from None
+
+
+def _print_composite(votes, filters, specs, rounds, seed, anchor, output_format) -> None:
+    from arena.cli.leaderboard_composite import composite_board
+
+    board, counted = composite_board(
+        votes, filters, list(specs), rounds=rounds, seed=seed, anchor=anchor
+    )
+    computed_at = SYSTEM_CLOCK.now().isoformat(timespec="seconds")
+    body = {**board.to_json_obj(computed_at), "composite": counted}
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(body, indent=2))
+        return
+    if output_format is OutputFormat.csv:
+        keys = list(dict.fromkeys(k for r in body["models"] for k in r)) or ["model"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(body["models"])
+        return
+    parts = ", ".join(
+        f"{c['kind']} {c['name']} x{c['weight']:g} ({c['votes']} votes)" for c in counted
+    )
+    print_table(board, body["models"], votes, None)
+    typer.echo(f"composite of {parts}")
 
 
 def _counted_line(kept: int, read: int, filters, left_out: dict[str, int] | None) -> str:
@@ -286,6 +368,9 @@ def _store_leaderboard(
     arena: str,
     min_votes: int,
     plot: Path | None,
+    reweighted: bool,
+    order: str,
+    emoji: bool,
     unsupported: dict[str, object],
 ) -> None:
     """The server's board from its store, exactly as the web app computes it."""
@@ -306,6 +391,9 @@ def _store_leaderboard(
             rounds=rounds,
             arena=arena,
             min_votes=min_votes,
+            reweighted=reweighted,
+            order=order,
+            emoji=emoji,
         )
     except ArenaError as exc:
         raise _fail(str(exc)) from None
@@ -314,13 +402,13 @@ def _store_leaderboard(
         typer.echo(json.dumps(data, indent=2))
     elif output_format is OutputFormat.csv:
         keys = list(dict.fromkeys(k for r in rows for k in r)) or [
-            "rank", "rank_ub", "model", "score", "ci_lower", "ci_upper", "votes"
+            "rank", "rank_ub", "rank_lb", "model", "score", "ci_lower", "ci_upper", "votes"
         ]  # fmt: skip
         writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     else:
-        _print_store_table(data)
+        print_store_table(data)
     typer.echo(store_counted_line(data, COUNTED_RULES), err=True)
     if plot is not None:
         _plot_store(data, plot)
@@ -355,32 +443,11 @@ def _plot_store(data: dict, out: Path) -> None:
         rows=rows, style_control=data["style_control"], total_votes=data["total_votes"]
     )
     try:
-        _plot(board, None, out)
+        draw_board(board, None, out)
     except OSError as exc:
         raise _fail(f"cannot write {out}: {exc}") from None
 
 
-def _print_store_table(data: dict) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    style = "Style-controlled l" if data["style_control"] else "L"
-    title = f"{style}eaderboard of the store ({data['category']})"
-    table = Table(title=title, caption=f"{data['total_votes']} votes")
-    for col in ("rank", "model", "score", "95% CI", "votes"):
-        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
-    for r in data["models"]:
-        since = (r.get("deprecated_at") or "")[:10]
-        marks = f" (deprecated {since})".replace(" )", ")") if r.get("deprecated") else ""
-        marks += " (provisional)" if r.get("provisional") else ""
-        table.add_row(
-            "—" if r["rank"] is None else str(r["rank"]), r["model"] + marks,
-            f"{r['score']:.1f}", _interval_text(r), str(r["votes"]),
-        )  # fmt: skip
-    Console().print(table)
-    digest = data.get("counted_votes", {}).get("vote_set_sha256")
-    if digest:
-        typer.echo(f"vote set sha256: {digest}")
 def counted_fingerprint(table, board) -> str | None:
     """``vote_set_sha256`` of exactly the votes the board counted (models left out for
     too few votes take their votes with them)."""
@@ -394,145 +461,3 @@ def report_dropped(dropped: dict[str, int], warnings: list[str]) -> None:
         typer.echo(f"rows not counted: {reasons}", err=True)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
-
-
-def _interval_text(r: dict) -> str:
-    if r["ci_lower"] is None or r["ci_upper"] is None:
-        return "unknown"
-    return f"{r['ci_lower']:.1f} – {r['ci_upper']:.1f}"
-
-
-def _print_table(board, source: Path, vote_set_sha256: str | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    title = f"{'Style-controlled ' if board.style_control else ''}leaderboard of {source}"
-    ci = f"95% CI ({board.interval}{f', {board.rounds} rounds' if board.rounds else ''})"
-    table = Table(title=title, caption=f"{board.total_votes} votes")
-    longest = max((len(r.model) + 2 for r in board.rows), default=5)
-    for col in ("rank", "model", "score", ci, "votes"):
-        if col == "model":  # names are never cut; the interval header wraps instead
-            table.add_column(col, no_wrap=True, min_width=longest)
-        else:
-            table.add_column(col, justify="right")
-    if board.style_control:
-        table.add_column("raw score", justify="right")
-    if board.n_components > 1:
-        table.add_column("group", justify="right")
-    for r in board.to_dicts():
-        cells = [
-            "-" if r["rank"] is None else str(r["rank"]),
-            r["model"] + (" *" if r.get("note") else ""),
-            f"{r['score']:.1f}",
-            _interval_text(r),
-            str(r["votes"]),
-        ]
-        if board.style_control:
-            cells.append(f"{r['raw_score']:.1f}")
-        if board.n_components > 1:
-            cells.append(str(r["component"]))
-        table.add_row(*cells)
-    console = Console()
-    console.print(table)
-    for r in board.rows:
-        if r.note:
-            console.print(f"* {r.model}: {r.note}")
-    if board.n_components > 1:
-        console.print(
-            f"The comparison graph has {board.n_components} disconnected groups; "
-            "scores and ranks compare only within a group."
-        )
-    if board.excluded:
-        console.print(f"Left out (fewer than {board.min_votes} votes): {', '.join(board.excluded)}")
-    for name, c in board.style_block().items():
-        lo, hi = c["ci_lower"], c["ci_upper"]
-        span = "unknown" if lo is None or hi is None else f"{lo:+.3f} to {hi:+.3f}"
-        console.print(f"style coefficient {name}: {c['coefficient']:+.3f} (95% {span})")
-    if vote_set_sha256:
-        typer.echo(f"vote set sha256: {vote_set_sha256}")  # one line, never wrapped
-
-
-def _plot(board, counts, out: Path) -> None:
-    """Scores with 95% intervals (top) and the observed win-rate heatmap (bottom).
-
-    Stacked rather than side by side, so a page-wide figure keeps both readable
-    without a gap between them; every heatmap cell carries its number, titles
-    stay inside the figure (constrained layout), and the heatmap is left out
-    when there are too many models for numbers to fit.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from arena.ratings import win_rate_matrix
-
-    rows = board.rows
-    k = len(rows)
-    names = [r.model for r in rows]
-    pos = {m: i for i, m in enumerate(counts.models)} if counts is not None else {}
-    order = [pos[m] for m in names if m in pos]
-    heatmap = 1 < len(order) <= 30
-    score_height = max(2.5, 0.32 * k + 1.2)
-    map_height = 0.42 * len(order) + 2.8 if heatmap else 0.0
-    fig = plt.figure(figsize=(9, score_height + map_height), layout="constrained")
-    axes = fig.subplots(
-        2 if heatmap else 1,
-        1,
-        height_ratios=[score_height, map_height] if heatmap else None,
-        squeeze=False,
-    )[:, 0]
-    ax1 = axes[0]
-    y = np.arange(k)[::-1]
-    scores = np.array([r.score for r in rows])
-    lo = np.array([r.score if r.ci_lower is None else r.ci_lower for r in rows])
-    hi = np.array([r.score if r.ci_upper is None else r.ci_upper for r in rows])
-    ax1.errorbar(scores, y, xerr=[scores - lo, hi - scores], fmt="o", capsize=3)
-    for yi, score in zip(y, scores, strict=True):
-        ax1.annotate(
-            f"{score:.0f}",
-            (score, yi),
-            xytext=(0, 5),
-            textcoords="offset points",
-            ha="center",
-            fontsize=7,
-        )
-    ax1.set_yticks(y, names, fontsize=8)
-    ax1.set_ylim(-0.7, k - 0.3)
-    ax1.set_xlabel("score (dots) with 95% interval (bars)")
-    kind = "Style-controlled scores" if board.style_control else "Scores"
-    ax1.set_title(f"{kind}, {board.total_votes} votes", fontsize=11)
-    ax1.grid(axis="x", alpha=0.3)
-    if not heatmap:
-        fig.savefig(out, dpi=120)
-        plt.close(fig)
-        return
-    ax2 = axes[1]
-    rate = win_rate_matrix(counts)[np.ix_(order, order)]
-    cmap = plt.get_cmap("RdBu").with_extremes(bad="#eeeeee")  # grey: never met
-    im = ax2.imshow(np.ma.masked_invalid(rate), cmap=cmap, vmin=0, vmax=1, aspect="auto")
-    labels = [counts.models[i] for i in order]
-    ax2.set_xticks(
-        range(len(labels)), labels, rotation=40, ha="right", fontsize=7, rotation_mode="anchor"
-    )
-    ax2.set_yticks(range(len(labels)), labels, fontsize=7)
-    size = 7 if len(labels) <= 15 else 5
-    for i in range(len(labels)):
-        for j in range(len(labels)):
-            value = rate[i, j]
-            text = "" if i == j else ("–" if np.isnan(value) else f"{value:.2f}")
-            dark = not np.isnan(value) and abs(value - 0.5) > 0.3
-            ax2.text(
-                j,
-                i,
-                text,
-                ha="center",
-                va="center",
-                fontsize=size,
-                color="white" if dark else "black",
-            )
-    ax2.set_title("Observed win rate of the row model against the column model", fontsize=11)
-    fig.colorbar(im, ax=ax2, shrink=0.8, label="share of votes won (ties count half)")
-    fig.savefig(out, dpi=120)
-    plt.close(fig)

@@ -1,15 +1,14 @@
 """``arena leaderboard`` without ``--votes``: the server's own board, read from its store.
 
-Invariant: the board is computed by the web app's own :class:`LeaderboardCache`
-(the same counted-vote query, shown-model filter, categories, intervals and
-fingerprint), so the CLI and ``GET /api/v1/leaderboard`` on the same store print
-the same rows and the same ``vote_set_sha256``; nothing here re-states which
-votes count.
+Invariant: the board is computed by the read model the web app caches
+(:class:`arena.boards.read_model.BoardReadModel`: the same counted-vote query,
+shown-model filter, categories, intervals and fingerprint), so the CLI and
+``GET /api/v1/leaderboard`` on the same store print the same rows and the same
+``vote_set_sha256``; nothing here re-states which votes count.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -83,25 +82,40 @@ def store_board(
     rounds: int,
     arena: str = "text",
     min_votes: int = 20,
+    reweighted: bool = False,
+    order: str = "rank",
+    emoji: bool = False,
 ) -> dict[str, Any]:
     """The board ``GET /api/v1/leaderboard?category=..&style_control=..`` would return."""
+    from arena.battles.arenas import arena_plugin
+    from arena.boards.read_model import BoardReadModel
+    from arena.boards.schema import LeaderboardOut
     from arena.settings import Settings
     from arena.store.engine import create_store_engine, default_db_url, normalize_url
     from arena.store.server_secrets import server_secret
     from arena.vocabulary import Arena
-    from arena.web.leaderboard_cache import LeaderboardCache
-    from arena.web.schemas import LeaderboardOut
 
     url = normalize_url(db) if db else default_db_url()
     _check_sqlite_file(url)
     engine = create_store_engine(url)
     try:
-        cache = LeaderboardCache(
-            engine, rounds, 0.0, _describer(engine), Arena(arena), min_votes=min_votes
+        settings = Settings.from_env()
+        plugin = arena_plugin(Arena(arena))
+        model = BoardReadModel(
+            engine,
+            rounds,
+            _describer(engine),
+            Arena(arena),
+            min_votes=min_votes,
+            category_min_votes=settings.category_min_votes,
+            style_unavailable=plugin.style_unavailable,
+            style_features=plugin.style_features,
+            style_of=plugin.style_values,
         )
         # The fingerprint covers the public ids a release publishes, as the server's does.
-        cache.id_key = server_secret(engine, Settings.from_env().secret_key)
-        data = asyncio.run(cache.get(category, style_control))
+        model.id_key = server_secret(engine, settings.secret_key)
+        model.refresh()
+        data = model.board(category, style_control, reweighted=reweighted, order=order, emoji=emoji)
         # the API's own response model, so the JSON is the API's byte for byte
         return LeaderboardOut.model_validate(data).model_dump(mode="json")
     except SQLAlchemyError as exc:

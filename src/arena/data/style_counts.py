@@ -18,13 +18,17 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "SENTIMENT_FIELDS",
     "STYLE_FIELDS",
     "TEXT_STYLE_FEATURES",
     "conv_metadata",
+    "emoji_count",
     "estimate_tokens",
     "markdown_counts",
     "side_style",
+    "side_tone",
     "style_field",
+    "tone_counts",
 ]
 
 STYLE_FIELDS = {
@@ -42,6 +46,19 @@ _COUNT_GROUPS = tuple(
     stem.removesuffix("_{}") for stem in STYLE_FIELDS.values() if stem.endswith("_{}")
 )  # header_count, list_count, bold_count: the structs markdown_counts fills
 
+SENTIMENT_FIELDS = {"emoji": "emoji_count_{}"}
+"""Tone covariates (LMArena's sentiment control), an option beside the style ones: the
+live turn path stores them in the battle's metadata (not in the published
+``conv_metadata``, which has no such field), and a board may control for them."""
+
+# Pictographic emoji blocks (Unicode 15): faces, symbols, transport, flags' letters,
+# dingbats and the miscellaneous symbols. Skin tones, variation selectors and ZWJ
+# joiners are not counted, so a composed emoji counts once per pictograph in it.
+_EMOJI = re.compile(
+    "[\U0001f1e6-\U0001f1ff\U0001f300-\U0001f5ff\U0001f600-\U0001f64f"
+    "\U0001f680-\U0001f6ff\U0001f900-\U0001f9ff\U0001fa70-\U0001faff"
+    "\u2600-\u26ff\u2700-\u27bf\u2b50\u2b55\u2b1b\u2b1c]"
+)
 _CODE_BLOCK = re.compile(r"```[^`]*```")
 _HEADERS = {f"h{n}": re.compile(rf"^#{{{n}}}\s", re.MULTILINE) for n in range(1, 7)}
 _ORDERED = re.compile(r"^\s*\d+\.\s", re.MULTILINE)
@@ -54,6 +71,13 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 def estimate_tokens(text: str) -> int:
     """Words and punctuation marks: a stand-in when the provider reported no usage."""
     return len(_TOKEN.findall(text))
+
+
+def emoji_count(text: str) -> int:
+    """Pictographs in a text (outside nothing: an emoji in code is still shown)."""
+    if text.isascii():
+        return 0
+    return len(_EMOJI.findall(text))
 
 
 def _zero_counts() -> dict[str, dict[str, int]]:
@@ -126,6 +150,17 @@ def conv_metadata(
     return meta
 
 
+def tone_counts(
+    replies_a: Iterable[tuple[str, int | None]], replies_b: Iterable[tuple[str, int | None]]
+) -> dict[str, int]:
+    """The tone covariates (``SENTIMENT_FIELDS``) of each side's replies, stored beside
+    ``conv_metadata``'s published fields in a battle's metadata."""
+    return {
+        SENTIMENT_FIELDS["emoji"].format(side): sum(emoji_count(text) for text, _ in replies)
+        for side, replies in (("a", replies_a), ("b", replies_b))
+    }
+
+
 def style_field(feature: str, side: str) -> str:
     """The ``conv_metadata`` field of one style covariate for one side."""
     return STYLE_FIELDS[feature].format(side)
@@ -134,9 +169,18 @@ def style_field(feature: str, side: str) -> str:
 def side_style(meta: dict[str, Any], side: str) -> tuple[float, ...]:
     """One side's style covariates from a ``conv_metadata`` dict, in ``STYLE_FIELDS``
     order; a struct of counts adds up, a missing field is 0."""
+    return _values(meta, side, STYLE_FIELDS.values())
+
+
+def side_tone(meta: dict[str, Any], side: str) -> tuple[float, ...]:
+    """One side's tone covariates (``SENTIMENT_FIELDS`` order) from a battle's metadata."""
+    return _values(meta, side, SENTIMENT_FIELDS.values())
+
+
+def _values(meta: dict[str, Any], side: str, fields: Iterable[str]) -> tuple[float, ...]:
     values = []
-    for feature in STYLE_FIELDS:
-        value = meta.get(style_field(feature, side))
+    for field in fields:
+        value = meta.get(field.format(side))
         if isinstance(value, dict):
             value = sum(value.values())
         values.append(float(value or 0))

@@ -24,6 +24,9 @@ WINNER_OUTCOME: dict[str, float] = {
     spelling: Winner(value).outcome for spelling, value in FILE_WINNERS.items()
 }
 
+#: arena-rank's ``min_pair_count``: a pair seen fewer times weighs as if seen this often.
+MIN_PAIR_COUNT = 50.0
+
 # Outcome codes used inside the counts: 0 = A wins, 1 = B wins, 2 = tie.
 A_WINS, B_WINS, TIE = 0, 1, 2
 
@@ -354,6 +357,29 @@ class PairCounts:
         wa = self.wins_a + 0.5 * self.ties
         wb = self.wins_b + 0.5 * self.ties
         return np.bincount(self.a, wa, minlength=k) + np.bincount(self.b, wb, minlength=k)
+
+    def scaled(self, weight: np.ndarray) -> PairCounts:
+        """The same pairs with every count of pair ``m`` multiplied by ``weight[m]``."""
+        w = np.asarray(weight, dtype=np.float64)
+        return PairCounts(
+            self.models, self.a, self.b, self.wins_a * w, self.wins_b * w, self.ties * w
+        )
+
+    def inverse_pair_weights(self, min_pair_count: float = MIN_PAIR_COUNT) -> np.ndarray:
+        """Per-pair weights so that pairs weigh alike however often they met.
+
+        LMArena's reweighting (arena-rank's ``PairDataset(reweighted=True)``): a vote
+        weighs ``1 / max(n_pair, min_pair_count)``, so a pair the sampler favoured (a
+        new model shown often against one rival) cannot dominate the fit, while a pair
+        seen a few times is not blown up to the weight of a well-measured one. Scaled
+        so the weights sum to the N votes (the fit does not depend on the scale).
+        Shape (M,), aligned with ``a`` and ``b``.
+        """
+        n = self.battles
+        if not n.size:
+            return n.copy()
+        w = 1.0 / np.maximum(n, min_pair_count)
+        return w * (n.sum() / float(n @ w))
 
     def half_win_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Weights for the BT likelihood: (wins_a + ties/2, wins_b + ties/2), each (M,)."""

@@ -24,6 +24,7 @@ __all__ = [
     "bootstrap_theta",
     "linear_map",
     "percentile_interval",
+    "rank_lower_bound",
     "rank_upper_bound",
     "sandwich_cov",
 ]
@@ -44,8 +45,13 @@ def bootstrap_theta(
     chunk: int = 100,
     tol: float = 1e-6,
     max_chord: int = 60,
+    weight: np.ndarray | None = None,
 ) -> np.ndarray:
     """Refit BT on ``rounds`` multinomial resamples of the battles.
+
+    With ``weight`` (one per pair, e.g. :meth:`PairCounts.inverse_pair_weights`), the
+    votes are resampled as they were cast and each resampled vote keeps its pair's
+    weight: the weights belong to the estimator, not to the data.
 
     Parameters
     ----------
@@ -82,15 +88,16 @@ def bootstrap_theta(
     pvals = table[cells] / table[cells].sum()
     rng = np.random.default_rng(seed)
     scatter = PairScatter(a, b, k)
-    h_full = bt_hessian(theta_hat, a, b, counts.battles, l2)
+    w_pair = np.ones(m) if weight is None else np.asarray(weight, dtype=np.float64)
+    h_full = bt_hessian(theta_hat, a, b, counts.battles * w_pair, l2)
     h_inv = np.linalg.inv(h_full)
     for start in range(0, rounds, chunk):
         r = min(chunk, rounds - start)
         draws = np.zeros((r, 3 * m))
         draws[:, cells] = rng.multinomial(n_total, pvals, size=r)
         draws = draws.reshape(r, m, 3)
-        wa = draws[:, :, 0] + 0.5 * draws[:, :, 2]
-        wb = draws[:, :, 1] + 0.5 * draws[:, :, 2]
+        wa = (draws[:, :, 0] + 0.5 * draws[:, :, 2]) * w_pair
+        wb = (draws[:, :, 1] + 0.5 * draws[:, :, 2]) * w_pair
         n = wa + wb
         theta = np.tile(theta_hat, (r, 1))
         step_size = np.full(r, np.inf)
@@ -114,11 +121,19 @@ def bootstrap_theta(
     return out
 
 
-def sandwich_cov(counts: PairCounts, theta: np.ndarray, *, l2: float = DEFAULT_L2) -> np.ndarray:
+def sandwich_cov(
+    counts: PairCounts,
+    theta: np.ndarray,
+    *,
+    l2: float = DEFAULT_L2,
+    weight: np.ndarray | None = None,
+) -> np.ndarray:
     """Robust (sandwich) covariance of the log-odds strengths.
 
     ``H^-1 J H^-1`` with H the negative Hessian and J the sum over votes of
-    the outer products of per-vote scores (ties scored at 1/2).
+    the outer products of per-vote scores (ties scored at 1/2). With per-pair
+    ``weight`` (a weighted likelihood over the raw ``counts``) each vote's score
+    is multiplied by its weight: H takes ``w``, J takes ``w**2``.
 
     Returns
     -------
@@ -127,9 +142,11 @@ def sandwich_cov(counts: PairCounts, theta: np.ndarray, *, l2: float = DEFAULT_L
     a, b = counts.a, counts.b
     if a.size == 0:
         return np.zeros((counts.n_models, counts.n_models))
+    w = np.ones(a.size) if weight is None else np.asarray(weight, dtype=np.float64)
     p = expit(theta[a] - theta[b])
     s = counts.wins_a * (1 - p) ** 2 + counts.wins_b * p**2 + counts.ties * (0.5 - p) ** 2
-    h = bt_hessian(theta, a, b, counts.battles, l2)
+    s = s * w**2
+    h = bt_hessian(theta, a, b, counts.battles * w, l2)
     # J has the Laplacian shape of the Hessian with weights s instead of n p (1 - p).
     j = bt_hessian(np.zeros_like(theta), a, b, 4.0 * s, 0.0)
     h_inv = np.linalg.inv(h)
@@ -181,3 +198,24 @@ def rank_upper_bound(
     comp = np.zeros(lower.size, dtype=np.int64) if component is None else np.asarray(component)
     above = (lower[None, :] > upper[:, None]) & (comp[None, :] == comp[:, None])
     return 1 + above.sum(axis=1).astype(np.int64)
+
+
+def rank_lower_bound(
+    lower: np.ndarray, upper: np.ndarray, component: np.ndarray | None = None
+) -> np.ndarray:
+    """The worst rank the intervals allow: the models (in the same component, this one
+    included) whose upper bound reaches this model's lower bound.
+
+    With :func:`rank_upper_bound` it gives LMArena's *rank spread*: every rank between
+    the two is consistent with the 95% intervals. A model whose upper bound is -inf
+    (an unrated one) never counts.
+
+    Returns
+    -------
+    np.ndarray of int64, shape (K,)
+    """
+    lower = np.asarray(lower)
+    upper = np.asarray(upper)
+    comp = np.zeros(lower.size, dtype=np.int64) if component is None else np.asarray(component)
+    reach = (upper[None, :] >= lower[:, None]) & (comp[None, :] == comp[:, None])
+    return np.maximum(1, reach.sum(axis=1)).astype(np.int64)

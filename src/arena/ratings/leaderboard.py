@@ -26,6 +26,7 @@ from arena.ratings.intervals import (
     bootstrap_theta,
     linear_map,
     percentile_interval,
+    rank_lower_bound,
     rank_upper_bound,
     sandwich_cov,
 )
@@ -37,6 +38,8 @@ __all__ = [
     "RatedModel",
     "build_leaderboard",
     "check_interval",
+    "established",
+    "order_rows",
     "rows_from_scores",
     "score_map",
 ]
@@ -47,6 +50,10 @@ DEFAULT_MIN_VOTES = 20
 UNKNOWN_INTERVAL = "interval unknown: the resampled scores do not vary"
 
 Interval = Literal["sandwich", "bootstrap"]
+#: How a board's rows are ordered: by ``rank`` (= rank_ub, LMArena's order) or by the
+#: lower bound of the interval (TTS Arena's: a model must show it is good to rise).
+Order = Literal["rank", "lower"]
+ORDERS: tuple[str, ...] = ("rank", "lower")
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class RatedModel:
     raw_score: float | None = None
     note: str | None = None
     rated: bool = True
+    rank_lb: int | None = None
 
 
 @dataclass
@@ -97,6 +105,7 @@ class Leaderboard:
     style_intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
     min_votes: int = 0
     warnings: list[str] = field(default_factory=list)
+    reweighted: bool = False
     waiting: dict[str, int] = field(default_factory=dict)
     """The models left out for too few votes, and how many each has (before the cut)."""
     all_votes: int = 0
@@ -105,7 +114,8 @@ class Leaderboard:
     def to_dicts(self, digits: int = 2) -> list[dict[str, Any]]:
         """Rows as the public API shapes them (rounded to ``digits``).
 
-        Keys: rank, rank_ub, model, score, ci_lower, ci_upper, votes, rated;
+        Keys: rank, rank_ub, rank_lb (the worst rank the intervals allow: with rank_ub,
+        the rank spread), model, score, ci_lower, ci_upper, votes, rated;
         plus raw_score with style control, component when the graph is split,
         and note when the score needs a caveat. An unrated model has null
         rank and bounds; a degenerate interval has null bounds ("unknown").
@@ -115,6 +125,7 @@ class Leaderboard:
             d: dict[str, Any] = {
                 "rank": r.rank,
                 "rank_ub": r.rank_ub,
+                "rank_lb": r.rank_lb,
                 "model": r.model,
                 "score": round(r.score, digits),
                 "ci_lower": None if r.ci_lower is None else round(r.ci_lower, digits),
@@ -144,6 +155,9 @@ class Leaderboard:
             "computed_at": computed_at,
             "min_votes": self.min_votes,
             "too_few_votes": list(self.excluded),
+            "reweighted": self.reweighted,
+            "order": "rank",
+            **self.graph_block(),
             "waiting": self.waiting_rows(),
             "all_votes": max(self.all_votes, self.total_votes),
             "models": self.to_dicts(),
@@ -153,6 +167,11 @@ class Leaderboard:
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out
+
+    def graph_block(self) -> dict[str, Any]:
+        """Whether the comparison graph is split: scores then compare only within a group,
+        which a reader of the JSON must learn from the JSON, not from the table."""
+        return {"components": self.n_components, "disconnected": self.n_components > 1}
 
     def style_block(self, digits: int = 4) -> dict[str, dict[str, float | None]]:
         """Each style coefficient (log-odds per sd of the feature) with its 95% interval."""
@@ -213,6 +232,7 @@ def rows_from_scores(
     lo_rank = np.where(known, lower, -np.inf)
     hi_rank = np.where(known, upper, np.inf)
     rank_ub = rank_upper_bound(np.where(is_rated, lo_rank, -np.inf), hi_rank, component)
+    rank_lb = rank_lower_bound(lo_rank, np.where(is_rated, hi_rank, -np.inf), component)
     order = np.lexsort((models, -scores, np.where(is_rated, rank_ub, 10**9), component))
     rows = []
     for i in order.tolist():
@@ -227,6 +247,7 @@ def rows_from_scores(
                 ci_upper=float(upper[i]) if known[i] else None,
                 rank=int(rank_ub[i]) if is_rated[i] else None,
                 rank_ub=int(rank_ub[i]) if is_rated[i] else None,
+                rank_lb=int(rank_lb[i]) if is_rated[i] else None,
                 votes=round(float(votes[i])),
                 component=int(component[i]),
                 raw_score=None if raw_scores is None else float(raw_scores[i]),
@@ -235,6 +256,26 @@ def rows_from_scores(
             )
         )
     return rows
+
+
+def order_rows(rows: list[dict[str, Any]], by: str = "rank") -> list[dict[str, Any]]:
+    """Rows (as :meth:`Leaderboard.to_dicts` shapes them) in the order ``by`` asks.
+
+    ``"rank"`` keeps rank order; ``"lower"`` sorts each component by the interval's
+    lower bound, highest first (an unknown bound or an unrated model sorts last).
+    Ranks are not changed: only the order of the rows.
+    """
+    if by not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {by!r}")
+    if by == "rank":
+        return list(rows)
+    inf = float("inf")
+
+    def key(r: dict[str, Any]) -> tuple[int, float, float]:
+        low = r.get("ci_lower")
+        return (r.get("component") or 0, inf if low is None else -low, -r["score"])
+
+    return sorted(rows, key=key)
 
 
 def drop_rare(counts: PairCounts, min_votes: int) -> tuple[PairCounts, list[str]]:
@@ -263,6 +304,7 @@ def build_leaderboard(
     base: float = 10.0,
     init: float = 1000.0,
     l2: float = DEFAULT_L2,
+    reweighted: bool = False,
 ) -> Leaderboard:
     """Bradley–Terry leaderboard with 95% intervals.
 
@@ -283,6 +325,10 @@ def build_leaderboard(
         have mean ``init``.
     min_votes : int
         Models with fewer votes are left out of the fit and the rows.
+    reweighted : bool
+        Weigh each vote by the inverse of its pair's frequency
+        (:meth:`PairCounts.inverse_pair_weights`, LMArena's default since July 2025),
+        after ``min_votes``; intervals resample the votes as cast.
 
     Returns
     -------
@@ -294,8 +340,15 @@ def build_leaderboard(
     before = dict(zip(read.models, read.votes_per_model(), strict=True))
     models = counts.models
     k = counts.n_models
-    theta, ident, core, converged = fit_identified(counts, l2=l2, scale=scale, base=base)
-    to_scores = score_map(models, ident, anchor, scale=scale, base=base, init=init)
+    fitted = counts.scaled(counts.inverse_pair_weights()) if reweighted else counts
+    theta, ident, core, converged = fit_identified(fitted, l2=l2, scale=scale, base=base)
+    weight = None
+    if reweighted:  # the intervals resample the votes as cast, each keeping its weight
+        weighted_core, core = core, counts.subset(core.models)
+        weight = weighted_core.battles / np.where(core.battles > 0, core.battles, 1.0)
+    to_scores = score_map(
+        models, ident, anchor, scale=scale, base=base, init=init, votes=counts.votes_per_model()
+    )
     scores = to_scores(theta)
     lower = np.full(k, np.nan)
     upper = np.full(k, np.nan)
@@ -304,10 +357,12 @@ def build_leaderboard(
         theta_core = theta[rated]
         if interval == "bootstrap":
             boot = np.full((rounds, k), np.nan)
-            boot[:, rated] = bootstrap_theta(core, theta_core, rounds=rounds, seed=seed, l2=l2)
+            boot[:, rated] = bootstrap_theta(
+                core, theta_core, rounds=rounds, seed=seed, l2=l2, weight=weight
+            )
             lo, hi = percentile_interval(to_scores(boot)[:, rated])
         else:
-            cov_core = sandwich_cov(core, theta_core, l2=l2)
+            cov_core = sandwich_cov(core, theta_core, l2=l2, weight=weight)
             t = linear_map(to_scores, k)[np.ix_(rated, rated)]
             sd = np.sqrt(np.clip(np.diag(t @ cov_core @ t.T), 0.0, None))
             lo, hi = scores[rated] - Z95 * sd, scores[rated] + Z95 * sd
@@ -332,6 +387,7 @@ def build_leaderboard(
         excluded=excluded,
         min_votes=min_votes,
         warnings=[] if converged else [NOT_CONVERGED],
+        reweighted=reweighted,
         waiting={m: round(before[m]) for m in excluded},
         all_votes=round(read.total),
     )
@@ -356,11 +412,18 @@ def score_map(
     scale: float = 400.0,
     base: float = 10.0,
     init: float = 1000.0,
+    votes: np.ndarray | None = None,
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """Log-odds -> displayed scores, centred (or anchored) on rated models only."""
+    """Log-odds -> displayed scores, centred (or anchored) on established models only.
+
+    With ``votes`` (per model), the mean at ``init`` is taken over the *established*
+    models (:func:`established`), so a rated newcomer does not shift everyone's score;
+    without, over every rated model.
+    """
     idx = _anchor_index(models, anchor)
     if idx is not None and not ident.rated[idx]:
         raise ValueError(f"anchor model {models[idx]!r} is not rated ({ident.notes[idx]})")
+    centre = ident.rated if votes is None else established(ident.rated, votes, ident.component)
 
     def to_scores(theta: np.ndarray) -> np.ndarray:
         return theta_to_scores(
@@ -371,7 +434,33 @@ def score_map(
             anchor_index=idx,
             anchor_value=None if anchor is None else anchor[1],
             component=ident.component,
-            centre=ident.rated,
+            centre=centre,
         )
 
     return to_scores
+
+
+#: A rated model is *established* once it has at least this share of the votes of the
+#: median rated model of its group.
+ESTABLISHED_SHARE = 0.25
+
+
+def established(rated: np.ndarray, votes: np.ndarray, component: np.ndarray) -> np.ndarray:
+    """The models the displayed scale is centred on: rated, with at least
+    :data:`ESTABLISHED_SHARE` of the median rated model's votes in their component.
+
+    Why: centring on every rated model makes one newcomer at 29-1 move every other
+    score by about its own lead divided by the number of models (LMArena's boards
+    jumped so), although no gap between them changed. A newcomer joins the centre once
+    its votes are a quarter of a typical model's, and on a board where models have
+    similar numbers of votes every rated model is established (the plain mean).
+    """
+    rated = np.asarray(rated, dtype=bool)
+    votes = np.asarray(votes, dtype=np.float64)
+    out = rated.copy()
+    for c in np.unique(component):
+        members = rated & (component == c)
+        if members.any():
+            typical = float(np.median(votes[members]))
+            out[members] = votes[members] >= ESTABLISHED_SHARE * typical
+    return out

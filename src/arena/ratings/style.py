@@ -21,7 +21,7 @@ import numpy as np
 
 from arena.ratings.blas import with_one_blas_thread
 from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED
-from arena.ratings.counts import PairCounts, outcome_codes
+from arena.ratings.counts import MIN_PAIR_COUNT, PairCounts, outcome_codes
 from arena.ratings.fastmath import expit
 from arena.ratings.identify import fit_identified, fit_unrated
 from arena.ratings.intervals import Z95, linear_map, percentile_interval
@@ -334,8 +334,12 @@ def style_bootstrap_beta(
     tol: float = 1e-5,
     max_chord: int = 30,
     design: _Design | None = None,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """Refit style control on ``rounds`` row resamples (multinomial weights).
+
+    ``weights`` (shape (N,), data order) are the estimator's own row weights
+    (reweighting by pair frequency): a resampled row keeps its weight.
 
     Each round starts from the full fit and iterates with the full-data
     Hessian held fixed (a chord method: one gradient pass per step, no
@@ -361,9 +365,10 @@ def style_bootstrap_beta(
         out[:] = beta_hat
         return out
     rng = np.random.default_rng(seed)
+    row_w = np.ones(n) if weights is None else dz.rows(weights)
     p_hat = expit(dz.eta(beta_hat))
     resid_hat = y - p_hat
-    h_inv = np.linalg.inv(dz.gram(p_hat * (1.0 - p_hat)) + l2 * np.eye(beta_hat.size))
+    h_inv = np.linalg.inv(dz.gram(row_w * p_hat * (1.0 - p_hat)) + l2 * np.eye(beta_hat.size))
     # Draw positions map to design rows through the inverse permutation, so a round's
     # weights are those of resampling the data's rows (the same seed, the same rounds).
     to_design = np.empty(n, dtype=np.int64)
@@ -372,7 +377,7 @@ def style_bootstrap_beta(
     k = dz.k
     for r in range(rounds):
         draw = rng.integers(0, n, n)
-        wt = np.bincount(to_design[draw], minlength=n).astype(np.float64)
+        wt = np.bincount(to_design[draw], minlength=n).astype(np.float64) * row_w
         beta = beta_hat.copy()
         np.multiply(wt, resid_hat, out=buf)
         grad = dz.tmul(buf) - l2 * beta
@@ -396,19 +401,28 @@ def style_bootstrap_beta(
             grad = dz.tmul(buf) - l2 * beta
         if not ok:
             wt_data = np.bincount(draw, minlength=n).astype(np.float64)
+            if weights is not None:
+                wt_data = wt_data * weights
             beta = fit_style(data, weights=wt_data, beta0=beta_hat, l2=l2, design=dz)
         out[r] = beta
     return out
 
 
 def style_sandwich_cov(
-    data: StyleData, beta: np.ndarray, *, l2: float = DEFAULT_L2, design: _Design | None = None
+    data: StyleData,
+    beta: np.ndarray,
+    *,
+    l2: float = DEFAULT_L2,
+    design: _Design | None = None,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Sandwich covariance H^-1 J H^-1 of all K + F coefficients."""
+    """Sandwich covariance H^-1 J H^-1 of all K + F coefficients (row ``weights``, data
+    order, enter H once and J squared)."""
     dz = design or _Design(data)
+    w = np.ones(data.y.size) if weights is None else dz.rows(weights)
     p = expit(dz.eta(beta))
-    h = dz.gram(p * (1.0 - p)) + l2 * np.eye(beta.size)
-    j = dz.gram((dz.y - p) ** 2)
+    h = dz.gram(w * p * (1.0 - p)) + l2 * np.eye(beta.size)
+    j = dz.gram(w**2 * (dz.y - p) ** 2)
     h_inv = np.linalg.inv(h)
     return h_inv @ j @ h_inv
 
@@ -431,6 +445,7 @@ def build_style_leaderboard(
     init: float = 1000.0,
     l2: float = DEFAULT_L2,
     data: StyleData | None = None,
+    reweighted: bool = False,
     feature_names: Sequence[str] | None = None,
 ) -> Leaderboard:
     """Style-controlled leaderboard; rows carry the raw BT score as ``raw_score``.
@@ -449,6 +464,12 @@ def build_style_leaderboard(
         Models with fewer votes are left out (with their votes).
     data : StyleData, optional
         Already-encoded votes (then the first five arguments may be None).
+    reweighted : bool
+        Weigh each vote by the inverse of its pair's frequency, as
+        :func:`arena.ratings.leaderboard.build_leaderboard` does.
+    feature_names : sequence of str, optional
+        Names of the F style columns (default ``STYLE_FEATURES``), as the
+        coefficients are reported (e.g. ``emoji`` for the tone covariate).
 
     Returns
     -------
@@ -466,8 +487,17 @@ def build_style_leaderboard(
     if excluded:
         data = data.restrict(counts.models)
     k = data.n_models
-    raw_theta, ident, core, converged = fit_identified(counts, l2=l2, scale=scale, base=base)
-    to_scores = score_map(data.models, ident, anchor, scale=scale, base=base, init=init)
+    fitted = counts.scaled(counts.inverse_pair_weights()) if reweighted else counts
+    raw_theta, ident, core, converged = fit_identified(fitted, l2=l2, scale=scale, base=base)
+    to_scores = score_map(
+        data.models,
+        ident,
+        anchor,
+        scale=scale,
+        base=base,
+        init=init,
+        votes=counts.votes_per_model(),
+    )
     raw = to_scores(raw_theta)
     rated = np.flatnonzero(ident.rated)
     # Style is fitted on the votes among rated models only (as the plain board is).
@@ -476,10 +506,11 @@ def build_style_leaderboard(
     dz = _Design(core_data)
     f = dz.f
     beta0 = np.concatenate([raw_theta[rated], np.zeros(f)])
-    beta = fit_style(core_data, l2=l2, design=dz, beta0=beta0)
+    row_w = row_pair_weights(core_data) if reweighted else None
+    beta = fit_style(core_data, l2=l2, design=dz, beta0=beta0, weights=row_w)
     theta = raw_theta.copy()
     theta[rated] = beta[:kc]
-    theta = fit_unrated(counts, theta, ident, scale=scale, base=base)
+    theta = fit_unrated(fitted, theta, ident, scale=scale, base=base)
     scores = to_scores(theta)
     lower = np.full(k, np.nan)
     upper = np.full(k, np.nan)
@@ -488,14 +519,14 @@ def build_style_leaderboard(
     if kc:
         if interval == "bootstrap":
             boot_beta = style_bootstrap_beta(
-                core_data, beta, rounds=rounds, seed=seed, l2=l2, design=dz
+                core_data, beta, rounds=rounds, seed=seed, l2=l2, design=dz, weights=row_w
             )
             boot = np.full((rounds, k), np.nan)
             boot[:, rated] = boot_beta[:, :kc]
             lower[rated], upper[rated] = percentile_interval(to_scores(boot)[:, rated])
             coef_lo, coef_hi = percentile_interval(boot_beta[:, kc:])
         else:
-            cov = style_sandwich_cov(core_data, beta, l2=l2, design=dz)
+            cov = style_sandwich_cov(core_data, beta, l2=l2, design=dz, weights=row_w)
             t = linear_map(to_scores, k)[np.ix_(rated, rated)]
             sd = np.sqrt(np.clip(np.diag(t @ cov[:kc, :kc] @ t.T), 0.0, None))
             lower[rated], upper[rated] = scores[rated] - Z95 * sd, scores[rated] + Z95 * sd
@@ -529,4 +560,15 @@ def build_style_leaderboard(
         },
         min_votes=min_votes,
         warnings=[] if converged else [NOT_CONVERGED],
+        reweighted=reweighted,
     )
+
+
+def row_pair_weights(data: StyleData) -> np.ndarray:
+    """Each vote's weight ``1 / max(n_pair, MIN_PAIR_COUNT)`` scaled to mean 1
+    (:meth:`PairCounts.inverse_pair_weights`; arena-rank's ``ContextualPairDataset``),
+    shape (N,): unordered pairs, so both side orders of a pair share one weight."""
+    lo, hi = np.minimum(data.ia, data.ib), np.maximum(data.ia, data.ib)
+    _, pair, n_pair = np.unique(lo * data.n_models + hi, return_inverse=True, return_counts=True)
+    w = 1.0 / np.maximum(n_pair[pair].astype(np.float64), MIN_PAIR_COUNT)
+    return w / w.mean() if w.size else w

@@ -220,6 +220,17 @@ def create_app_from_env() -> FastAPI:
     return create_app(Settings.from_env())
 
 
+def price_columns(spec: Any) -> dict[str, float | None]:
+    """A row's registry prices; None when the registry does not list them."""
+    from arena.boards.assembly import blended_price
+
+    cols = {
+        "price_input_per_mtok": getattr(spec, "price_input_per_mtok", None),
+        "price_output_per_mtok": getattr(spec, "price_output_per_mtok", None),
+    }
+    return {**cols, "price_blended_per_mtok": blended_price(**cols)}
+
+
 def _describer(service: BattleService, engine: Engine) -> Any:
     """Public facts for a board row; ``None`` when this worker does not know the model yet."""
 
@@ -238,6 +249,7 @@ def _describer(service: BattleService, engine: Engine) -> Any:
             provisional = since < PROVISIONAL_VOTES
         spec = contestant.spec if contestant else None
         return {
+            **price_columns(spec),
             "organization": stored.organization if stored else spec.organization,  # type: ignore[union-attr]
             "license": stored.license if stored else spec.license,  # type: ignore[union-attr]
             "provisional": provisional,

@@ -64,6 +64,8 @@ export interface LeaderboardRow {
   /** null for a model the votes do not rate yet (see `rated` and `note`). */
   rank: number | null;
   rank_ub?: number | null;
+  /** The worst rank the 95% intervals allow: rank_ub..rank_lb is the rank spread. */
+  rank_lb?: number | null;
   rated?: boolean;
   note?: string | null;
   model: string;
@@ -75,6 +77,13 @@ export interface LeaderboardRow {
   license?: string | null;
   provisional?: boolean;
   deprecated?: boolean;
+  /** US dollars per million tokens, from the registry; blended = 3 prompt : 1 completion. */
+  price_input_per_mtok?: number | null;
+  price_output_per_mtok?: number | null;
+  price_blended_per_mtok?: number | null;
+  /** Medians of this server's recent replies. */
+  median_ttft_ms?: number | null;
+  median_tokens_per_s?: number | null;
   /** When it was deprecated (ISO), for the badge's date. */
   deprecated_at?: string | null;
 }
@@ -89,6 +98,13 @@ export interface Leaderboard {
   /** Votes a model needs to be shown; the models below it are in `too_few_votes`. */
   min_votes?: number;
   too_few_votes?: string[];
+  reweighted?: boolean;
+  order?: "rank" | "lower";
+  /** Set when some models never met the others: scores compare only within a group. */
+  disconnected?: boolean;
+  components?: number;
+  /** Models no other beats on both score and blended price, cheapest first. */
+  pareto_front?: string[];
   /** The models under `min_votes`, with the votes each has. */
   waiting?: { model: string; votes: number }[];
   /** Every counted vote, models shown or not (`total_votes` counts the shown ones). */

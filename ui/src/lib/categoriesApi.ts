@@ -63,8 +63,11 @@ export function getBoard(
   styleControl: boolean,
   signal?: AbortSignal,
   arena: Arena = DEFAULT_ARENA,
+  options: { reweighted?: boolean; order?: "rank" | "lower" } = {},
 ): Promise<Leaderboard> {
   const q = new URLSearchParams();
+  if (options.reweighted) q.set("reweighted", "true");
+  if (options.order && options.order !== "rank") q.set("order", options.order);
   if (arena !== DEFAULT_ARENA) q.set("arena", arena);
   if (selection.startsWith(LANGUAGE_PREFIX)) q.set("language", selection.slice(LANGUAGE_PREFIX.length));
   else if (selection && selection !== "overall") q.set("category", selection);

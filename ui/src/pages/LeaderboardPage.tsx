@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { CategoryPicker, RankChange } from "../components/CategoryPicker";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { PriceChart } from "../components/PriceChart";
 import { ScoreChart } from "../components/ScoreChart";
 import { ArenaPicker } from "../components/ArenaPicker";
 import { WaitingNote } from "../components/WaitingNote";
@@ -9,14 +10,29 @@ import { BoardDownloads } from "../components/BoardDownloads";
 import { ApiError, DEFAULT_ARENA, type Arena, type Leaderboard, type LeaderboardRow } from "../lib/api";
 import { getBoard, type RankedRow } from "../lib/categoriesApi";
 
-type SortKey = "rank" | "model" | "score" | "ci" | "votes" | "organization" | "license";
+type SortKey =
+  | "rank"
+  | "spread"
+  | "model"
+  | "score"
+  | "ci"
+  | "votes"
+  | "price"
+  | "ttft"
+  | "speed"
+  | "organization"
+  | "license";
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title?: string }[] = [
   { key: "rank", label: "Rank (UB)", numeric: true, title: "1 + the number of models that are statistically better" },
+  { key: "spread", label: "Rank spread", numeric: true, title: "Every rank from the best to the worst the 95% intervals allow" },
   { key: "model", label: "Model" },
   { key: "score", label: "Score", numeric: true },
   { key: "ci", label: "95% CI", numeric: true, title: "Bootstrap 95% confidence interval" },
   { key: "votes", label: "Votes", numeric: true },
+  { key: "price", label: "$ / M tokens", numeric: true, title: "Registry price per million tokens, 3 prompt : 1 completion" },
+  { key: "ttft", label: "First token", numeric: true, title: "Median time to the first token of recent replies" },
+  { key: "speed", label: "Tokens/s", numeric: true, title: "Median completion tokens per second after the first token" },
   { key: "organization", label: "Organization" },
   { key: "license", label: "License" },
 ];
@@ -25,6 +41,14 @@ function sortValue(r: LeaderboardRow, key: SortKey): number | string {
   switch (key) {
     case "rank":
       return r.rank_ub ?? r.rank ?? Number.POSITIVE_INFINITY; // not yet rated: last
+    case "spread":
+      return (r.rank_lb ?? Number.POSITIVE_INFINITY) - (r.rank_ub ?? 0);
+    case "price":
+      return r.price_blended_per_mtok ?? Number.POSITIVE_INFINITY;
+    case "ttft":
+      return r.median_ttft_ms ?? Number.POSITIVE_INFINITY;
+    case "speed":
+      return -(r.median_tokens_per_s ?? Number.NEGATIVE_INFINITY);
     case "model":
       return r.model.toLowerCase();
     case "score":
@@ -50,6 +74,8 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
   const [arena, setArena] = useState<Arena>(DEFAULT_ARENA);
   const [category, setCategory] = useState(initialCategory);
   const [styleControl, setStyleControl] = useState(false);
+  const [reweighted, setReweighted] = useState(false);
+  const [byLower, setByLower] = useState(false);
   const [data, setData] = useState<Leaderboard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -66,7 +92,7 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
   useEffect(() => {
     const ctrl = new AbortController();
     setLoading(true);
-    getBoard(category, styleControl, ctrl.signal, arena)
+    getBoard(category, styleControl, ctrl.signal, arena, { reweighted, order: byLower ? "lower" : "rank" })
       .then((d) => {
         setData({ ...d, models: Array.isArray(d.models) ? d.models : [] });
         setError(null);
@@ -79,11 +105,13 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
         if (!ctrl.signal.aborted) setLoading(false);
       });
     return () => ctrl.abort();
-  }, [category, styleControl, reload, arena]);
+  }, [category, styleControl, reload, arena, reweighted, byLower]);
 
   const rows = useMemo(() => data?.models ?? [], [data]);
   const sorted = useMemo(() => {
     const out = [...rows];
+    // By lower bound: the server's order (it sorts each group by the interval's lower bound).
+    if (byLower && sort.key === "rank" && sort.asc) return out;
     out.sort((x, y) => {
       const a = sortValue(x, sort.key);
       const b = sortValue(y, sort.key);
@@ -92,7 +120,7 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
       return sort.asc ? c || tie : -c || tie;
     });
     return out;
-  }, [rows, sort]);
+  }, [rows, sort, byLower]);
 
   const extent = useMemo(() => {
     if (!rows.length) return { lo: 0, hi: 1 };
@@ -131,6 +159,14 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
             <span>Style control</span>
           </label>
         ) : null}
+        <label className="toggle" title="Weigh each vote by the inverse of how often its pair met (LMArena's default since July 2025)">
+          <input type="checkbox" checked={reweighted} onChange={(e) => setReweighted(e.target.checked)} data-testid="reweighted-toggle" />
+          <span>Reweighted</span>
+        </label>
+        <label className="toggle" title="Order by the lower end of each 95% interval">
+          <input type="checkbox" checked={byLower} onChange={(e) => setByLower(e.target.checked)} data-testid="order-lower-toggle" />
+          <span>Sort by lower bound</span>
+        </label>
         <div className="lb-meta" data-testid="leaderboard-meta">
           <span>
             <strong data-testid="total-votes">{(data?.total_votes ?? 0).toLocaleString()}</strong> votes
@@ -163,6 +199,11 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
         </div>
       </div>
       <ErrorBanner message={error} />
+      {data?.disconnected ? (
+        <p className="notice" data-testid="disconnected-note">
+          Some models never met the others: the board has {data.components} separate groups, and scores compare only within a group.
+        </p>
+      ) : null}
       <BoardDownloads data={data} arena={arena} category={category} styleControl={styleControl} />
       <div className={`card table-card${loading ? " loading" : ""}`}>
         <div className="table-scroll">
@@ -212,6 +253,12 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
           <ScoreChart rows={rows} />
         </div>
       ) : null}
+      {rows.some((r) => r.price_blended_per_mtok != null) ? (
+        <div className="card chart-card">
+          <h2>Score and price</h2>
+          <PriceChart rows={rows} front={data?.pareto_front ?? []} />
+        </div>
+      ) : null}
     </>
   );
 }
@@ -233,6 +280,9 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
       <td className="num rank" data-label="Rank" title={r.note ?? undefined}>
         {r.rank_ub ?? r.rank ?? "—"}
         <RankChange change={(r as RankedRow).rank_change} />
+      </td>
+      <td className="num spread" data-label="Rank spread" data-testid="rank-spread">
+        {r.rank_ub != null && r.rank_lb != null ? (r.rank_lb > r.rank_ub ? `${r.rank_ub}–${r.rank_lb}` : String(r.rank_ub)) : "—"}
       </td>
       <td className="model-cell">
         <span className="model-name">{r.model}</span>
@@ -257,6 +307,15 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
         </div>
       </td>
       <td className="num votes" data-label="Votes">{(r.votes ?? 0).toLocaleString()}</td>
+      <td className="num price" data-label="$ / M tokens" data-testid="price">
+        {r.price_blended_per_mtok != null ? `$${r.price_blended_per_mtok.toFixed(2)}` : "—"}
+      </td>
+      <td className="num ttft" data-label="First token" data-testid="ttft">
+        {r.median_ttft_ms != null ? `${(r.median_ttft_ms / 1000).toFixed(2)} s` : "—"}
+      </td>
+      <td className="num speed" data-label="Tokens/s" data-testid="tokens-per-s">
+        {r.median_tokens_per_s != null ? r.median_tokens_per_s.toFixed(0) : "—"}
+      </td>
       <td className="org" data-label="Organization">{r.organization || "—"}</td>
       <td className="license" data-label="License">{r.license || "—"}</td>
     </tr>

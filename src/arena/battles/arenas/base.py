@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from arena.battles.events import SideEvent
 from arena.battles.pictures import BattlePictures
 from arena.battles.side_run import SideResult, SideRun, stream_reply
-from arena.data.style_counts import TEXT_STYLE_FEATURES, conv_metadata, side_style
+from arena.data.style_counts import TEXT_STYLE_FEATURES, conv_metadata, side_style, tone_counts
 from arena.errors import InvalidInput
 from arena.integrity.validity import side_leaked
 from arena.providers.base import ChatMessage, ImageInput
@@ -85,6 +85,16 @@ class ArenaPlugin:
     def served_by(self) -> frozenset[str]:
         """Kinds of model that can battle here (``chat``, ``images``): see ``Arena``."""
         return self.name.served_by
+
+    @property
+    def style_unavailable(self) -> str | None:
+        """Why this arena's board cannot control for style (None: it can)."""
+        if self.style_features:
+            return None
+        return (
+            f"style control adjusts for text length and Markdown; the {self.name.value} "
+            f"arena's answers are {self.answers}"
+        )
 
     @property
     def battle_quota(self) -> str:
@@ -138,8 +148,10 @@ class ArenaPlugin:
         return pictures.parts(result.reply, result.image_ids)
 
     def count_style(self, replies_a: Replies, replies_b: Replies) -> dict[str, Any]:
-        """The battle's ``conv_metadata`` (style counts) from each side's replies."""
-        return conv_metadata(replies_a, replies_b)
+        """The battle's ``conv_metadata`` (style counts) from each side's replies, with the
+        tone counts (emoji) beside the published fields."""
+        replies_a, replies_b = list(replies_a), list(replies_b)
+        return {**conv_metadata(replies_a, replies_b), **tone_counts(replies_a, replies_b)}
 
     def more_style(self, messages: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """Style counts that need more than each reply's text (a search answer's

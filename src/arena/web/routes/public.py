@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -50,8 +51,26 @@ async def leaderboard(
     style_control: bool = Query(False),
     language: str | None = Query(None, min_length=2, max_length=8, pattern="^[A-Za-z-]+$"),
     arena: Arena = Arena.text,
+    reweighted: bool = Query(
+        False,
+        description="Weigh votes by the inverse of their pair's frequency (LMArena's default "
+        "since July 2025; off here: the plain fit is the efficient one when Bradley–Terry "
+        "holds, and boards stay comparable with earlier releases).",
+    ),
+    order: Literal["rank", "lower"] = Query("rank", description="rank, or the lower bound"),
+    emoji: bool = Query(
+        False, description="Style control with the emoji count as one more covariate."
+    ),
 ) -> LeaderboardOut:
-    data = await board.get(arena, category=category, style_control=style_control, language=language)
+    data = await board.get(
+        arena,
+        category=category,
+        style_control=style_control,
+        language=language,
+        reweighted=reweighted,
+        order=order,
+        emoji=emoji,
+    )
     return LeaderboardOut.model_validate(data)
 
 
