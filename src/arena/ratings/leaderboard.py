@@ -18,6 +18,7 @@ import numpy as np
 
 from arena.ratings.blas import with_one_blas_thread
 from arena.ratings.bt import DEFAULT_L2, NOT_CONVERGED, _anchor_index, theta_to_scores
+from arena.ratings.centre import established
 from arena.ratings.counts import PairCounts
 from arena.ratings.identify import Identification, fit_identified
 from arena.ratings.intervals import (
@@ -438,29 +439,3 @@ def score_map(
         )
 
     return to_scores
-
-
-#: A rated model is *established* once it has at least this share of the votes of the
-#: median rated model of its group.
-ESTABLISHED_SHARE = 0.25
-
-
-def established(rated: np.ndarray, votes: np.ndarray, component: np.ndarray) -> np.ndarray:
-    """The models the displayed scale is centred on: rated, with at least
-    :data:`ESTABLISHED_SHARE` of the median rated model's votes in their component.
-
-    Why: centring on every rated model makes one newcomer at 29-1 move every other
-    score by about its own lead divided by the number of models (LMArena's boards
-    jumped so), although no gap between them changed. A newcomer joins the centre once
-    its votes are a quarter of a typical model's, and on a board where models have
-    similar numbers of votes every rated model is established (the plain mean).
-    """
-    rated = np.asarray(rated, dtype=bool)
-    votes = np.asarray(votes, dtype=np.float64)
-    out = rated.copy()
-    for c in np.unique(component):
-        members = rated & (component == c)
-        if members.any():
-            typical = float(np.median(votes[members]))
-            out[members] = votes[members] >= ESTABLISHED_SHARE * typical
-    return out
