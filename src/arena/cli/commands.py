@@ -49,7 +49,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
     "models": {
         "list": (
             "arena.cli.models:list_models",
-            "Show the registry and whether each model can battle right now.",
+            "Show the registry, the arenas each model serves, and whether it can battle now.",
         ),
         "set-status": (
             "arena.cli.admin:set_status",
