@@ -46,7 +46,6 @@ class Roster:
         self._contestants = contestants
         self.skipped = skipped
         self._backends = backends or {}
-        self._warming: list[asyncio.Task[None]] = []
 
     @classmethod
     async def build(cls, registry: Registry) -> Roster:
@@ -66,13 +65,7 @@ class Roster:
             else:
                 skipped[spec.name] = reason
                 log.warning("model %s is not available for battles: %s", spec.name, reason)
-        roster = cls(contestants, skipped, backends)
-        roster._warming = [
-            asyncio.create_task(asyncio.to_thread(b.warm))
-            for b in {id(c.search): c.search for c in contestants.values() if c.search}.values()
-            if hasattr(b, "warm")
-        ]
-        return roster
+        return cls(contestants, skipped, backends)
 
     def get(self, name: str) -> Contestant | None:
         return self._contestants.get(name)
@@ -81,8 +74,6 @@ class Roster:
         return iter(self._contestants.values())
 
     async def aclose(self) -> None:
-        # An index still building finishes in its thread; its failure shows at first search.
-        await asyncio.gather(*self._warming, return_exceptions=True)
         await asyncio.gather(
             *(c.provider.aclose() for c in self._contestants.values()),
             *(b.aclose() for b in self._backends.values()),

@@ -52,11 +52,6 @@ class CorpusBackend:
         path = Path(spec.path or "")
         return cls(spec.name, lambda: read_rows(path), spec.results)
 
-    def warm(self) -> None:
-        """Build the index now (a server does it in the background at start-up), so the
-        first battle does not wait for it."""
-        self._built()
-
     def _built(self) -> Any:
         with self._lock:
             if self._index is None:
