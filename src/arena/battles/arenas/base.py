@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
     from arena.battles.webdev import ExtractedApp
     from arena.integrity.identity import ModelIdentity
-    from arena.store.repository import StoredBattle
+    from arena.store.battles_repo import StoredBattle
 
 LoadImage = Callable[[str], ImageInput]
 Replies = Sequence[tuple[str, int | None]]
