@@ -54,7 +54,7 @@ from arena.vocabulary import Arena, Winner
 
 if TYPE_CHECKING:
     from arena.categories.judge import LlmJudge
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from arena.store.audit import as_utc
 from arena.store.battles_repo import StoredBattle
 
 if TYPE_CHECKING:
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
 
 SIDES = ("a", "b")
 

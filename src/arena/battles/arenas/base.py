@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from arena.battles.webdev import ExtractedApp
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
     from arena.store.battles_repo import StoredBattle
 
 LoadImage = Callable[[str], ImageInput]
