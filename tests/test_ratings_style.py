@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from arena.ratings import StyleData, build_style_leaderboard, fit_style, style_features
-from arena.ratings.style import _Design
+from arena.ratings.style_design import StyleDesign as _Design
 from arena.ratings.synthetic import simulate_votes
 
 

@@ -227,7 +227,7 @@ def test_search_arena_24k_shape_round_trips() -> None:
 
 def test_search_arena_flags_a_side_that_cites_its_makers_domain() -> None:
     from arena.battles.arenas import arena_plugin
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
 
     plugin = arena_plugin("search")
     own = [cite.source(1, "https://docs.perplexity.ai/guide", "Guide")]

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from arena.store.repository import StoredBattle
+from arena.store.battles_repo import StoredBattle
 
 __all__ = ["BattleSnapshot", "RecentBattles"]
 

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from arena.battles.arenas import ArenaPlugin
 from arena.battles.events import Mode, PublicModel
 from arena.integrity.validity import vote_flags
-from arena.store.repository import StoredBattle, as_utc
+from arena.store.audit import as_utc
+from arena.store.battles_repo import StoredBattle
 
 if TYPE_CHECKING:
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
 
 SIDES = ("a", "b")
 

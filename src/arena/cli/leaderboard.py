@@ -7,30 +7,24 @@ told otherwise, and says what it counted.
 
 The JSON rows are produced by the same :meth:`Leaderboard.to_dicts` as the web
 API, so ``arena leaderboard --format json`` and ``/api/v1/leaderboard`` agree.
-Everything except ``computed_at`` is deterministic for a given ``--seed``.
+Everything except ``computed_at`` is deterministic for a given ``--seed``. The store's path
+lives in :mod:`arena.cli.leaderboard_store`, the showing in :mod:`arena.cli.leaderboard_show`.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from arena.cli.leaderboard_show import draw_board, print_store_table, print_table
+from arena.cli.leaderboard_show import OutputFormat, draw_board, fail, print_table, write_csv
+from arena.cli.leaderboard_store import store_leaderboard
 from arena.cli.options import DbOption
 from arena.clock import SYSTEM_CLOCK
 from arena.errors import ArenaError
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class IntervalKind(StrEnum):
@@ -55,11 +49,6 @@ def _parse_anchor(value: str | None) -> tuple[str, float] | None:
         raise typer.BadParameter(
             "use MODEL=SCORE, e.g. gpt-4o-mini=1000", param_hint="--anchor"
         ) from None
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
 
 
 def leaderboard(
@@ -195,13 +184,13 @@ def leaderboard(
     try:
         arena = Arena.parse(arena).value
     except ArenaError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if min_votes is None:
         from arena.settings import Settings
 
         min_votes = Settings.from_env().leaderboard_min_votes
     if votes is None:
-        _store_leaderboard(
+        store_leaderboard(
             db, category, style_control, bootstrap, output_format, arena, min_votes, plot,
             reweighted, sort.value, emoji,
             {"--since": since, "--until": until, "--anchor": anchor,
@@ -215,12 +204,12 @@ def leaderboard(
     from arena.cli.votes_path import looks_like_database
 
     if emoji:
-        raise _fail(
+        raise fail(
             "--emoji needs the store's board (--db): published votes files carry no emoji "
             "counts in conv_metadata"
         )
     if looks_like_database(votes):
-        raise _fail(
+        raise fail(
             f"{votes} is a database, not a votes file: use "
             f"`arena leaderboard --db sqlite:///{votes}` to read the server's store"
         )
@@ -277,7 +266,7 @@ def leaderboard(
                 reweighted=reweighted,
             )
     except (ArenaError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
     computed_at = SYSTEM_CLOCK.now().isoformat(timespec="seconds")
     digest = counted_fingerprint(table, board)
@@ -294,13 +283,7 @@ def leaderboard(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps({**body, "counted_votes": counted}, indent=2))
     elif output_format is OutputFormat.csv:
-        rows = body["models"]
-        keys = list(dict.fromkeys(k for r in rows for k in r)) or [
-            "rank", "rank_ub", "rank_lb", "model", "score", "ci_lower", "ci_upper", "votes"
-        ]  # fmt: skip
-        writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv(body["models"])
     else:
         print_table(board, body["models"], votes, digest)
     if plot is not None and not board.rows:
@@ -309,7 +292,7 @@ def leaderboard(
         try:
             draw_board(board, table.pair_counts(), plot)
         except OSError as exc:
-            raise _fail(f"cannot write {plot}: {exc}") from None
+            raise fail(f"cannot write {plot}: {exc}") from None
 
 
 def _print_composite(votes, filters, specs, rounds, seed, anchor, output_format) -> None:
@@ -324,10 +307,7 @@ def _print_composite(votes, filters, specs, rounds, seed, anchor, output_format)
         typer.echo(json.dumps(body, indent=2))
         return
     if output_format is OutputFormat.csv:
-        keys = list(dict.fromkeys(k for r in body["models"] for k in r)) or ["model"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(body["models"])
+        write_csv(body["models"], ("model",))
         return
     parts = ", ".join(
         f"{c['kind']} {c['name']} x{c['weight']:g} ({c['votes']} votes)" for c in counted
@@ -357,95 +337,6 @@ def _counted_line(kept: int, read: int, filters, left_out: dict[str, int] | None
     if left_out.get("other arenas"):
         rules.append(f"{filters.arena} arena only ({left_out['other arenas']} from other arenas)")
     return f"counted {kept} of {read} rows: " + "; ".join(rules)
-
-
-def _store_leaderboard(
-    db: str | None,
-    category: str | None,
-    style_control: bool,
-    rounds: int,
-    output_format: OutputFormat,
-    arena: str,
-    min_votes: int,
-    plot: Path | None,
-    reweighted: bool,
-    order: str,
-    emoji: bool,
-    unsupported: dict[str, object],
-) -> None:
-    """The server's board from its store, exactly as the web app computes it."""
-    given = [name for name, value in unsupported.items() if value is not None]
-    if given:
-        needs = "needs" if len(given) == 1 else "need"
-        raise _fail(
-            f"{', '.join(given)} {needs} --votes FILE; the store's board counts what the web "
-            "board counts (try `arena release` then --votes release/ for other filters)"
-        )
-    from arena.cli.leaderboard_db import COUNTED_RULES, store_board
-
-    try:
-        data = store_board(
-            db,
-            category=category or "overall",
-            style_control=style_control,
-            rounds=rounds,
-            arena=arena,
-            min_votes=min_votes,
-            reweighted=reweighted,
-            order=order,
-            emoji=emoji,
-        )
-    except ArenaError as exc:
-        raise _fail(str(exc)) from None
-    rows = data["models"]
-    if output_format is OutputFormat.json:
-        typer.echo(json.dumps(data, indent=2))
-    elif output_format is OutputFormat.csv:
-        keys = list(dict.fromkeys(k for r in rows for k in r)) or [
-            "rank", "rank_ub", "rank_lb", "model", "score", "ci_lower", "ci_upper", "votes"
-        ]  # fmt: skip
-        writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        print_store_table(data)
-    typer.echo(store_counted_line(data, COUNTED_RULES), err=True)
-    if plot is not None:
-        _plot_store(data, plot)
-
-
-def store_counted_line(data: dict, rules: str) -> str:
-    """What the store's board counted: every vote, then how many the shown models hold and
-    who waits for the minimum (a board with votes never reads as "0 votes")."""
-    every, shown = data.get("all_votes") or data["total_votes"], data["total_votes"]
-    line = f"counted {every} votes {rules}"
-    waiting = data.get("waiting") or []
-    if waiting:
-        who = ", ".join(f"{w['model']} ({w['votes']})" for w in waiting)
-        overall = data["category"] == "overall"
-        setting = "ARENA_LEADERBOARD_MIN_VOTES" if overall else "ARENA_CATEGORY_MIN_VOTES"
-        line += (
-            f"\n{shown} of them between the models shown; waiting for {data['min_votes']} "
-            f"votes: {who}. Change the minimum with --min-votes (the server: {setting})."
-        )
-    return line
-
-
-def _plot_store(data: dict, out: Path) -> None:
-    """--plot for the store's board: the scores with their intervals (no pair counts here)."""
-    from types import SimpleNamespace
-
-    rows = [SimpleNamespace(**r) for r in data["models"]]
-    if not rows:
-        typer.echo("no models to plot; --plot skipped", err=True)
-        return
-    board = SimpleNamespace(
-        rows=rows, style_control=data["style_control"], total_votes=data["total_votes"]
-    )
-    try:
-        draw_board(board, None, out)
-    except OSError as exc:
-        raise _fail(f"cannot write {out}: {exc}") from None
 
 
 def counted_fingerprint(table, board) -> str | None:

@@ -1,12 +1,49 @@
-"""How ``arena leaderboard`` shows a board: rich tables and the matplotlib figure."""
+"""How ``arena leaderboard`` shows a board: rich tables, CSV, the matplotlib figure, and
+its error exit (shared by the votes-file and the store paths)."""
 
 from __future__ import annotations
 
+import csv
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-__all__ = ["draw_board", "interval_text", "print_store_table", "print_table", "spread_text"]
+__all__ = [
+    "OutputFormat",
+    "draw_board",
+    "fail",
+    "interval_text",
+    "print_store_table",
+    "print_table",
+    "spread_text",
+    "write_csv",
+]
+
+#: Columns of an empty board's CSV header.
+ROW_COLUMNS = ("rank", "rank_ub", "rank_lb", "model", "score", "ci_lower", "ci_upper", "votes")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def fail(message: str) -> typer.Exit:
+    """The exit for a message the user can act on: the message on stderr, code 2."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def write_csv(rows: list[dict], empty_columns: Sequence[str] = ROW_COLUMNS) -> None:
+    """Rows as CSV on stdout, every key any row has; ``empty_columns`` heads an empty board."""
+    keys = list(dict.fromkeys(k for r in rows for k in r)) or list(empty_columns)
+    writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 def print_store_table(data: dict) -> None:

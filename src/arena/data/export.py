@@ -31,9 +31,9 @@ from arena.data.public_schema import (
 )
 from arena.data.published import JSON_TEXT_KEYS, complete_metadata, content_parts
 from arena.data.scrub import Scrubber
-from arena.store.repository import not_deduplicated, not_from_flagged_client
 from arena.store.server_secrets import public_battle_id
 from arena.store.tables import PUBLIC_VISIBILITY, BattleRow, BattleTagRow, ModelRow, VoteRow
+from arena.store.votes_repo import not_deduplicated, not_from_flagged_client
 
 __all__ = ["ExportOptions", "ExportResult", "count_rows", "export_votes", "iter_rows"]
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
 
 __all__ = ["model_identity", "side_leaked", "uncounted_reason", "vote_flags"]
 
@@ -27,7 +27,7 @@ __all__ = ["model_identity", "side_leaked", "uncounted_reason", "vote_flags"]
 def model_identity(name: str, stored: Any | None, spec: Any | None) -> ModelIdentity:
     """Who a battle side is: the stored model (organization, codename) and, while it is on
     the roster, its registry entry (``aliases``, upstream model id). Either may be missing."""
-    from arena.integrity.identity import identity_of
+    from arena.integrity.identity_terms import identity_of
 
     organization = getattr(stored, "organization", None) or getattr(spec, "organization", None)
     codename = getattr(stored, "codename", None) or getattr(spec, "codename", None)

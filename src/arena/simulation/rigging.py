@@ -29,22 +29,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, bindparam, select, text, update
+from sqlalchemy import Engine
 
-from arena.battles.roster import Contestant, Roster
-from arena.battles.sampling import UniformPolicy
-from arena.battles.service import BattleService, Mode, Winner
-from arena.providers.base import Delta, Usage
-from arena.registry import ModelSpec
 from arena.simulation.rigging_attacks import ATTACKS, Attack, HonestVoter, choose
-from arena.store import migrate
-from arena.store import repository as repo
-from arena.store.engine import create_store_engine
-from arena.store.tables import BattleRow, FlaggedClientRow, VoteRow
-from arena.store.writer import Writer
+from arena.simulation.rigging_store import SimulatedArena, client_statuses, counted_board
 
 __all__ = ["AttackResult", "Defence", "RiggingReport", "simulate_rigging"]
 
@@ -109,98 +99,8 @@ class RiggingReport:
     results: list[AttackResult] = field(default_factory=list)
 
 
-class _Fake:
-    """A model that always answers in its own recognisable style."""
-
-    kind = "fake"
-
-    def __init__(self, style: int) -> None:
-        self.text = f"Answer written in house style number {style}."
-
-    async def stream(self, messages: Any, params: Any):  # type: ignore[no-untyped-def]
-        yield Delta(self.text)
-        yield Delta("", usage=Usage(8, 8), finish_reason="stop")
-
-    async def check(self) -> str | None:
-        return None
-
-    async def aclose(self) -> None:
-        return None
-
-
-class _Arena:
-    """One store copy with a battle service over the fake roster."""
-
-    def __init__(self, path: Path, models: list[str], seed: int, hold: str | None) -> None:
-        self.engine = create_store_engine(f"sqlite:///{path}")
-        migrate.upgrade(self.engine)
-        self.writer = Writer(self.engine)
-        specs = [ModelSpec(name=m, provider="openai", base_url="http://sim") for m in models]
-        roster = Roster({s.name: Contestant(s, _Fake(i)) for i, s in enumerate(specs)}, {})
-        self.service = BattleService(
-            self.engine, self.writer, roster, UniformPolicy(), random.Random(seed)
-        )
-        self.service.hold_new_clients = hold
-        self.style = {_Fake(i).text: i for i in range(len(models))}
-        self.stamps: list[dict[str, Any]] = []
-
-    async def battle(self, client: str, at: datetime, decide: Callable[[int, int], str]) -> None:
-        """Create, stream one turn, read which style is on each side, vote, note the time."""
-        created = await self.service.create(Mode.anonymous, None, client, None)
-        texts: dict[str, str] = {}
-        async for event in await self.service.turn(created.battle_id, "Which is better?"):
-            if event.delta:
-                texts[event.side] = texts.get(event.side, "") + event.delta
-        winner = decide(self.style[texts["a"]], self.style[texts["b"]])
-        await self.service.vote(created.battle_id, Winner(winner), client, None)
-        self.stamps.append({"b": created.battle_id, "t": at})
-
-    def backdate(self) -> None:
-        if not self.stamps:
-            return
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(VoteRow)
-                .where(VoteRow.battle_id == bindparam("b"))
-                .values(created_at=bindparam("t")),
-                self.stamps,
-            )
-            conn.execute(
-                update(BattleRow).where(BattleRow.id == bindparam("b")).values(
-                    created_at=bindparam("t")
-                ),
-                self.stamps,
-            )  # fmt: skip
-        self.stamps.clear()
-
-    def close(self) -> None:
-        self.writer.close()
-        with self.engine.connect() as conn:
-            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        self.engine.dispose()
-
-
-def _board(engine: Engine, interval: str = "sandwich") -> dict[str, tuple[float, float]]:
-    """Score and 95% half-width per model, fitted on exactly the votes the board counts."""
-    from arena.ratings import PairCounts, build_leaderboard
-
-    with engine.connect() as conn:
-        rows, _, _ = repo.counted_votes(conn)
-    if not rows:
-        return {}
-    a, b, w = (list(c) for c in zip(*(r[1:4] for r in rows), strict=True))
-    board = build_leaderboard(PairCounts.from_votes(a, b, w), interval=interval, rounds=100)  # type: ignore[arg-type]
-    return {r.model: (r.score, (r.ci_upper - r.ci_lower) / 2) for r in board.rows}
-
-
 def _rank(scores: dict[str, float], model: str) -> int:
     return 1 + sum(s > scores[model] for s in scores.values())
-
-
-def _statuses(engine: Engine) -> dict[str, str]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(FlaggedClientRow.client_hash, FlaggedClientRow.status))
-        return {c: s for c, s in rows}
 
 
 def simulate_rigging(
@@ -255,7 +155,7 @@ async def _simulate(
         workdir = "/dev/shm"  # throw-away stores: no reason to wait for the disk
     with tempfile.TemporaryDirectory(dir=workdir, prefix="arena-rigging-") as tmp:
         base = Path(tmp) / "base.db"
-        arena = _Arena(base, names, seed, hold=None)
+        arena = SimulatedArena(base, names, seed, hold=None)
         await arena.service.sync_registry()
         schedule = [
             (START - timedelta(days=HISTORY_DAYS * rng.random()), c)
@@ -267,7 +167,7 @@ async def _simulate(
             if progress is not None:
                 progress(1)
         arena.backdate()
-        board = _board(arena.engine, "bootstrap")
+        board = counted_board(arena.engine, "bootstrap")
         arena.close()
         scores = {m: s for m, (s, _) in board.items()}
         target = names[1]  # the second-weakest model, as in the issue
@@ -317,12 +217,12 @@ async def _baseline(
     report: RiggingReport,
 ) -> dict[str, float]:
     """No attack: whom the defence flags or holds, and how far it moves the honest board."""
-    arena = _Arena(path, names, seed, defence.hold_new_clients)
+    arena = SimulatedArena(path, names, seed, defence.hold_new_clients)
     try:
         if defence.scan is not None:
             defence.scan(arena.engine, START)
-        status = _statuses(arena.engine)
-        board = {m: s for m, (s, _) in _board(arena.engine).items()}
+        status = client_statuses(arena.engine)
+        board = {m: s for m, (s, _) in counted_board(arena.engine).items()}
     finally:
         arena.close()
     shift = max(
@@ -352,7 +252,7 @@ async def _attack(
     report: RiggingReport,
     progress: Progress | None,
 ) -> AttackResult:
-    arena = _Arena(path, names, rng.randrange(2**31), defence.hold_new_clients)
+    arena = SimulatedArena(path, names, rng.randrange(2**31), defence.hold_new_clients)
     await arena.service.sync_registry()
     t = names.index(target)
     used: list[str] = []
@@ -395,7 +295,7 @@ async def _attack(
             now = START + timedelta(seconds=cast * attack.seconds_per_vote)
             if defence.scan is not None:
                 defence.scan(arena.engine, now)
-            board = _board(arena.engine)
+            board = counted_board(arena.engine)
             scores = {m: s for m, (s, _) in board.items()}
             if lifted is None and target in scores and _rank(scores, target) < report.target_rank:
                 lifted = cast
@@ -430,7 +330,7 @@ def _measure(
     scores: dict[str, float],
     report: RiggingReport,
 ) -> AttackResult:
-    status = _statuses(engine)
+    status = client_statuses(engine)
     target = report.target
     others = [
         abs(scores[m] - s) / report.half_widths[m]

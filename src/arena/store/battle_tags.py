@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from arena.store.repository import as_utc
+from arena.store.audit import as_utc
 from arena.store.server_secrets import public_battle_id
 from arena.store.tables import (
     BattleRow,

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from arena.store.repository import _event, as_utc
+from arena.store.audit import append_event, as_utc
 from arena.store.tables import BattleRow, FlaggedClientRow, ModelRow, VoteRow, utcnow
 
 __all__ = [
@@ -63,7 +63,7 @@ def hold_if_new(conn: Connection, client_hash: str, rule: str, now: datetime | N
     )
     held = conn.execute(stmt).first() is not None
     if held:
-        _event(conn, "client_held", client_hash, "trust", {"reason": f"new identity: {rule}"})
+        append_event(conn, "client_held", client_hash, "trust", {"reason": f"new identity: {rule}"})
     return held
 
 
@@ -78,7 +78,7 @@ def release_client(
     )
     if done.rowcount != 1:
         return False
-    _event(conn, "client_released", client_hash, actor, {"reason": reason, **payload})
+    append_event(conn, "client_released", client_hash, actor, {"reason": reason, **payload})
     return True
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import aliased
 
-from arena.store.repository import _event, as_utc
+from arena.store.audit import append_event, as_utc
 from arena.store.tables import BattleRow, EventRow, ModelRow, VoteRow
 
 __all__ = [
@@ -87,8 +87,8 @@ def hold_votes(
         .values(flags=bindparam("f"), valid=False),
         fresh,
     )
-    _event(conn, "votes_held", payload.get("model"), actor,
-           {"reason": reason, "votes": len(fresh), **payload})  # fmt: skip
+    details = {"reason": reason, "votes": len(fresh), **payload}
+    append_event(conn, "votes_held", payload.get("model"), actor, details)
     return len(fresh)
 
 
@@ -113,7 +113,8 @@ def release_held(conn: Connection, model: str | None, actor: str, reason: str) -
             .values(flags=bindparam("f"), valid=bindparam("ok")),
             changes,
         )
-        _event(conn, "votes_released", model, actor, {"reason": reason, "votes": len(changes)})
+        payload = {"reason": reason, "votes": len(changes)}
+        append_event(conn, "votes_released", model, actor, payload)
     return len(changes)
 
 

@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from arena.battles.webdev import ExtractedApp
-    from arena.integrity.identity import ModelIdentity
-    from arena.store.repository import StoredBattle
+    from arena.integrity.identity_terms import ModelIdentity
+    from arena.store.battles_repo import StoredBattle
 
 LoadImage = Callable[[str], ImageInput]
 Replies = Sequence[tuple[str, int | None]]

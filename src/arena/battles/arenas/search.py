@@ -29,7 +29,7 @@ from arena.search import citations as cite
 from arena.vocabulary import Arena
 
 if TYPE_CHECKING:
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
 
 PASSAGE_BUDGET_CHARS = 1_600
 """Characters of passages a side is given in all: the built-in models hold 2,048

@@ -23,7 +23,7 @@ from arena.vocabulary import Arena
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from arena.integrity.identity import ModelIdentity
+    from arena.integrity.identity_terms import ModelIdentity
 
 
 class WebdevArena(ArenaPlugin):

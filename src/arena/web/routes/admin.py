@@ -15,7 +15,7 @@ from arena.integrity.rigging_scan import scan_rigging
 from arena.integrity.trust import TrustPolicy, hold_policy
 from arena.registry import Visibility
 from arena.store import repository as repo
-from arena.store.repository import as_utc
+from arena.store.audit import as_utc
 from arena.store.tables import EventRow, FlaggedClientRow
 from arena.web.auth import AdminActor
 from arena.web.deps import BattlesDep, ClockDep, LeaderboardDep, SettingsDep
