@@ -101,8 +101,10 @@ def print_table(board, rows: list[dict], source: Path, vote_set_sha256: str | No
     title = f"{'Style-controlled ' if board.style_control else ''}leaderboard of {source}"
     if board.reweighted:
         title += ", reweighted by pair frequency"
-    ci = f"95% CI ({board.interval}{f', {board.rounds} rounds' if board.rounds else ''})"
-    table = Table(title=title, caption=f"{board.total_votes} votes")
+    # The method goes in the caption: a long header would squeeze the model names.
+    method = f"{board.interval}{f', {board.rounds} rounds' if board.rounds else ''}"
+    ci = "95% CI"
+    table = Table(title=title, caption=f"{board.total_votes} votes; 95% CI by {method}")
     longest = max((len(r.model) + 2 for r in board.rows), default=5)
     for col in ("rank", "spread", "model", "score", ci, "votes"):
         if col == "model":  # names are never cut; the interval header wraps instead
