@@ -34,6 +34,7 @@ def test_pow_is_bound_to_owner_and_voter(start_app, db_url: str) -> None:
         trust_min_age_hours=72,
         trust_min_votes=5,
         rigging_scan_seconds=0,
+        client_salt="pow-binding-salt",  # the test flags a voter by the hash of its address
     )
     with app.client() as owner, app.client() as stranger:
         battle = battle_with_turns(owner)
