@@ -197,4 +197,7 @@ def test_keyboard_walk_battle_vote_board_history_share(
         _newest_top_in_view(page, side, f"preview-reload-{side}")
 
     errors = page.arena_watch.console_errors + page.arena_watch.page_errors  # type: ignore[attr-defined]
+    # The preview's CSP keeps CSP3's `webrtc 'block'` for browsers that implement it;
+    # Chromium says it does not know the directive (its lockdown script closes WebRTC).
+    errors = [e for e in errors if "directive 'webrtc'" not in e]
     assert errors == []

@@ -108,6 +108,8 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
   }, [category, styleControl, reload, arena, reweighted, byLower]);
 
   const rows = useMemo(() => data?.models ?? [], [data]);
+  const shown = useMemo(() => optionalColumns(rows), [rows]);
+  const columns = useMemo(() => COLUMNS.filter((c) => !OPTIONAL.includes(c.key) || shown.has(c.key)), [shown]);
   const sorted = useMemo(() => {
     const out = [...rows];
     // By lower bound: the server's order (it sorts each group by the interval's lower bound).
@@ -204,13 +206,15 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
           Some models never met the others: the board has {data.components} separate groups, and scores compare only within a group.
         </p>
       ) : null}
-      <BoardDownloads data={data} arena={arena} category={category} styleControl={styleControl} />
+      {rows.length > 0 ? (
+        <BoardDownloads data={data} arena={arena} category={category} styleControl={styleControl} />
+      ) : null}
       <div className={`card table-card${loading ? " loading" : ""}`}>
         <div className="table-scroll">
           <table className="lb-table" data-testid="leaderboard-table">
             <thead>
               <tr>
-                {COLUMNS.map((c) => (
+                {columns.map((c) => (
                   <th
                     key={c.key}
                     className={c.numeric ? "num" : undefined}
@@ -229,11 +233,11 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
             </thead>
             <tbody>
               {sorted.map((r) => (
-                <Row key={r.model} r={r} lo={extent.lo} hi={extent.hi} />
+                <Row key={r.model} r={r} lo={extent.lo} hi={extent.hi} shown={shown} />
               ))}
               {!loading && rows.length === 0 && !error ? (
                 <tr>
-                  <td colSpan={COLUMNS.length} className="empty" data-testid="leaderboard-empty">
+                  <td colSpan={columns.length} className="empty" data-testid="leaderboard-empty">
                     <WaitingNote data={data} empty category={category} />
                   </td>
                 </tr>
@@ -263,7 +267,19 @@ export function LeaderboardPage({ initialCategory = "overall" }: { initialCatego
   );
 }
 
-function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
+/** Price and speed columns appear only when some model has the number: a column of
+ * dashes says nothing and would push the table past a laptop's width. */
+function optionalColumns(rows: LeaderboardRow[]): Set<SortKey> {
+  const shown = new Set<SortKey>();
+  if (rows.some((r) => r.price_blended_per_mtok != null)) shown.add("price");
+  if (rows.some((r) => r.median_ttft_ms != null)) shown.add("ttft");
+  if (rows.some((r) => r.median_tokens_per_s != null)) shown.add("speed");
+  return shown;
+}
+
+const OPTIONAL: SortKey[] = ["price", "ttft", "speed"];
+
+function Row({ r, lo, hi, shown }: { r: LeaderboardRow; lo: number; hi: number; shown: Set<SortKey> }) {
   const l = r.ci_lower ?? r.score;
   const u = r.ci_upper ?? r.score;
   const plus = u - r.score;
@@ -307,15 +323,21 @@ function Row({ r, lo, hi }: { r: LeaderboardRow; lo: number; hi: number }) {
         </div>
       </td>
       <td className="num votes" data-label="Votes">{(r.votes ?? 0).toLocaleString()}</td>
-      <td className="num price" data-label="$ / M tokens" data-testid="price">
-        {r.price_blended_per_mtok != null ? `$${r.price_blended_per_mtok.toFixed(2)}` : "—"}
-      </td>
-      <td className="num ttft" data-label="First token" data-testid="ttft">
-        {r.median_ttft_ms != null ? `${(r.median_ttft_ms / 1000).toFixed(2)} s` : "—"}
-      </td>
-      <td className="num speed" data-label="Tokens/s" data-testid="tokens-per-s">
-        {r.median_tokens_per_s != null ? r.median_tokens_per_s.toFixed(0) : "—"}
-      </td>
+      {shown.has("price") ? (
+        <td className="num price" data-label="$ / M tokens" data-testid="price">
+          {r.price_blended_per_mtok != null ? `$${r.price_blended_per_mtok.toFixed(2)}` : "—"}
+        </td>
+      ) : null}
+      {shown.has("ttft") ? (
+        <td className="num ttft" data-label="First token" data-testid="ttft">
+          {r.median_ttft_ms != null ? `${(r.median_ttft_ms / 1000).toFixed(2)} s` : "—"}
+        </td>
+      ) : null}
+      {shown.has("speed") ? (
+        <td className="num speed" data-label="Tokens/s" data-testid="tokens-per-s">
+          {r.median_tokens_per_s != null ? r.median_tokens_per_s.toFixed(0) : "—"}
+        </td>
+      ) : null}
       <td className="org" data-label="Organization">{r.organization || "—"}</td>
       <td className="license" data-label="License">{r.license || "—"}</td>
     </tr>

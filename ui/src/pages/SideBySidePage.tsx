@@ -33,7 +33,8 @@ export function SideBySidePage({ params }: { params: URLSearchParams }) {
     <>
       <div className="page-intro">
         <h1>Side-by-side</h1>
-        <p>Pick two models and compare their answers to the same prompt. Changing a model starts a new conversation.</p>
+        {/* On a phone the labelled pickers say it; the line would push the prompt box off screen. */}
+        <p className="intro-desktop">Pick two models and compare their answers to the same prompt. Changing a model starts a new conversation.</p>
       </div>
       <ErrorBanner message={error} />
       {/* Not keyed by the pair: a new pair starts a new battle inside (useBattle resets), and
